@@ -1,0 +1,154 @@
+"""The ``sitegen`` command line: parses options, calls ``sitegen.commands``, maps errors to exit codes.
+
+Click (rather than argparse) because it gives complete ``--help`` for every
+command from the same declarations, path validation, and a progress bar that
+switches itself off when the output is not a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import Reporter, SitegenError
+
+
+def _fail(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    raise SystemExit(1)
+
+
+class _Progress:
+    """Progress bar for image processing, shown only on an interactive terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Processing photos", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _reporter(site: Path, quiet: bool, verbose: bool) -> Reporter:
+    echo: Callable[[str], None] = lambda line: click.echo(line, err=True)  # noqa: E731
+    return Reporter(root=Path.cwd(), echo=echo, verbose=verbose and not quiet)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="sitegen")
+def cli() -> None:
+    """sitegen turns a folder of photos and Markdown into a static portfolio that
+    publishes only watermarked, size-capped derivatives and tells AI crawlers no.
+
+    \b
+    Quick start:
+      sitegen new my-site        create a site folder
+      sitegen build my-site      build it into my-site/public/
+    """
+
+
+@cli.command()
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Output folder (default: [site] output from sitegen.toml, i.e. SITE/public).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help='Public URL of the site, e.g. "https://example.com/portfolio/" (overrides [site] base_url).',
+)
+@click.option("--drafts", is_flag=True, default=None, help="Also publish pages and galleries marked draft.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Parallel image workers (0 = one per CPU core; default from [build] jobs).",
+)
+@click.option("--strict", is_flag=True, default=None, help="Fail on any warning; the previous output is kept.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print skipped hidden files and other details.")
+def build(
+    site: Path,
+    output: Path | None,
+    base_url: str | None,
+    drafts: bool | None,
+    jobs: int | None,
+    strict: bool | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Build the site in SITE (default: the current folder).
+
+    The new output is written to a temporary folder and swapped in at the end:
+    a failed or interrupted build leaves the previous output untouched.
+    """
+    from .commands.build import build as run_build
+
+    overrides = {"site.base_url": base_url, "build.drafts": drafts, "build.jobs": jobs, "build.strict": strict}
+    reporter = _reporter(site, quiet, verbose)
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        report = run_build(site, overrides=overrides, output_dir=output, reporter=reporter, progress=progress)
+    except SitegenError as exc:
+        progress.close()
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo("interrupted: the previous output is untouched", err=True)
+        raise SystemExit(130) from None
+    if not quiet:
+        try:
+            shown = report.output_dir.relative_to(Path.cwd())
+        except ValueError:
+            shown = report.output_dir
+        images = f"{report.images_processed} processed, {report.images_reused} cached"
+        warn = f", {report.warnings} warning(s)" if report.warnings else ""
+        click.echo(
+            f"Built {report.pages} page(s), {report.galleries} galler{'y' if report.galleries == 1 else 'ies'}, "
+            f"{report.photos} photo(s) ({images}) in {report.seconds:.1f} s{warn} -> {shown}"
+        )
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="My Portfolio", show_default=True, help="Site title.")
+@click.option("--author", default="", help="Your name, as the rights holder.")
+def new(directory: Path, title: str, author: str) -> None:
+    """Create a new site in DIRECTORY: a commented sitegen.toml, a home page,
+    an about page and an empty gallery with instructions."""
+    from .commands.new import scaffold
+
+    try:
+        created = scaffold(directory, title=title, author=author)
+    except SitegenError as exc:
+        _fail(str(exc))
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"\nNext: put photos in {directory / 'content' / 'gallery'} and run: sitegen build {directory}")
+
+
+def main() -> None:
+    cli(prog_name="sitegen")

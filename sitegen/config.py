@@ -1,0 +1,327 @@
+"""sitegen.toml: typed, validated configuration.
+
+Every key has a default, and every default is on the protective side: a site
+built with no config file at all already publishes only derivatives and says
+"no AI training" everywhere. Each key's ``doc`` explains the default; the same
+text ends up in the scaffolded config of ``sitegen new`` and in the README.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import string
+import tomllib
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .configschema import SchemaError, build, coerce, option, section
+from .errors import ConfigError
+
+CONFIG_NAME = "sitegen.toml"
+
+
+# --- checks -----------------------------------------------------------------
+
+
+def _check_base_url(value: str) -> str | None:
+    if value == "" or value.startswith("/"):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc and not parts.query and not parts.fragment:
+        return None
+    return 'must be an absolute http(s) URL like "https://example.com/portfolio/" or a path starting with "/"'
+
+
+def _check_language(value: str) -> str | None:
+    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        return None
+    return 'must be a BCP 47 language tag such as "en", "de" or "pt-BR"'
+
+
+def _placeholders(allowed: set[str]):
+    def check(value: str) -> str | None:
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            return f"is not a valid template ({exc}); write literal braces as {{{{ and }}}}"
+        unknown = names - allowed
+        if unknown:
+            names = ", ".join("{" + a + "}" for a in sorted(allowed))
+            return f"may only use the placeholders {names}, not {{{sorted(unknown)[0]}}}"
+        return None
+
+    return check
+
+
+def _check_relative_dir(value: str) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    return None
+
+
+def _check_email(value: str) -> str | None:
+    if value == "" or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        return None
+    return "must be an e-mail address like name@example.com"
+
+
+def _check_url(value: str) -> str | None:
+    if value == "":
+        return None
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https", "mailto") and (parts.netloc or parts.scheme == "mailto"):
+        return None
+    return "must be an absolute http(s) or mailto: URL"
+
+
+def _at_least(minimum: int):
+    def check(value: int) -> str | None:
+        return None if value >= minimum else f"must be at least {minimum}"
+
+    return check
+
+
+def _between(low: int, high: int):
+    def check(value: int) -> str | None:
+        return None if low <= value <= high else f"must be between {low} and {high}"
+
+    return check
+
+
+def _check_widths(value: list[int]) -> str | None:
+    if not value:
+        return "must list at least one width"
+    if any(w < 16 or w > 16384 for w in value):
+        return "each width must be between 16 and 16384 pixels"
+    return None
+
+
+_FORMATS = ("webp", "jpeg", "avif")
+
+
+def _check_formats(value: list[str]) -> str | None:
+    if not value:
+        return "must list at least one format"
+    bad = [v for v in value if v not in _FORMATS]
+    if bad:
+        return f"may only contain {', '.join(repr(f) for f in _FORMATS)}, not {bad[0]!r}"
+    if len(set(value)) != len(value):
+        return "must not list a format twice"
+    return None
+
+
+# --- sections ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    title: str = option("Portfolio", "Site title: header, <title>, feed and social cards.")
+    author: str = option(
+        "",
+        "Your name as the rights holder: copyright notices, image metadata, feed author. "
+        "Empty means the site title is used.",
+    )
+    base_url: str = option(
+        "",
+        'Where the site will live, e.g. "https://example.com/" or "https://example.com/portfolio/". '
+        "Needed for sitemap.xml, the feed, canonical and social-card URLs, which are left out while it is empty; "
+        'a path such as "/portfolio/" only sets the sub-path.',
+        check=_check_base_url,
+    )
+    language: str = option("en", "Language of the site's text (the <html lang> attribute).", check=_check_language)
+    description: str = option("", "One or two sentences for search results, the feed and social cards.")
+    copyright: str = option(
+        "© {year} {author}. All rights reserved.",
+        "Copyright line for page footers and image metadata. Placeholders: {year} (the photo's year, or this "
+        "year for pages) and {author}.",
+        check=_placeholders({"year", "author"}),
+    )
+    theme: str = option("default", "Theme: the name of a built-in theme or a path to a theme folder.")
+    output: str = option(
+        "public",
+        "Output folder, relative to the site folder. sitegen only ever replaces a folder it created itself.",
+        check=_check_relative_dir,
+    )
+
+    @property
+    def rights_holder(self) -> str:
+        return self.author or self.title
+
+
+@dataclass(frozen=True)
+class ContactSection:
+    email: str = option("", "Contact e-mail shown on the licensing page (how to license a photo).", check=_check_email)
+    url: str = option("", "Contact page or form URL, used when no e-mail is given or in addition.", check=_check_url)
+
+
+@dataclass(frozen=True)
+class BuildSection:
+    drafts: bool = option(False, "Publish pages and galleries marked `draft: true`. Off, so drafts stay private.")
+    strict: bool = option(
+        False,
+        "Fail the build on any warning (a skipped photo, a missing alt text...). On in CI to catch mistakes "
+        "before they are published.",
+    )
+    jobs: int = option(0, "Parallel image workers; 0 means one per CPU core.", check=_at_least(0))
+    cache_dir: str = option(
+        ".sitegen-cache",
+        "Cache of processed images, relative to the site folder. Kept out of the output so it is never published.",
+        check=_check_relative_dir,
+    )
+
+
+@dataclass(frozen=True)
+class ImagesSection:
+    widths: list[int] = option(
+        [480, 800, 1200, 1600, 2048],
+        "Widths of the responsive derivatives, in pixels. Steps of roughly 1.5x let a browser find a file "
+        "close to the displayed size on any screen without wasting bytes.",
+        check=_check_widths,
+    )
+    max_size: int = option(
+        2048,
+        "Longest edge of the largest published file, in pixels. 2048 px looks sharp full-screen on a laptop but "
+        "is too small to print or to be worth much as training data.",
+        check=_between(64, 16384),
+    )
+    formats: list[str] = option(
+        ["webp", "jpeg"],
+        'Encoded formats, best first: "webp", "jpeg", "avif". WebP is about 30% smaller than JPEG at the same '
+        "look and every current browser shows it; JPEG is the universal fallback.",
+        check=_check_formats,
+    )
+    jpeg_quality: int = option(
+        82, "JPEG quality (1-100). 82 is visually lossless for photos at web sizes.", check=_between(1, 100)
+    )
+    webp_quality: int = option(
+        80, "WebP quality (1-100). 80 matches JPEG 82 in look at a smaller size.", check=_between(1, 100)
+    )
+    avif_quality: int = option(
+        60, "AVIF quality (1-100). 60 matches JPEG 82 in look at about half the size.", check=_between(1, 100)
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteSection = section(SiteSection, "Who you are and where the site lives.")
+    contact: ContactSection = section(ContactSection, "How visitors and licensees reach you.")
+    build: BuildSection = section(BuildSection, "How `sitegen build` behaves.")
+    images: ImagesSection = section(ImagesSection, "Published image files (derivatives of your originals).")
+
+
+# --- loading ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """A site folder and its validated configuration: where everything is read and written."""
+
+    root: Path
+    config: Config
+    config_file: Path | None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.root / self.config.site.output).resolve()
+
+    @property
+    def cache_dir(self) -> Path:
+        return (self.root / self.config.build.cache_dir).resolve()
+
+
+def _line_of(text: str, dotted: str) -> int | None:
+    """Best-effort line number of a dotted key in TOML text, for error messages."""
+    parts = dotted.split("[")[0].split(".")
+    table, key = parts[:-1], parts[-1]
+    current: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
+        if header:
+            current = [p.strip() for p in header.group(1).split(".")]
+            if not table and current == parts:
+                return number
+            continue
+        if current == table and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+        if not table and not current and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
+def _format_key(dotted: str) -> str:
+    if "." not in dotted.split("[")[0]:
+        return f"[{dotted}]"
+    table, _, key = dotted.rpartition(".")
+    return f"[{table}] {key}"
+
+
+def parse_config(text: str, source: str = CONFIG_NAME) -> Config:
+    """Parse and validate TOML text; errors are one line naming the file, key and what is allowed."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return build(Config, data)
+    except SchemaError as exc:
+        line = _line_of(text, exc.key)
+        where = f"{source}:{line}" if line else source
+        raise ConfigError(f"{where}: {_format_key(exc.key)}: {exc.message}") from None
+
+
+def apply_overrides(config: Config, overrides: dict[str, Any], source: str = "command line") -> Config:
+    """Apply dotted-key overrides (``{"site.base_url": "..."}``) with the same validation as the file."""
+    for dotted, value in overrides.items():
+        if value is None:
+            continue
+        section_name, key = dotted.split(".")
+        sec = getattr(config, section_name)
+        f = {f.name: f for f in dataclasses.fields(sec)}[key]
+        tp = typing.get_type_hints(type(sec))[key]
+        try:
+            typed = coerce(value, tp, dotted)
+            check = f.metadata.get("check")
+            problem = check(typed) if check else None
+            if problem:
+                raise SchemaError(dotted, f"{problem} (got {value!r})")
+        except SchemaError as exc:
+            raise ConfigError(f"{source}: {_format_key(exc.key)}: {exc.message}") from None
+        config = dataclasses.replace(config, **{section_name: dataclasses.replace(sec, **{key: typed})})
+    return config
+
+
+def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project:
+    """Read ``root/sitegen.toml`` if present; a missing file means all defaults."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(f"{root}: site folder does not exist")
+    config_file = root / CONFIG_NAME
+    if config_file.is_file():
+        try:
+            text = config_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{config_file}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        config = parse_config(text, str(config_file))
+    else:
+        config_file = None
+        config = Config()
+    if overrides:
+        config = apply_overrides(config, overrides)
+    return Project(root=root, config=config, config_file=config_file)

@@ -1,0 +1,239 @@
+"""A small typed-schema layer: dataclasses in, validated values out.
+
+Config sections are frozen dataclasses whose fields carry their documentation
+and checks in ``metadata``. One description serves three readers: the loader
+(types, allowed values, "did you mean" for typos), ``sitegen new`` (which writes
+a fully commented ``sitegen.toml`` from it) and the test that keeps the README
+in step. Executable config (Python files) is deliberately not supported: a
+portfolio config must be safe to share and to open in any editor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, Literal, get_args, get_origin
+
+Check = Callable[[Any], str | None]
+"""Returns None when the value is fine, else a phrase saying what is allowed."""
+
+
+def option(default: Any, doc: str, *, check: Check | None = None, example: Any = None) -> Any:
+    """Declare a config key: its default, why that default, and an optional check."""
+    meta = {"doc": doc, "check": check, "example": example}
+    if isinstance(default, list | dict):
+        return dataclasses.field(default_factory=lambda d=default: type(d)(d), metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def section(cls: type, doc: str) -> Any:
+    """Declare a nested table whose keys are the fields of ``cls``."""
+    return dataclasses.field(default_factory=cls, metadata={"doc": doc, "check": None, "example": None})
+
+
+class SchemaError(ValueError):
+    """A value does not fit the schema; ``key`` is the dotted path of the culprit."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+def closest(name: str, candidates: list[str]) -> str | None:
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if not found:
+        lowered = {c.lower(): c for c in candidates}
+        return lowered.get(name.lower())
+    return found[0]
+
+
+def describe(tp: Any) -> str:
+    """Human wording of a type, used in 'expected ...' messages."""
+    origin = get_origin(tp)
+    if tp is str:
+        return "a string"
+    if tp is bool:
+        return "true or false"
+    if tp is int:
+        return "an integer"
+    if tp is float:
+        return "a number"
+    if origin is Literal:
+        return "one of " + ", ".join(f'"{a}"' if isinstance(a, str) else str(a) for a in get_args(tp))
+    if origin is list:
+        (inner,) = get_args(tp)
+        return f"a list of {describe(inner).removeprefix('a ').removeprefix('an ')}s"
+    if origin is dict:
+        return "a table"
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(describe(a) for a in get_args(tp) if a is not type(None))
+    if dataclasses.is_dataclass(tp):
+        return "a table"
+    return str(tp)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def coerce(value: Any, tp: Any, key: str) -> Any:
+    """Check ``value`` against type ``tp`` and return it in its typed form."""
+    origin = get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise SchemaError(key, f"expected a table, got {_type_name(value)}")
+        return build(tp, value, key)
+    if origin in (typing.Union, types.UnionType):
+        errors = []
+        for alt in get_args(tp):
+            if alt is type(None):
+                continue
+            try:
+                return coerce(value, alt, key)
+            except SchemaError as exc:
+                errors.append(exc)
+        raise SchemaError(key, f"expected {describe(tp)}, got {_type_name(value)}")
+    if origin is Literal:
+        allowed = get_args(tp)
+        if value not in allowed:
+            hint = closest(str(value), [str(a) for a in allowed]) if isinstance(value, str) else None
+            extra = f'; did you mean "{hint}"?' if hint else ""
+            raise SchemaError(key, f"expected {describe(tp)}, got {value!r}{extra}")
+        return value
+    if origin is list:
+        if not isinstance(value, list):
+            raise SchemaError(key, f"expected {describe(tp)}, got {_type_name(value)}")
+        (inner,) = get_args(tp)
+        return [coerce(v, inner, f"{key}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise SchemaError(key, f"expected a table, got {_type_name(value)}")
+        _, vt = get_args(tp)
+        return {k: coerce(v, vt, f"{key}.{k}") for k, v in value.items()}
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SchemaError(key, f"expected a number, got {_type_name(value)}")
+        return float(value)
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SchemaError(key, f"expected an integer, got {_type_name(value)}")
+        return value
+    if tp in (str, bool):
+        if not isinstance(value, tp):
+            raise SchemaError(key, f"expected {describe(tp)}, got {_type_name(value)}")
+        return value
+    raise TypeError(f"unsupported schema type {tp!r} for {key}")
+
+
+def build(cls: type, data: dict[str, Any], prefix: str = "") -> Any:
+    """Instantiate dataclass ``cls`` from a TOML table, rejecting unknown keys."""
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    values: dict[str, Any] = {}
+    for name, raw in data.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if name not in fields:
+            what = "table" if not prefix and isinstance(raw, dict) else "key"
+            homes = [
+                sub
+                for sub, tp in hints.items()
+                if dataclasses.is_dataclass(tp) and name in {f.name for f in dataclasses.fields(tp)}
+            ]
+            if homes and not isinstance(raw, dict):
+                raise SchemaError(key, f"unknown {what}; did you mean to put it under [{homes[0]}]?")
+            hint = closest(name, list(fields))
+            known = ", ".join(fields)
+            extra = f'; did you mean "{hint}"?' if hint else f"; known {what}s: {known}"
+            raise SchemaError(key, f"unknown {what}{extra}")
+        f = fields[name]
+        value = coerce(raw, hints[name], key)
+        check = f.metadata.get("check")
+        if check is not None:
+            problem = check(value)
+            if problem:
+                raise SchemaError(key, f"{problem} (got {raw!r})")
+        values[name] = value
+    return cls(**values)
+
+
+def iter_keys(cls: type, prefix: str = "") -> typing.Iterator[tuple[str, dataclasses.Field, Any]]:
+    """Yield (dotted key, field, type) for every leaf key, in declaration order."""
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        key = f"{prefix}.{f.name}" if prefix else f.name
+        tp = hints[f.name]
+        if dataclasses.is_dataclass(tp):
+            yield from iter_keys(tp, key)
+        else:
+            yield key, f, tp
+
+
+def default_of(f: dataclasses.Field) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        return f.default_factory()  # type: ignore[misc]
+    return None
+
+
+def toml_value(value: Any) -> str:
+    """Render a Python value as a TOML literal (for the commented config template)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot render {value!r} as TOML")
+
+
+def commented_toml(cls: type, values: dict[str, Any], header: str) -> str:
+    """A TOML file listing every key with its documentation.
+
+    Keys present in ``values`` are written active; all others are commented
+    out at their default, so the file documents itself and still means
+    "defaults" until a line is uncommented.
+    """
+    import textwrap
+
+    hints = typing.get_type_hints(cls)
+    lines = [*(f"# {line}" if line else "#" for line in header.splitlines()), ""]
+    for f in dataclasses.fields(cls):
+        tp = hints[f.name]
+        if not dataclasses.is_dataclass(tp):
+            continue
+        lines.append(f"[{f.name}]")
+        lines.extend(textwrap.wrap(f.metadata["doc"], 96, initial_indent="# ", subsequent_indent="# "))
+        lines.append("")
+        for key, sub, _ in iter_keys(tp, f.name):
+            lines.extend(textwrap.wrap(sub.metadata["doc"], 96, initial_indent="# ", subsequent_indent="# "))
+            name = key.split(".", 1)[1]
+            if key in values:
+                lines.append(f"{name} = {toml_value(values[key])}")
+            else:
+                lines.append(f"# {name} = {toml_value(default_of(sub))}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,1 @@
+"""Reading the content folder into the content model (the first phase of a build)."""

@@ -1,0 +1,229 @@
+"""The content model: what the site consists of, independent of how it is rendered.
+
+Read completely before anything is rendered (Pelican's two phases), so any
+page can link to any other: a photo page knows its neighbours, the home page
+knows every gallery's cover. URLs here are *site paths*: relative to the site
+root, no leading slash, ending in "/" for pages (``"travel/iceland/"``); the
+renderer turns them into links for the configured ``base_url``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import Project
+from ..images.probe import SourceInfo
+from .slugs import humanize
+
+
+@dataclass(eq=False)
+class Page:
+    """A Markdown page; the home page is the one with ``path == ""``."""
+
+    source: Path | None
+    path: str
+    title: str
+    body_html: str = ""
+    description: str = ""
+    date: dt.datetime | None = None
+    draft: bool = False
+    template: str = "page.html"
+    menu: bool = True
+    weight: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+    kind: str = "page"
+
+    @property
+    def is_home(self) -> bool:
+        return self.path == ""
+
+
+@dataclass(eq=False)
+class Photo:
+    """One source photo and everything the photographer said about it."""
+
+    source: Path
+    slug: str
+    gallery: Gallery
+    info: SourceInfo
+    sidecar: Path | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # validated sidecar front matter
+    caption_html: str = ""
+    prev: Photo | None = None
+    next: Photo | None = None
+    kind: str = "photo"
+
+    @property
+    def path(self) -> str:
+        return f"{self.gallery.path}{self.slug}/"
+
+    @property
+    def key(self) -> str:
+        """Stable identity across builds (the source's site-relative path), used to find its images."""
+        return self.gallery.key + "/" + self.source.name if self.gallery.key else self.source.name
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title") or self.info.title or humanize(self.source.stem)
+
+    @property
+    def alt(self) -> str:
+        """Alt text: the sidecar's, else the embedded one, else the title (better than nothing)."""
+        return self.meta.get("alt") or self.info.alt or self.title
+
+    @property
+    def has_alt(self) -> bool:
+        return bool(self.meta.get("alt") or self.info.alt)
+
+    @property
+    def caption_text(self) -> str:
+        return self.meta.get("caption") or self.info.caption or ""
+
+    @property
+    def date(self) -> dt.datetime | None:
+        return self.meta.get("date") or self.info.taken_at
+
+    @property
+    def keywords(self) -> list[str]:
+        return self.meta.get("keywords") or self.info.keywords
+
+    @property
+    def author(self) -> str | None:
+        """Per-photo creator (e.g. a credited guest photo); None means the site author."""
+        return self.meta.get("author")
+
+    @property
+    def licence(self) -> str | None:
+        """Licence identifier set on the photo or inherited from its galleries; None means the site's."""
+        return self.meta.get("licence") or self.gallery.licence
+
+    @property
+    def width(self) -> int:
+        return self.info.width
+
+    @property
+    def height(self) -> int:
+        return self.info.height
+
+
+@dataclass(eq=False)
+class Gallery:
+    """A folder of photos; nested folders are sub-galleries."""
+
+    source: Path
+    key: str  # site-relative folder path of the source, "/"-separated
+    slug: str
+    parent: Gallery | None = None
+    index_file: Path | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    body_html: str = ""
+    photos: list[Photo] = field(default_factory=list)
+    children: list[Gallery] = field(default_factory=list)
+    cover: Photo | None = None
+    kind: str = "gallery"
+
+    @property
+    def path(self) -> str:
+        prefix = self.parent.path if self.parent else ""
+        return f"{prefix}{self.slug}/"
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title") or humanize(self.source.name)
+
+    @property
+    def description(self) -> str:
+        return self.meta.get("description", "")
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.meta.get("draft", False))
+
+    @property
+    def weight(self) -> float:
+        return self.meta.get("weight", 0.0)
+
+    @property
+    def date(self) -> dt.datetime | None:
+        """The front matter date, else the newest photo's date (so feeds order galleries sensibly)."""
+        if "date" in self.meta:
+            return self.meta["date"]
+        dates = [d for d in (p.date for p in self.all_photos()) if d]
+        return max(dates) if dates else None
+
+    @property
+    def licence(self) -> str | None:
+        own = self.meta.get("licence")
+        if own:
+            return own
+        return self.parent.licence if self.parent else None
+
+    @property
+    def ancestors(self) -> list[Gallery]:
+        chain: list[Gallery] = []
+        node = self.parent
+        while node:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+    def walk(self) -> Iterator[Gallery]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def all_photos(self) -> Iterator[Photo]:
+        for gallery in self.walk():
+            yield from gallery.photos
+
+    @property
+    def photo_count(self) -> int:
+        return sum(1 for _ in self.all_photos())
+
+
+@dataclass(eq=False)
+class Site:
+    """Everything that will be published, fully linked."""
+
+    project: Project
+    home: Page
+    pages: list[Page]
+    galleries: list[Gallery]  # top level, in display order
+    build_time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+    def all_galleries(self) -> Iterator[Gallery]:
+        for gallery in self.galleries:
+            yield from gallery.walk()
+
+    def all_photos(self) -> Iterator[Photo]:
+        for gallery in self.galleries:
+            yield from gallery.all_photos()
+
+    def all_pages(self) -> Iterator[Page]:
+        yield self.home
+        yield from self.pages
+
+    def drop_photo(self, photo: Photo) -> None:
+        """Leave out a photo that turned out unpublishable (e.g. truncated), keeping neighbours linked."""
+        gallery = photo.gallery
+        gallery.photos.remove(photo)
+        if photo.prev is not None:
+            photo.prev.next = photo.next
+        if photo.next is not None:
+            photo.next.prev = photo.prev
+        photo.prev = photo.next = None
+        for node in [gallery, *reversed(gallery.ancestors)]:
+            if node.cover is photo:
+                node.cover = next(node.all_photos(), None)
+
+    def featured_galleries(self) -> list[Gallery]:
+        """Galleries listed under ``featured:`` in the home page, else every top-level gallery."""
+        wanted = self.home.extra.get("featured")
+        if not wanted:
+            return list(self.galleries)
+        by_key = {g.key: g for g in self.all_galleries()} | {g.path.strip("/"): g for g in self.all_galleries()}
+        return [by_key[name.strip("/")] for name in wanted if name.strip("/") in by_key]

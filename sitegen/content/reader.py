@@ -1,0 +1,386 @@
+"""Walk ``content/`` and build the content model.
+
+Rules (also in the README):
+
+* ``content/index.md`` is the home page; any other ``*.md`` is a page.
+* A folder holding photos, sub-galleries or an ``index.md`` is a gallery;
+  ``index.md`` inside it carries the gallery's front matter and text.
+* ``NAME.md`` (or ``NAME.jpg.md``) beside ``NAME.jpg`` is that photo's sidecar.
+* Hidden files (``.DS_Store``) and unknown files are skipped, never fatal.
+
+A bad file costs only itself: it is reported as one ``file:line`` warning and
+left out. Only problems that would make the site wrong as a whole (two things
+claiming one URL) stop the build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..config import Project
+from ..errors import ContentError, Reporter
+from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
+from ..images.probe import ProbeCache
+from ..urls import base_path
+from . import frontmatter as fm
+from .markup import Markup
+from .model import Gallery, Page, Photo, Site
+from .slugs import humanize, slugify
+
+PAGE_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "title": fm.as_str,
+    "description": fm.as_str,
+    "date": fm.as_date,
+    "draft": fm.as_bool,
+    "template": fm.as_str,
+    "slug": fm.as_str,
+    "menu": fm.as_bool,
+    "weight": fm.as_number,
+    "extra": fm.as_mapping,
+}
+HOME_FIELDS = PAGE_FIELDS | {"featured": fm.as_str_list}
+GALLERY_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "title": fm.as_str,
+    "description": fm.as_str,
+    "date": fm.as_date,
+    "cover": fm.as_str,
+    "sort": fm.one_of("name", "date", "manual"),
+    "reverse": fm.as_bool,
+    "order": fm.as_str_list,
+    "draft": fm.as_bool,
+    "licence": fm.as_str,
+    "slug": fm.as_str,
+    "weight": fm.as_number,
+    "extra": fm.as_mapping,
+}
+PHOTO_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "title": fm.as_str,
+    "alt": fm.as_str,
+    "caption": fm.as_str,
+    "sort": fm.as_sort_key,
+    "date": fm.as_date,
+    "licence": fm.as_str,
+    "author": fm.as_str,
+    "keywords": fm.as_str_list,
+    "slug": fm.as_str,
+    "draft": fm.as_bool,
+    "extra": fm.as_mapping,
+}
+
+
+def natural_key(text: str) -> list[Any]:
+    """Sort "img2" before "img10", case-insensitively, as a file browser does."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+
+
+class _Reader:
+    def __init__(self, project: Project, reporter: Reporter, probes: ProbeCache, drafts: bool) -> None:
+        self.project = project
+        self.reporter = reporter
+        self.probes = probes
+        self.drafts = drafts
+        self.markup = Markup(base_path(project.config.site.base_url))
+        self.claimed: dict[str, Path] = {}  # site path -> source that claimed it
+        self.seen_photos: set[str] = set()
+
+    # -- helpers -----------------------------------------------------------
+
+    def claim(self, site_path: str, source: Path) -> bool:
+        """Register a URL; two sources for one URL is an error naming both."""
+        other = self.claimed.get(site_path)
+        if other is not None:
+            self.reporter.error(
+                f"/{site_path} is claimed by both {self.rel(other)} and {self.rel(source)}; "
+                "rename one or set a different `slug:` in its front matter",
+                source,
+            )
+            return False
+        self.claimed[site_path] = source
+        return True
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.project.root))
+        except ValueError:
+            return str(path)
+
+    def load_doc(self, path: Path) -> fm.Document | None:
+        try:
+            return fm.load(path)
+        except fm.FrontMatterError as exc:
+            self.reporter.warning(f"{exc.message}; file skipped", path, exc.line)
+        except OSError as exc:
+            self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path)
+        return None
+
+    def slug_for(self, meta: dict[str, Any], name: str, source: Path) -> str | None:
+        slug = slugify(meta.get("slug") or name)
+        if not slug:
+            self.reporter.warning(
+                f"cannot make a URL from the name {name!r}; set `slug:` in front matter; skipped", source
+            )
+            return None
+        return slug
+
+    # -- pages -------------------------------------------------------------
+
+    def read_page(self, path: Path, prefix: str) -> Page | None:
+        doc = self.load_doc(path)
+        if doc is None:
+            return None
+        meta = fm.check_fields(doc.meta, PAGE_FIELDS, path, self.reporter, "page")
+        if meta.get("draft") and not self.drafts:
+            return None
+        slug = self.slug_for(meta, path.stem, path)
+        if slug is None:
+            return None
+        site_path = f"{prefix}{slug}/"
+        if not self.claim(site_path, path):
+            return None
+        return self._page(path, site_path, meta, doc.body, humanize(path.stem))
+
+    def read_home(self, path: Path) -> Page:
+        title = self.project.config.site.title
+        if not path.is_file():
+            return Page(source=None, path="", title=title, kind="home", template="home.html")
+        doc = self.load_doc(path)
+        if doc is None:
+            return Page(source=path, path="", title=title, kind="home", template="home.html")
+        meta = fm.check_fields(doc.meta, HOME_FIELDS, path, self.reporter, "home page")
+        page = self._page(path, "", meta, doc.body, title)
+        page.kind = "home"
+        page.template = meta.get("template", "home.html")
+        page.extra.setdefault("featured", meta.get("featured"))
+        return page
+
+    def _page(self, path: Path, site_path: str, meta: dict[str, Any], body: str, title: str) -> Page:
+        return Page(
+            source=path,
+            path=site_path,
+            title=meta.get("title", title),
+            body_html=self.markup.convert(body),
+            description=meta.get("description", ""),
+            date=meta.get("date"),
+            draft=meta.get("draft", False),
+            template=meta.get("template", "page.html"),
+            menu=meta.get("menu", True),
+            weight=meta.get("weight", 0.0),
+            extra=dict(meta.get("extra", {})),
+        )
+
+    # -- galleries ---------------------------------------------------------
+
+    def read_folder(self, folder: Path, parent: Gallery | None, pages: list[Page]) -> Gallery | None:
+        """Read one folder; returns a gallery, or None for a folder that holds only pages (or nothing)."""
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
+        except OSError as exc:
+            self.reporter.warning(f"cannot read folder ({exc.strerror}); skipped", folder)
+            return None
+        visible = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name.startswith("_"):
+                self.reporter.info("hidden file skipped", entry)
+            else:
+                visible.append(entry)
+
+        photos = [e for e in visible if e.is_file() and is_photo(e)]
+        stems = {p.stem.casefold(): p for p in photos} | {p.name.casefold(): p for p in photos}
+        index = folder / "index.md" if (folder / "index.md").is_file() else None
+        key = folder.relative_to(self.project.content_dir).as_posix()
+
+        meta: dict[str, Any] = {}
+        body = ""
+        if index is not None:
+            doc = self.load_doc(index)
+            if doc is not None:
+                meta = fm.check_fields(doc.meta, GALLERY_FIELDS, index, self.reporter, "gallery")
+                body = doc.body
+        if meta.get("draft") and not self.drafts:
+            return None
+
+        slug = self.slug_for(meta, folder.name, index or folder)
+        if slug is None:
+            return None
+        gallery = Gallery(source=folder, key=key, slug=slug, parent=parent, index_file=index, meta=meta)
+        gallery.body_html = self.markup.convert(body) if body.strip() else ""
+
+        sub_pages: list[Path] = []
+        sidecars: dict[Path, Path] = {}
+        for entry in visible:
+            if entry.is_dir():
+                continue
+            suffix = entry.suffix.lower()
+            if suffix == ".md":
+                if entry.name == "index.md":
+                    continue
+                stem = entry.stem.casefold()
+                target = stems.get(stem)
+                if target is not None:
+                    sidecars[target] = entry
+                else:
+                    sub_pages.append(entry)
+            elif is_photo(entry):
+                continue
+            elif suffix not in QUIET_EXTENSIONS:
+                self.reporter.warning(
+                    f"skipped: {suffix or 'files without an extension'} is not a supported photo format "
+                    "(use JPEG, PNG, WebP, TIFF, AVIF or HEIC)",
+                    entry,
+                )
+
+        for source in photos:
+            photo = self.read_photo(source, sidecars.get(source), gallery)
+            if photo is not None and self.claim(photo.path, source):
+                gallery.photos.append(photo)
+
+        for entry in visible:
+            if entry.is_dir():
+                child = self.read_folder(entry, gallery, pages)
+                if child is not None:
+                    gallery.children.append(child)
+
+        # Pages in a folder live under its URL, whether or not the folder is a gallery.
+        for page_file in sub_pages:
+            page = self.read_page(page_file, gallery.path)
+            if page is not None:
+                pages.append(page)
+
+        if not (photos or index is not None or gallery.children):
+            return None
+        if not self.claim(gallery.path, index or folder):
+            return None
+        self.order(gallery)
+        return gallery
+
+    def read_photo(self, source: Path, sidecar: Path | None, gallery: Gallery) -> Photo | None:
+        meta: dict[str, Any] = {}
+        caption_md = ""
+        if sidecar is not None:
+            doc = self.load_doc(sidecar)
+            if doc is not None:
+                meta = fm.check_fields(doc.meta, PHOTO_FIELDS, sidecar, self.reporter, "photo sidecar")
+                caption_md = doc.body.strip()
+        if meta.get("draft") and not self.drafts:
+            return None
+        self.seen_photos.add(str(source))
+        try:
+            info = self.probes.get(source)
+        except ImageReadError as exc:
+            self.reporter.warning(f"skipped: {exc}", source)
+            return None
+        except OSError as exc:
+            self.reporter.warning(f"skipped: cannot read file ({exc.strerror or exc})", source)
+            return None
+        if info.frames > 1:
+            self.reporter.warning("animated image: only the first frame is published", source)
+        slug = self.slug_for(meta, source.stem, sidecar or source)
+        if slug is None:
+            return None
+        photo = Photo(source=source, slug=slug, gallery=gallery, info=info, sidecar=sidecar, meta=meta)
+        caption = meta.get("caption") or caption_md or info.caption or ""
+        photo.caption_html = self.markup.convert(caption) if caption else ""
+        return photo
+
+    # -- ordering ----------------------------------------------------------
+
+    def order(self, gallery: Gallery) -> None:
+        """Sort photos and sub-galleries, link neighbours and pick the cover."""
+        mode = gallery.meta.get("sort", "name")
+        photos = sorted(gallery.photos, key=lambda p: natural_key(p.source.name))
+        if mode == "date":
+            photos.sort(key=lambda p: (p.date is None, p.date or 0))
+        elif mode == "manual":
+            order = [name.casefold() for name in gallery.meta.get("order", [])]
+            position = {name: i for i, name in enumerate(order)}
+            known = {p.source.name.casefold() for p in photos}
+            for name in order:
+                if name not in known:
+                    self.reporter.warning(
+                        f"`order:` lists {name!r}, which is not a photo in this gallery", gallery.index_file
+                    )
+
+            def manual_key(p: Photo) -> tuple[int, Any, Any]:
+                name = p.source.name.casefold()
+                if name in position:
+                    return (0, position[name], "")
+                sort = p.meta.get("sort")
+                if sort is not None:
+                    return (1, (isinstance(sort, str), sort), "")
+                return (2, 0, natural_key(p.source.name))
+
+            photos.sort(key=manual_key)
+        if gallery.meta.get("reverse"):
+            photos.reverse()
+        gallery.photos = photos
+        for before, after in zip(photos, photos[1:], strict=False):
+            before.next, after.prev = after, before
+
+        gallery.children.sort(key=lambda g: (g.weight, natural_key(g.title)))
+        gallery.cover = self.pick_cover(gallery)
+
+    def pick_cover(self, gallery: Gallery) -> Photo | None:
+        wanted = gallery.meta.get("cover")
+        if wanted:
+            target = wanted.strip("/").casefold()
+            for photo in gallery.all_photos():
+                rel = photo.source.relative_to(gallery.source).as_posix().casefold()
+                if target in (rel, photo.source.name.casefold(), photo.source.stem.casefold()):
+                    return photo
+            self.reporter.warning(
+                f"cover {wanted!r} is not a photo in this gallery; using the first photo instead",
+                gallery.index_file,
+                fm._line_of_key(gallery.index_file, "cover") if gallery.index_file else None,
+            )
+        if gallery.photos:
+            return gallery.photos[0]
+        for child in gallery.children:
+            if child.cover:
+                return child.cover
+        return None
+
+
+def read_site(project: Project, reporter: Reporter, probes: ProbeCache, drafts: bool | None = None) -> Site:
+    """Read the whole content folder; raises :class:`ContentError` when the site cannot be built."""
+    content = project.content_dir
+    if not content.is_dir():
+        raise ContentError(
+            f"{content}: no content folder; put your photos and pages in content/ (or run `sitegen new`)"
+        )
+    reader = _Reader(project, reporter, probes, project.config.build.drafts if drafts is None else drafts)
+    home = reader.read_home(content / "index.md")
+    reader.claimed[""] = home.source or content
+    pages: list[Page] = []
+    galleries: list[Gallery] = []
+    entries = sorted(content.iterdir(), key=lambda p: natural_key(p.name))
+    for entry in entries:
+        if entry.name.startswith((".", "_")):
+            reporter.info("hidden file skipped", entry)
+        elif entry.is_dir():
+            gallery = reader.read_folder(entry, None, pages)
+            if gallery is not None:
+                galleries.append(gallery)
+        elif entry.suffix.lower() == ".md":
+            if entry.name != "index.md":
+                page = reader.read_page(entry, "")
+                if page is not None:
+                    pages.append(page)
+        elif is_photo(entry):
+            reporter.warning("photos must be inside a gallery folder (content/<gallery>/); skipped", entry)
+        elif entry.suffix.lower() not in QUIET_EXTENSIONS:
+            reporter.warning("skipped: not a page (.md) or a gallery folder", entry)
+    probes.forget_missing(reader.seen_photos)
+    galleries.sort(key=lambda g: (g.weight, natural_key(g.title)))
+    pages.sort(key=lambda p: (p.weight, natural_key(p.title)))
+    if reporter.errors:
+        raise ContentError(f"{len(reporter.errors)} content error(s) above; nothing was published")
+    site = Site(project=project, home=home, pages=pages, galleries=galleries)
+    wanted = home.extra.get("featured") or []
+    known = {g.key for g in site.all_galleries()} | {g.path.strip("/") for g in site.all_galleries()}
+    for name in wanted:
+        if name.strip("/") not in known:
+            reporter.warning(f"`featured:` lists {name!r}, which is not a gallery", home.source)
+    return site

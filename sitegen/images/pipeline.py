@@ -1,0 +1,298 @@
+"""Image jobs: from photos in the content model to cached, published derivatives.
+
+One job per photo, run in worker processes (decoding and encoding are CPU
+bound; one photo per task keeps each worker's memory bounded by the largest
+photo, not by the number of photos). Every job is keyed on the source's
+content hash plus every setting that changes its output plus the pipeline
+version, and its files live in the site's cache folder under that key: a
+rebuild with nothing changed decodes no image, and a changed setting redoes
+exactly the photos it touches.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from . import process
+from .formats import ImageReadError, open_image, set_pixel_limit
+
+PIPELINE_VERSION = 1
+EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
+MIME = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
+
+
+@dataclass(frozen=True)
+class Derivative:
+    path: str  # site path, e.g. "media/travel/iceland/aurora-1600.1a2b3c4d.webp"
+    width: int
+    height: int
+    format: str
+
+    @property
+    def mime(self) -> str:
+        return MIME[self.format]
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """Everything a template needs for one photo's <picture>."""
+
+    width: int
+    height: int
+    colour: str
+    lqip: str  # data: URI
+    derivatives: tuple[Derivative, ...]
+    formats: tuple[str, ...]
+
+    def of_format(self, fmt: str) -> list[Derivative]:
+        return sorted((d for d in self.derivatives if d.format == fmt), key=lambda d: d.width)
+
+    @property
+    def fallback_format(self) -> str:
+        """The most compatible format present, for <img src>: JPEG if published, else the last listed."""
+        return "jpeg" if "jpeg" in self.formats else self.formats[-1]
+
+    def largest(self, fmt: str | None = None) -> Derivative:
+        return self.of_format(fmt or self.fallback_format)[-1]
+
+    def closest(self, width: int, fmt: str | None = None) -> Derivative:
+        """Smallest derivative at least ``width`` wide (or the largest there is)."""
+        candidates = self.of_format(fmt or self.fallback_format)
+        return next((d for d in candidates if d.width >= width), candidates[-1])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything besides the source bytes that changes a job's output."""
+
+    widths: tuple[int, ...]
+    max_size: int
+    formats: tuple[str, ...]
+    quality: tuple[tuple[str, int], ...]
+
+    def quality_of(self, fmt: str) -> int:
+        return dict(self.quality)[fmt]
+
+
+@dataclass(frozen=True)
+class ImageJob:
+    """All a worker needs for one photo: plain values only, so it pickles cheaply."""
+
+    key: str
+    source: str
+    orientation: int
+    source_size: tuple[int, int]  # displayed (oriented) width, height
+    settings: Settings
+    output_stem: str  # site path prefix of the files: "media/travel/iceland/aurora"
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sizes(self) -> list[process.Size]:
+        w, h = self.source_size
+        return process.plan_sizes(w, h, self.settings.widths, self.settings.max_size)
+
+    def file_name(self, size: process.Size, fmt: str) -> str:
+        return f"{size.width}.{EXTENSIONS[fmt]}"
+
+    def image_set(self, meta: dict[str, Any]) -> ImageSet:
+        short = self.key[:10]
+        derivatives = tuple(
+            Derivative(f"{self.output_stem}-{s.width}.{short}.{EXTENSIONS[fmt]}", s.width, s.height, fmt)
+            for s in self.sizes
+            for fmt in self.settings.formats
+        )
+        top = self.sizes[0]
+        return ImageSet(top.width, top.height, meta["colour"], meta["lqip"], derivatives, self.settings.formats)
+
+    def cache_files(self, cache_root: Path) -> dict[str, Path]:
+        """Published site path -> cached file, for the writer to link into the output."""
+        folder = cache_root / self.key
+        short = self.key[:10]
+        return {
+            f"{self.output_stem}-{s.width}.{short}.{EXTENSIONS[fmt]}": folder / self.file_name(s, fmt)
+            for s in self.sizes
+            for fmt in self.settings.formats
+        }
+
+
+def job_key(content_hash: str, settings: Settings, extras: dict[str, Any]) -> str:
+    blob = json.dumps(
+        {"v": PIPELINE_VERSION, "src": content_hash, "settings": asdict(settings), "extras": extras},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
+
+
+# --- the worker -----------------------------------------------------------------
+
+
+def _decode(job: ImageJob) -> Image.Image:
+    """Decode at the smallest scale that still covers the largest derivative, then orient and colour-convert."""
+    image = open_image(Path(job.source))
+    try:
+        image.seek(0)
+        if image.format == "JPEG":
+            # DCT-domain downscale (1/2, 1/4, 1/8): a 24 MP photo for a 2048 px derivative decodes at 6 MP.
+            image.draft(image.mode, process.draft_box(job.sizes[0], job.orientation))
+        icc = image.info.get("icc_profile")
+        image.load()
+        pixels = process.apply_orientation(image, job.orientation)
+        return process.to_display(pixels, icc)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageReadError(f"cannot decode image ({exc}); the file may be truncated or corrupt") from None
+    except Image.DecompressionBombError as exc:
+        raise ImageReadError(str(exc)) from None
+
+
+def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
+    """Process one photo into ``cache_root/<key>/``; returns the set's metadata or ``{"error": reason}``.
+
+    Files are written into a temporary folder renamed into place at the end, so
+    an interrupted build never leaves a half-written entry that looks complete.
+    """
+    set_pixel_limit(max_pixels)
+    final = Path(cache_root) / job.key
+    tmp = Path(cache_root) / f".tmp-{job.key}-{os.getpid()}"
+    try:
+        image = _decode(job)
+        tmp.mkdir(parents=True, exist_ok=True)
+        current = image
+        for size in job.sizes:  # largest first: each size is derived from the one before
+            current = process.resize(current, size)
+            for fmt in job.settings.formats:
+                data = process.encode(current, fmt, process.EncodeOptions(quality=job.settings.quality_of(fmt)))
+                (tmp / job.file_name(size, fmt)).write_bytes(data)
+        meta = {
+            "colour": process.dominant_colour(current),
+            "lqip": "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii"),
+        }
+        (tmp / "set.json").write_text(json.dumps(meta), "utf-8")
+        if final.exists():
+            shutil.rmtree(final)
+        tmp.rename(final)
+        return meta
+    except ImageReadError as exc:
+        return {"error": str(exc)}
+    except MemoryError:
+        return {"error": "not enough memory to decode this image"}
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- running a batch --------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    sets: dict[str, ImageSet] = field(default_factory=dict)  # job key -> set
+    errors: dict[str, str] = field(default_factory=dict)  # job key -> reason
+    processed: int = 0
+    reused: int = 0
+
+
+class ImageCache:
+    """The folder of processed images, with an index so a no-op build touches one file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root / f"images-v{PIPELINE_VERSION}"
+        self.index_file = self.root / "index.json"
+        self.index: dict[str, dict[str, Any]] = {}
+        if self.index_file.is_file():
+            try:
+                self.index = json.loads(self.index_file.read_text("utf-8"))
+            except (OSError, ValueError):
+                self.index = {}
+
+    def lookup(self, key: str) -> dict[str, Any] | None:
+        meta = self.index.get(key)
+        if meta is not None and (self.root / key).is_dir():
+            return meta
+        entry = self.root / key / "set.json"
+        if entry.is_file():
+            try:
+                meta = json.loads(entry.read_text("utf-8"))
+            except (OSError, ValueError):
+                return None
+            self.index[key] = meta
+            return meta
+        return None
+
+    def save(self, keep: Iterable[str]) -> int:
+        """Write the index and delete entries no current photo uses; returns how many were pruned."""
+        keep = set(keep)
+        self.index = {k: v for k, v in self.index.items() if k in keep}
+        pruned = 0
+        if self.root.is_dir():
+            for entry in self.root.iterdir():
+                if entry.is_dir() and entry.name not in keep:
+                    shutil.rmtree(entry, ignore_errors=True)
+                    pruned += 1
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.index_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.index, separators=(",", ":")), "utf-8")
+        tmp.replace(self.index_file)
+        return pruned
+
+
+def run_batch(
+    jobs: list[ImageJob],
+    cache: ImageCache,
+    workers: int,
+    max_pixels: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Run every job whose output is not cached; ``progress(done, total)`` after each photo."""
+    result = BatchResult()
+    todo: list[ImageJob] = []
+    for job in jobs:
+        meta = cache.lookup(job.key)
+        if meta is not None:
+            result.sets[job.key] = job.image_set(meta)
+            result.reused += 1
+        else:
+            todo.append(job)
+    unique = list({job.key: job for job in todo}.values())  # the same photo twice is processed once
+    cache.root.mkdir(parents=True, exist_ok=True)
+    total = len(unique)
+
+    def record(job: ImageJob, meta: dict[str, Any]) -> None:
+        if "error" in meta:
+            result.errors[job.key] = meta["error"]
+        else:
+            cache.index[job.key] = meta
+            result.processed += 1
+
+    if total and (workers <= 1 or total == 1):
+        for done, job in enumerate(unique, 1):
+            record(job, run_job(job, str(cache.root), max_pixels))
+            if progress:
+                progress(done, total)
+    elif total:
+        with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
+            futures = {pool.submit(run_job, job, str(cache.root), max_pixels): job for job in unique}
+            for done, future in enumerate(as_completed(futures), 1):
+                job = futures[future]
+                try:
+                    meta = future.result()
+                except Exception as exc:  # a crashed worker is one photo's problem, not the build's
+                    meta = {"error": f"image worker failed ({exc.__class__.__name__}: {exc})"}
+                record(job, meta)
+                if progress:
+                    progress(done, total)
+    for job in todo:
+        if job.key in cache.index:
+            result.sets[job.key] = job.image_set(cache.index[job.key])
+    return result

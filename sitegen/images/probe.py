@@ -1,0 +1,279 @@
+"""Read what a photo says about itself without decoding its pixels.
+
+The content model needs each photo's size (for layout), date (for sorting) and
+any title, caption, alt text and keywords the photographer wrote in Lightroom
+or similar (XMP / IPTC). All of that sits in the file header, so a probe costs
+a few milliseconds, and it is cached by file size and modification time so a
+rebuild does not even open unchanged files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import ExifTags, Image, IptcImagePlugin
+
+from .formats import ImageReadError, open_image
+
+PROBE_VERSION = 1
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Facts about one source file; everything here is JSON-serialisable for the cache."""
+
+    width: int  # as displayed, after EXIF orientation
+    height: int
+    format: str
+    mode: str
+    content_hash: str
+    orientation: int = 1
+    frames: int = 1
+    taken: str | None = None  # ISO 8601, from EXIF DateTimeOriginal
+    title: str | None = None
+    caption: str | None = None
+    alt: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    creator: str | None = None
+    camera: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def taken_at(self) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(self.taken) if self.taken else None
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height if self.height else 1.0
+
+
+def file_hash(path: Path) -> str:
+    """Content hash of a source: derivatives are keyed on it, so a touched-but-unchanged file costs nothing."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+
+def _text(value: Any) -> str | None:
+    """Text from EXIF/IPTC, which are nominally ASCII/Latin-1 but written as UTF-8 by most tools."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        with contextlib.suppress(UnicodeEncodeError):
+            value = value.encode("latin-1")
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = value.decode("latin-1")
+    text = str(value).replace("\x00", "").strip()
+    return text or None
+
+
+def _xmp_values(root: ET.Element, prefix: str, name: str) -> list[str]:
+    """Values of one XMP property, whether written as an attribute or as an rdf:Alt/Bag/Seq."""
+    tag = f"{{{NS[prefix]}}}{name}"
+    values: list[str] = []
+    for desc in root.iter(f"{{{NS['rdf']}}}Description"):
+        if tag in desc.attrib:
+            values.append(desc.attrib[tag])
+        for prop in desc.findall(tag):
+            items = prop.findall(".//rdf:li", NS)
+            if not items:
+                if prop.text and prop.text.strip():
+                    values.append(prop.text)
+                continue
+            default = [li for li in items if li.get(f"{{{NS['xml']}}}lang") == "x-default"]
+            for li in default or items:
+                if li.text and li.text.strip():
+                    values.append(li.text)
+    return [v.strip() for v in values if v.strip()]
+
+
+def _parse_xmp(data: bytes | str | None) -> dict[str, Any]:
+    if not data:
+        return {}
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    start, end = data.find(b"<x:xmpmeta"), data.rfind(b"</x:xmpmeta>")
+    if start == -1 or end == -1:
+        start, end = data.find(b"<rdf:RDF"), data.rfind(b"</rdf:RDF>")
+        if start == -1 or end == -1:
+            return {}
+        end += len(b"</rdf:RDF>")
+    else:
+        end += len(b"</x:xmpmeta>")
+    try:
+        root = ET.fromstring(data[start:end])
+    except ET.ParseError:
+        return {}
+    first = lambda prefix, name: next(iter(_xmp_values(root, prefix, name)), None)  # noqa: E731
+    return {
+        "title": first("dc", "title") or first("photoshop", "Headline"),
+        "caption": first("dc", "description"),
+        "alt": first("Iptc4xmpCore", "AltTextAccessibility"),
+        "keywords": _xmp_values(root, "dc", "subject"),
+        "creator": first("dc", "creator"),
+    }
+
+
+def _parse_iptc(image: Image.Image) -> dict[str, Any]:
+    try:
+        info = IptcImagePlugin.getiptcinfo(image) or {}
+    except Exception:  # malformed IPTC blocks are common and never worth failing a photo for
+        return {}
+    keywords = info.get((2, 25)) or []
+    if isinstance(keywords, bytes):
+        keywords = [keywords]
+    return {
+        "title": _text(info.get((2, 5))),
+        "caption": _text(info.get((2, 120))),
+        "keywords": [k for k in (_text(x) for x in keywords) if k],
+        "creator": _text(info.get((2, 80))),
+    }
+
+
+def _ratio(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
+def _camera(exif: Image.Exif) -> dict[str, str]:
+    """Camera and exposure facts a photographer may choose to show (``keep_camera_info``)."""
+    sub = exif.get_ifd(ExifTags.IFD.Exif)
+    out: dict[str, str] = {}
+    make, model = _text(exif.get(ExifTags.Base.Make)), _text(exif.get(ExifTags.Base.Model))
+    if model:
+        out["camera"] = model if not make or model.lower().startswith(make.split()[0].lower()) else f"{make} {model}"
+    if lens := _text(sub.get(ExifTags.Base.LensModel)):
+        out["lens"] = lens
+    if (focal := _ratio(sub.get(ExifTags.Base.FocalLength))) and focal > 0:
+        out["focal_length"] = f"{focal:g} mm"
+    if (fnum := _ratio(sub.get(ExifTags.Base.FNumber))) and fnum > 0:
+        out["aperture"] = f"f/{fnum:g}"
+    if (exposure := _ratio(sub.get(ExifTags.Base.ExposureTime))) and exposure > 0:
+        out["exposure"] = f"1/{round(1 / exposure)} s" if exposure < 1 else f"{exposure:g} s"
+    iso = sub.get(ExifTags.Base.ISOSpeedRatings)
+    if isinstance(iso, tuple):
+        iso = iso[0] if iso else None
+    if isinstance(iso, int) and iso > 0:
+        out["iso"] = f"ISO {iso}"
+    return out
+
+
+def _taken(exif: Image.Exif) -> str | None:
+    sub = exif.get_ifd(ExifTags.IFD.Exif)
+    raw = _text(sub.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime))
+    if not raw:
+        return None
+    try:
+        return dt.datetime.strptime(raw[:19], "%Y:%m:%d %H:%M:%S").isoformat()
+    except ValueError:
+        return None
+
+
+def probe(path: Path) -> SourceInfo:
+    """Header facts of ``path``; raises :class:`ImageReadError` for files that are not usable photos."""
+    content_hash = file_hash(path)
+    with open_image(path) as image:
+        try:
+            exif = image.getexif()
+        except Exception:  # a corrupt EXIF block must not hide an otherwise fine photo
+            exif = Image.Exif()
+        orientation = exif.get(ExifTags.Base.Orientation, 1)
+        if not isinstance(orientation, int) or not 1 <= orientation <= 8:
+            orientation = 1  # invalid values are ignored, as browsers do
+        width, height = image.size
+        if orientation in (5, 6, 7, 8):
+            width, height = height, width
+        xmp = _parse_xmp(image.info.get("xmp") or image.info.get("XML:com.adobe.xmp"))
+        iptc = _parse_iptc(image) if image.format in ("JPEG", "TIFF") else {}
+        frames = getattr(image, "n_frames", 1)
+
+        def pick(key: str) -> Any:
+            return xmp.get(key) or iptc.get(key)
+
+        return SourceInfo(
+            width=width,
+            height=height,
+            format=image.format or "unknown",
+            mode=image.mode,
+            content_hash=content_hash,
+            orientation=orientation,
+            frames=frames,
+            taken=_taken(exif),
+            title=pick("title"),
+            caption=pick("caption"),
+            alt=xmp.get("alt"),
+            keywords=list(pick("keywords") or []),
+            creator=pick("creator") or _text(exif.get(ExifTags.Base.Artist)),
+            camera=_camera(exif),
+        )
+
+
+class ProbeCache:
+    """Probe results keyed by path, size and mtime; a stale or corrupt cache file is simply ignored."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.file = cache_dir / f"probe-v{PROBE_VERSION}.json" if cache_dir else None
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        if self.file and self.file.is_file():
+            try:
+                self.entries = json.loads(self.file.read_text("utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+
+    @staticmethod
+    def _stamp(st: os.stat_result) -> list[int]:
+        return [st.st_size, st.st_mtime_ns]
+
+    def get(self, path: Path) -> SourceInfo:
+        """Cached probe of ``path``, probing (and remembering) on a miss."""
+        st = path.stat()
+        key = str(path)
+        entry = self.entries.get(key)
+        if entry and entry.get("stamp") == self._stamp(st):
+            try:
+                return SourceInfo(**entry["info"])
+            except TypeError:
+                pass
+        info = probe(path)
+        self.entries[key] = {"stamp": self._stamp(st), "info": dataclasses.asdict(info)}
+        self.dirty = True
+        return info
+
+    def forget_missing(self, seen: set[str]) -> None:
+        for key in list(self.entries):
+            if key not in seen:
+                del self.entries[key]
+                self.dirty = True
+
+    def save(self) -> None:
+        if not (self.file and self.dirty):
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
+        tmp.replace(self.file)
+        self.dirty = False
+
+
+__all__ = ["ImageReadError", "ProbeCache", "SourceInfo", "probe"]

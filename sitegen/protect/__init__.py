@@ -1,0 +1,1 @@
+"""Machine-readable rights and opt-out signals: everything that tells machines "no AI training"."""

@@ -1,0 +1,294 @@
+"""Render the content model into the output: every page, the feed, the sitemap, assets.
+
+Runs after the image phase, so every photo already has its derivatives; the
+templates receive the complete, linked model and never touch the filesystem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..configschema import closest
+from ..content.model import Gallery, Page, Photo, Site
+from ..errors import ContentError, Reporter, SitegenError
+from ..images.pipeline import ImageSet
+from ..output import Output
+from ..protect.head import HeadContext, head_tags
+from ..urls import Urls
+from . import feeds
+from .theme import Assets, Theme
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+    obj: Any
+
+
+def _location(exc: BaseException) -> str:
+    """``template.html:LINE`` of the innermost template frame of a rendering error."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".htm", ".txt")):
+            return f"{frame.filename}:{frame.lineno}"
+    return ""
+
+
+class Renderer:
+    def __init__(
+        self,
+        site: Site,
+        images: dict[Photo, ImageSet],
+        media: dict[str, Path],
+        theme: Theme,
+        output: Output,
+        reporter: Reporter,
+    ) -> None:
+        self.site = site
+        self.config = site.project.config
+        self.images = images
+        self.media = media  # published site path -> cached derivative file
+        self.theme = theme
+        self.output = output
+        self.reporter = reporter
+        self.urls = Urls(self.config.site.base_url)
+        self.assets = Assets(theme.static_files())
+        self.env = theme.environment()
+        self._install_globals()
+
+    # -- template API ----------------------------------------------------------
+
+    def url(self, target: Any) -> str:
+        """Link to a model object, a derivative or a site path."""
+        if isinstance(target, Page | Gallery | Photo):
+            return self.urls.url(target.path)
+        if hasattr(target, "path") and isinstance(target.path, str):
+            return self.urls.url(target.path)
+        return self.urls.url(str(target))
+
+    def abs_url(self, target: Any) -> str | None:
+        path = target.path if hasattr(target, "path") else str(target)
+        return self.urls.abs_url(path)
+
+    def image(self, photo: Photo | None) -> ImageSet | None:
+        return self.images.get(photo) if photo is not None else None
+
+    def srcset(self, image_set: ImageSet, fmt: str) -> str:
+        return ", ".join(f"{self.urls.url(d.path)} {d.width}w" for d in image_set.of_format(fmt))
+
+    def asset(self, name: str) -> str:
+        return self.urls.url(self.assets.site_path(name))
+
+    def copyright(self, year: int | None = None, author: str | None = None) -> str:
+        site = self.config.site
+        return site.copyright.format(
+            year=year or self.site.build_time.year,
+            author=author or site.rights_holder,
+        )
+
+    def nav(self) -> list[NavItem]:
+        items = [NavItem(g.title, self.url(g), g) for g in self.site.galleries]
+        items += [NavItem(p.title, self.url(p), p) for p in self.site.pages if p.menu and p.path.count("/") == 1]
+        return items
+
+    def _install_globals(self) -> None:
+        self.env.globals.update(
+            site=self.site,
+            config=self.config,
+            url=self.url,
+            abs_url=self.abs_url,
+            image=self.image,
+            srcset=self.srcset,
+            asset=self.asset,
+            copyright=self.copyright,
+            nav=self.nav(),
+            favicon=self._favicon(),
+            feed_url=self.urls.url("feed.xml") if self.urls.absolute else None,
+        )
+        self.env.filters["isodate"] = lambda d: d.date().isoformat() if d else ""
+        self.env.filters["longdate"] = lambda d: f"{d:%-d %B %Y}" if d else ""
+
+    def _favicon(self) -> str:
+        static = self.site.project.static_dir
+        for name in ("favicon.svg", "favicon.png", "favicon.ico"):
+            if (static / name).is_file():
+                return self.urls.url(name)
+        return self.asset("favicon.svg")
+
+    # -- writing -----------------------------------------------------------------
+
+    def template_for(self, name: str, source: Path | None) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound as exc:
+            if exc.name != name:
+                raise SitegenError(f"template {name!r} includes {exc.name!r}, which does not exist") from None
+            known = self.env.list_templates(extensions=["html"])
+            hint = closest(name, known)
+            extra = f'; did you mean "{hint}"?' if hint else ""
+            where = f"{source}: " if source else ""
+            raise ContentError(f"{where}unknown template {name!r}{extra}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            where = f"{exc.filename or exc.name}:{exc.lineno}"
+            raise SitegenError(f"{where}: template syntax error: {exc.message}") from None
+
+    def render(self, template: str, site_path: str, source: Path | None, kind: str, obj: Any, **context: Any) -> None:
+        tpl = self.template_for(template, source)
+        canonical = self.urls.abs_url(site_path.removesuffix("index.html"))
+        try:
+            html = tpl.render(
+                page_kind=kind,
+                current=obj,
+                canonical=canonical,
+                protection_head=head_tags(self.site, self.urls, HeadContext(kind, obj)),
+                social=self.social(kind, obj),
+                **context,
+            )
+        except jinja2.TemplateError as exc:
+            where = _location(exc) or template
+            raise SitegenError(f"{where}: template error while rendering /{site_path}: {exc}") from None
+        self.output.write_text(site_path, html, origin=str(source or template))
+
+    def social(self, kind: str, obj: Any) -> dict[str, Any]:
+        """OpenGraph / Twitter card data; the image is always a published derivative, never an original."""
+        photo: Photo | None = None
+        if isinstance(obj, Photo):
+            photo = obj
+        elif isinstance(obj, Gallery):
+            photo = obj.cover
+        elif kind == "home":
+            featured = self.site.featured_galleries()
+            photo = next((g.cover for g in featured if g.cover), None)
+        image_set = self.image(photo)
+        card: dict[str, Any] = {"image": None, "width": None, "height": None, "alt": None}
+        if image_set is not None and photo is not None:
+            # ~1200 px is what the big platforms display; JPEG is the one every link-preview bot reads.
+            derivative = image_set.closest(1200, "jpeg" if "jpeg" in image_set.formats else None)
+            card.update(
+                image=self.urls.abs_url(derivative.path),
+                width=derivative.width,
+                height=derivative.height,
+                alt=photo.alt,
+            )
+        return card
+
+    def render_all(self) -> None:
+        site = self.site
+        self.render(
+            site.home.template,
+            "index.html",
+            site.home.source,
+            "home",
+            site.home,
+            page=site.home,
+            galleries=site.featured_galleries(),
+        )
+        for page in site.pages:
+            self.render(page.template, f"{page.path}index.html", page.source, "page", page, page=page)
+        for gallery in site.all_galleries():
+            template = gallery.meta.get("extra", {}).get("template", "gallery.html")
+            self.render(
+                template,
+                f"{gallery.path}index.html",
+                gallery.index_file,
+                "gallery",
+                gallery,
+                gallery=gallery,
+                photos=[p for p in gallery.photos if p in self.images],
+            )
+            for photo in gallery.photos:
+                self.render(
+                    "photo.html",
+                    f"{photo.path}index.html",
+                    photo.sidecar or photo.source,
+                    "photo",
+                    photo,
+                    photo=photo,
+                    gallery=gallery,
+                    img=self.images[photo],
+                )
+        self.render("404.html", "404.html", None, "404", None)
+        self.write_feeds()
+        self.write_assets()
+        self.write_images()
+
+    def write_feeds(self) -> None:
+        if not self.urls.absolute:
+            return
+        abs_url = self.urls.abs_url
+        entries = [feeds.SitemapEntry(abs_url(""), self._newest())]
+        entries += [feeds.SitemapEntry(abs_url(p.path), p.date) for p in self.site.pages]
+        for gallery in self.site.all_galleries():
+            entries.append(feeds.SitemapEntry(abs_url(gallery.path), gallery.date))
+            for photo in gallery.photos:
+                image_set = self.images[photo]
+                entries.append(
+                    feeds.SitemapEntry(abs_url(photo.path), photo.date, (abs_url(image_set.largest().path),))
+                )
+        self.output.write_text("sitemap.xml", feeds.sitemap(entries), origin="sitemap")
+
+        galleries = sorted(self.site.all_galleries(), key=lambda g: g.date or dt.datetime.min, reverse=True)
+        feed_entries = []
+        for gallery in galleries:
+            cover = self.image(gallery.cover)
+            html = ""
+            if cover is not None and gallery.cover is not None:
+                src = abs_url(cover.closest(1200).path)
+                html = f'<p><img src="{Markup.escape(src)}" alt="{Markup.escape(gallery.cover.alt)}"></p>'
+            html += gallery.body_html
+            feed_entries.append(
+                feeds.FeedEntry(
+                    title=gallery.title,
+                    link=abs_url(gallery.path),
+                    updated=gallery.date or self.site.build_time.replace(tzinfo=None),
+                    summary=gallery.description or f"{gallery.photo_count} photographs",
+                    content_html=html,
+                )
+            )
+        text = feeds.atom(
+            title=self.config.site.title,
+            subtitle=self.config.site.description,
+            site_url=abs_url(""),
+            feed_url=abs_url("feed.xml"),
+            author=self.config.site.rights_holder,
+            updated=self._newest() or self.site.build_time.replace(tzinfo=None),
+            entries=feed_entries,
+            rights=self.copyright(),
+            language=self.config.site.language,
+        )
+        self.output.write_text("feed.xml", text, origin="feed")
+
+    def _newest(self) -> dt.datetime | None:
+        dates = [d for d in (g.date for g in self.site.all_galleries()) if d]
+        dates += [p.date for p in self.site.pages if p.date]
+        return max(dates) if dates else None
+
+    def write_assets(self) -> None:
+        # Every theme file under its plain name (so CSS url() references resolve) ...
+        for name, source in self.assets.files.items():
+            self.output.copy(f"theme/{name}", source, origin=f"theme {source}")
+        # ... and the ones templates asked for under content-hashed names too.
+        for name, site_path in self.assets.published.items():
+            self.output.copy(site_path, self.assets.files[name], origin=f"theme {name}")
+        static = self.site.project.static_dir
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if not path.is_file() or path.name in (".DS_Store", "Thumbs.db"):
+                    continue
+                rel = path.relative_to(static).as_posix()
+                if self.output.exists(rel):
+                    self.reporter.warning(f"ignored: sitegen generates /{rel} itself", path)
+                    continue
+                self.output.copy(rel, path, origin=str(path))
+
+    def write_images(self) -> None:
+        """Link each photo's cached derivatives into the output: the only image bytes ever published."""
+        for site_path, cached in self.media.items():
+            self.output.link(site_path, cached, origin="images")

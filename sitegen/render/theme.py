@@ -1,0 +1,105 @@
+"""Themes: where templates and theme assets come from.
+
+Lookup order for a template: the site's ``templates/`` (override one file
+without copying a theme), then the chosen theme, then the built-in default
+theme (so a custom theme may provide only what it changes). Autoescaping is on
+for every HTML and XML template: captions and titles come from files a
+photographer did not write by hand (Lightroom exports, EXIF).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from ..configschema import closest
+from ..errors import ConfigError
+
+BUILTIN_THEMES = Path(str(resources.files("sitegen.themes")))
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "templates").is_dir())
+
+
+def resolve_theme(spec: str, site_root: Path) -> Path:
+    """A theme name ("default") or a path (relative to the site) -> the theme folder."""
+    candidate = (site_root / spec).resolve() if ("/" in spec or "\\" in spec or spec.startswith(".")) else None
+    if candidate is None:
+        builtin = BUILTIN_THEMES / spec
+        if (builtin / "templates").is_dir():
+            return builtin
+        local = (site_root / spec).resolve()
+        if (local / "templates").is_dir():
+            return local
+        hint = closest(spec, builtin_names())
+        extra = f'; did you mean "{hint}"?' if hint else f"; built-in themes: {', '.join(builtin_names())}"
+        raise ConfigError(f"[site] theme: no theme named {spec!r}{extra}")
+    if not (candidate / "templates").is_dir():
+        raise ConfigError(f"[site] theme: {candidate} is not a theme folder (it has no templates/ folder)")
+    return candidate
+
+
+@dataclass
+class Theme:
+    folder: Path
+    site_templates: Path
+    chain: list[Path] = field(default_factory=list)  # theme folders, most specific first
+
+    @classmethod
+    def load(cls, spec: str, site_root: Path) -> Theme:
+        folder = resolve_theme(spec, site_root)
+        chain = [folder]
+        default = BUILTIN_THEMES / "default"
+        if folder.resolve() != default.resolve():
+            chain.append(default)
+        return cls(folder=folder, site_templates=site_root / "templates", chain=chain)
+
+    def template_dirs(self) -> list[Path]:
+        dirs = [self.site_templates] if self.site_templates.is_dir() else []
+        return dirs + [theme / "templates" for theme in self.chain]
+
+    def environment(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs()]),
+            autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        return env
+
+    def static_files(self) -> dict[str, Path]:
+        """Theme assets by relative path; a more specific theme's file wins."""
+        files: dict[str, Path] = {}
+        for theme in reversed(self.chain):
+            static = theme / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        files[path.relative_to(static).as_posix()] = path
+        return files
+
+
+class Assets:
+    """Theme assets published under content-hashed names, so browsers may cache them forever."""
+
+    def __init__(self, files: dict[str, Path]) -> None:
+        self.files = files
+        self.published: dict[str, str] = {}  # asset name -> site path
+
+    def site_path(self, name: str) -> str:
+        if name not in self.published:
+            source = self.files.get(name)
+            if source is None:
+                raise jinja2.TemplateRuntimeError(f"theme asset {name!r} does not exist")
+            digest = hashlib.blake2b(source.read_bytes(), digest_size=5).hexdigest()
+            stem, dot, ext = name.rpartition(".")
+            hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+            self.published[name] = f"theme/{hashed}"
+        return self.published[name]
