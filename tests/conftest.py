@@ -1,0 +1,89 @@
+"""Shared fixtures: tiny generated sites for unit tests, the real example-site for end-to-end tests."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from sitegen.commands.build import BuildReport, build
+from sitegen.errors import Reporter
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "example-site"
+
+
+def make_photo(
+    path: Path,
+    size: tuple[int, int] = (96, 64),
+    colour: tuple[int, int, int] = (200, 120, 40),
+    *,
+    exif: Image.Exif | None = None,
+    fmt: str | None = None,
+    **save: object,
+) -> Path:
+    """A small real image file; a gradient so resizing has something to do."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", size, colour)
+    for x in range(0, size[0], 8):
+        image.paste((x % 256, colour[1], 255 - x % 256), (x, 0, min(x + 4, size[0]), size[1]))
+    kwargs: dict[str, object] = dict(save)
+    if exif is not None:
+        kwargs["exif"] = exif
+    image.save(path, fmt, **kwargs)
+    return path
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def write(site_dir: Path) -> Callable[[str, str | bytes], Path]:
+    """write("content/about.md", "...") inside the test site."""
+
+    def _write(rel: str, data: str | bytes) -> Path:
+        path = site_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, "utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def run_build(site_dir: Path) -> Callable[..., tuple[BuildReport, Reporter]]:
+    """Build the test site single-process (fast for tiny images) and return report and problems."""
+
+    def _run(**overrides: object) -> tuple[BuildReport, Reporter]:
+        reporter = Reporter(root=site_dir)
+        opts = {"build.jobs": 1} | {k.replace("__", "."): v for k, v in overrides.items()}
+        report = build(site_dir, overrides=opts, reporter=reporter)
+        return report, reporter
+
+    return _run
+
+
+@pytest.fixture(scope="session")
+def example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of example-site (so tests never write into the repository)."""
+    dest = tmp_path_factory.mktemp("example") / "example-site"
+    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns("public", ".sitegen-cache"))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def example_build(example_copy: Path) -> tuple[Path, BuildReport, Reporter]:
+    """example-site built once per test session into its own temporary folder."""
+    reporter = Reporter(root=example_copy)
+    report = build(example_copy, reporter=reporter)
+    return example_copy / "public", report, reporter

@@ -1,0 +1,148 @@
+"""Build the real example-site into a temporary folder and check the files a visitor would get."""
+
+import hashlib
+import xml.etree.ElementTree as ET
+
+from PIL import Image
+
+from sitegen.commands.build import build
+from sitegen.errors import Reporter
+
+from .sitecheck import html_files, parse, resolve
+
+ORIGIN = "https://example.com"
+
+
+def test_example_builds_without_warnings(example_build):
+    _output, report, reporter = example_build
+    assert reporter.warnings == [] and reporter.errors == []
+    assert report.photos == 10 and report.galleries == 6
+
+
+def test_every_internal_link_resolves(example_build):
+    output, _, _ = example_build
+    checked = 0
+    for page in html_files(output):
+        for link in parse(page).links:
+            if link.startswith("#"):
+                continue
+            target = resolve(output, link, "/", ORIGIN)
+            if target is not None:
+                assert target.is_file(), f"{page.relative_to(output)} links to missing {link}"
+                checked += 1
+    assert checked > 200
+
+
+def test_every_photo_has_a_page_with_its_derivatives(example_copy, example_build):
+    output, _, _ = example_build
+    sources = [p for p in (example_copy / "content").rglob("*") if p.suffix.lower() in (".jpg", ".png")]
+    assert len(sources) == 10
+    photo_pages = [p for p in html_files(output) if 'class="photo"' in p.read_text("utf-8")]
+    assert len(photo_pages) == 10
+    for page in photo_pages:
+        parsed = parse(page)
+        (img,) = [i for i in parsed.images if i.get("fetchpriority") == "high"]
+        assert img["alt"] and int(img["width"]) > 0 and int(img["height"]) > 0
+        assert parsed.meta["og:image"].startswith(ORIGIN + "/media/")
+
+
+def test_no_original_bytes_are_published(example_copy, example_build):
+    output, _, _ = example_build
+    originals = {
+        hashlib.sha256(p.read_bytes()).hexdigest(): p
+        for p in (example_copy / "content").rglob("*")
+        if p.is_file() and p.suffix.lower() in (".jpg", ".png")
+    }
+    for file in output.rglob("*"):
+        if file.is_file():
+            assert hashlib.sha256(file.read_bytes()).hexdigest() not in originals, file
+    for file in (output / "media").rglob("*.*"):
+        with Image.open(file) as image:
+            assert max(image.size) <= 2048
+            assert image.getexif().get_ifd(0x8825) == {}, f"{file} carries GPS"
+
+
+def test_sitemap_and_feed_parse(example_build):
+    output, _, _ = example_build
+    ns = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "image": "http://www.google.com/schemas/sitemap-image/1.1",
+    }
+    sitemap = ET.parse(output / "sitemap.xml").getroot()
+    locs = [e.text for e in sitemap.findall("s:url/s:loc", ns)]
+    assert len(locs) == len(set(locs)) == 1 + 2 + 6 + 10  # home, about + licensing, galleries, photos
+    for loc in locs:
+        assert resolve(output, loc, "/", ORIGIN).is_file()
+    images = [e.text for e in sitemap.findall("s:url/image:image/image:loc", ns)]
+    assert len(images) == 10 and all(resolve(output, i, "/", ORIGIN).is_file() for i in images)
+
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(output / "feed.xml").getroot()
+    assert feed.find("a:title", atom).text == "Light, water and stone"
+    entries = feed.findall("a:entry", atom)
+    assert len(entries) == 6
+    for entry in entries:
+        assert entry.find("a:id", atom).text.startswith(ORIGIN)
+        assert entry.find("a:updated", atom).text.endswith("Z")
+
+
+def test_template_override_and_static_files(example_build):
+    output, _, _ = example_build
+    home = (output / "index.html").read_text("utf-8")
+    assert "Photographs by their credited authors" in home  # example-site/templates/partials/footer.html
+    assert (output / "CNAME").read_text().strip() == "example.com"
+    assert 'href="/favicon.svg"' in home
+
+
+def test_nested_gallery_and_manual_order(example_build):
+    output, _, _ = example_build
+    travel = (output / "travel" / "index.html").read_text("utf-8")
+    assert 'href="/travel/cities/"' in travel and 'href="/travel/canyons/"' in travel
+    water = (output / "water" / "index.html").read_text("utf-8")
+    order = [water.index(f'href="/water/{slug}/"') for slug in ("pier-at-dusk", "jetty-and-sea", "walruses")]
+    assert order == sorted(order)
+
+
+def test_sub_path_base_url(example_copy, tmp_path):
+    output = tmp_path / "out"
+    build(
+        example_copy,
+        overrides={"site.base_url": "https://example.org/portfolio/"},
+        output_dir=output,
+        reporter=Reporter(),
+    )
+    checked = 0
+    for page in html_files(output):
+        for link in parse(page).links:
+            target = resolve(output, link, "/portfolio/", "https://example.org")
+            if target is not None:
+                assert target.is_file(), f"{page}: {link}"
+                checked += 1
+    assert checked > 200
+    assert 'href="/portfolio/licensing/"' in (output / "index.html").read_text("utf-8")
+    not_found = (output / "404.html").read_text("utf-8")
+    assert 'href="/portfolio/"' in not_found
+
+
+def test_no_base_url_means_no_absolute_urls(site_dir, run_build):
+    from .conftest import make_photo
+
+    make_photo(site_dir / "content/g/a.jpg")
+    run_build()
+    out = site_dir / "public"
+    assert not (out / "sitemap.xml").exists() and not (out / "feed.xml").exists()
+    assert "og:image" not in (out / "g/a/index.html").read_text("utf-8")
+
+
+def test_rebuild_reuses_cache(site_dir, run_build):
+    from .conftest import make_photo
+
+    make_photo(site_dir / "content/g/a.jpg")
+    make_photo(site_dir / "content/g/b.jpg", colour=(10, 20, 30))
+    first, _ = run_build()
+    assert (first.images_processed, first.images_reused) == (2, 0)
+    second, _ = run_build()
+    assert (second.images_processed, second.images_reused) == (0, 2)
+    make_photo(site_dir / "content/g/b.jpg", colour=(90, 20, 30))
+    third, _ = run_build()
+    assert (third.images_processed, third.images_reused) == (1, 1)
