@@ -15,7 +15,7 @@ import tomllib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from .configschema import SchemaError, build, coerce, option, section
@@ -203,6 +203,124 @@ class ImagesSection:
     avif_quality: int = option(
         60, "AVIF quality (1-100). 60 matches JPEG 82 in look at about half the size.", check=_between(1, 100)
     )
+    max_pixels: int = option(
+        200_000_000,
+        "Largest source accepted, in pixels. Files above it are skipped as likely decompression bombs; "
+        "200 million admits 100-150 MP medium-format files.",
+        check=_at_least(1_000_000),
+    )
+
+
+WATERMARK_POSITIONS = (
+    "top-left",
+    "top",
+    "top-right",
+    "left",
+    "centre",
+    "right",
+    "bottom-left",
+    "bottom",
+    "bottom-right",
+    "tiled",
+)
+
+
+def _fraction(low: float, high: float):
+    def check(value: float) -> str | None:
+        return None if low <= value <= high else f"must be between {low:g} and {high:g}"
+
+    return check
+
+
+@dataclass(frozen=True)
+class WatermarkSection:
+    enabled: bool = option(
+        True,
+        "Mark the larger published images. On by default: a visible credit travels with every copy. "
+        "Galleries and photos can switch it off or change it with `watermark:` in their front matter.",
+    )
+    text: str = option(
+        "© {year} {author}",
+        "Watermark text; empty for a logo only. Placeholders: {year} (the photo's year) and {author} "
+        "(the photo's author, else [site] author).",
+        check=_placeholders({"year", "author"}),
+    )
+    font: str = option(
+        "",
+        "Font file (.ttf/.otf) for the text, relative to the site folder. Empty uses Pillow's built-in "
+        "scalable font, so a build never depends on fonts installed on the machine.",
+    )
+    logo: str = option(
+        "",
+        "Logo image (PNG with transparency works best), relative to the site folder; drawn before the text.",
+    )
+    position: Literal[WATERMARK_POSITIONS] = option(  # type: ignore[valid-type]
+        "bottom-right",
+        'Where the mark goes: a corner, an edge, "centre", or "tiled" (repeated across the photo, '
+        "hardest to crop away).",
+    )
+    size: float = option(
+        0.035,
+        "Height of the text (and logo) as a fraction of the photo's shorter side, so the mark looks the "
+        "same at every width.",
+        check=_fraction(0.005, 0.5),
+    )
+    margin: float = option(
+        0.025, "Distance from the edges as a fraction of the shorter side.", check=_fraction(0.0, 0.3)
+    )
+    opacity: float = option(
+        0.7, "Opacity of the mark, 0-1: readable without hiding the photo.", check=_fraction(0.05, 1.0)
+    )
+    style: Literal["auto", "light", "dark"] = option(
+        "auto",
+        '"auto" draws light or dark lettering depending on the photo under the mark, with a contrasting '
+        "outline, so it stays legible on snow and on night skies.",
+    )
+    min_width: int = option(
+        1000,
+        "Only derivatives at least this wide are marked: large views carry the mark, grid thumbnails stay clean.",
+        check=_at_least(0),
+    )
+
+
+DATA_MINING_VALUES = (
+    "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING",
+    "DMI-PROHIBITED-AIMLTRAINING",
+    "DMI-PROHIBITED-GENAIMLTRAINING",
+    "DMI-PROHIBITED",
+    "DMI-PROHIBITED-SEECONSTRAINT",
+    "DMI-ALLOWED",
+    "DMI-UNSPECIFIED",
+)
+
+
+@dataclass(frozen=True)
+class MetadataSection:
+    embed_rights: bool = option(
+        True,
+        "Write creator, copyright, licence page, credit line and the data-mining reservation into every "
+        "published file (EXIF and XMP), so the terms travel with copies of the file.",
+    )
+    data_mining: Literal[DATA_MINING_VALUES] = option(  # type: ignore[valid-type]
+        "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING",
+        "IPTC/PLUS Data Mining value (plus:DataMining). The default forbids all data mining, AI training "
+        "included, but keeps search engines allowed so you stay findable.",
+    )
+    other_constraints: str = option(
+        "No use for AI/ML training or text and data mining without a licence. Text and data mining rights "
+        "are reserved under Art. 4(3) of Directive (EU) 2019/790.",
+        "Plain-words reservation written as plus:OtherConstraints.",
+    )
+    credit: str = option("", "Credit line (photoshop:Credit). Empty means the photo's author.")
+    embed_captions: bool = option(
+        True,
+        "Also write each photo's title, caption, alt text and keywords into its files, so they travel with the image.",
+    )
+    keep_camera_info: bool = option(
+        False,
+        "Keep camera, lens and exposure settings in the published files (and offer them to the theme). Off "
+        "by default; GPS position, serial numbers and owner names are always removed.",
+    )
 
 
 @dataclass(frozen=True)
@@ -211,6 +329,10 @@ class Config:
     contact: ContactSection = section(ContactSection, "How visitors and licensees reach you.")
     build: BuildSection = section(BuildSection, "How `sitegen build` behaves.")
     images: ImagesSection = section(ImagesSection, "Published image files (derivatives of your originals).")
+    watermark: WatermarkSection = section(WatermarkSection, "The visible mark on larger published images.")
+    metadata: MetadataSection = section(
+        MetadataSection, "What the published image files say about themselves (nothing private, ever)."
+    )
 
 
 # --- loading ----------------------------------------------------------------

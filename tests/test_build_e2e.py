@@ -16,7 +16,7 @@ ORIGIN = "https://example.com"
 def test_example_builds_without_warnings(example_build):
     _output, report, reporter = example_build
     assert reporter.warnings == [] and reporter.errors == []
-    assert report.photos == 10 and report.galleries == 6
+    assert report.photos == 12 and report.galleries == 7
 
 
 def test_every_internal_link_resolves(example_build):
@@ -36,9 +36,9 @@ def test_every_internal_link_resolves(example_build):
 def test_every_photo_has_a_page_with_its_derivatives(example_copy, example_build):
     output, _, _ = example_build
     sources = [p for p in (example_copy / "content").rglob("*") if p.suffix.lower() in (".jpg", ".png")]
-    assert len(sources) == 10
+    assert len(sources) == 12
     photo_pages = [p for p in html_files(output) if 'class="photo"' in p.read_text("utf-8")]
-    assert len(photo_pages) == 10
+    assert len(photo_pages) == 12
     for page in photo_pages:
         parsed = parse(page)
         (img,) = [i for i in parsed.images if i.get("fetchpriority") == "high"]
@@ -70,17 +70,17 @@ def test_sitemap_and_feed_parse(example_build):
     }
     sitemap = ET.parse(output / "sitemap.xml").getroot()
     locs = [e.text for e in sitemap.findall("s:url/s:loc", ns)]
-    assert len(locs) == len(set(locs)) == 1 + 2 + 6 + 10  # home, about + licensing, galleries, photos
+    assert len(locs) == len(set(locs)) == 1 + 2 + 7 + 12  # home, about + licensing, galleries, photos
     for loc in locs:
         assert resolve(output, loc, "/", ORIGIN).is_file()
     images = [e.text for e in sitemap.findall("s:url/image:image/image:loc", ns)]
-    assert len(images) == 10 and all(resolve(output, i, "/", ORIGIN).is_file() for i in images)
+    assert len(images) == 12 and all(resolve(output, i, "/", ORIGIN).is_file() for i in images)
 
     atom = {"a": "http://www.w3.org/2005/Atom"}
     feed = ET.parse(output / "feed.xml").getroot()
     assert feed.find("a:title", atom).text == "Light, water and stone"
     entries = feed.findall("a:entry", atom)
-    assert len(entries) == 6
+    assert len(entries) == 7
     for entry in entries:
         assert entry.find("a:id", atom).text.startswith(ORIGIN)
         assert entry.find("a:updated", atom).text.endswith("Z")
@@ -146,3 +146,23 @@ def test_rebuild_reuses_cache(site_dir, run_build):
     make_photo(site_dir / "content/g/b.jpg", colour=(90, 20, 30))
     third, _ = run_build()
     assert (third.images_processed, third.images_reused) == (1, 1)
+
+
+def test_published_files_state_rights_and_watermark(example_build):
+    output, _, _ = example_build
+    media = sorted((output / "media").rglob("*.*"))
+    assert len(media) > 100
+    for file in media:
+        with Image.open(file) as image:
+            xmp = image.info.get("xmp", b"")
+            assert b'xmpRights:WebStatement="https://example.com/licensing/"' in xmp, file
+            assert b"plus:DataMining" in xmp and b"<dc:creator>" in xmp, file
+    # The illustrations belong to the site's author: rights reserved, mining forbidden.
+    (owned,) = (output / "media/illustrations").glob("dusk-layers-2048.*.jpg")
+    with Image.open(owned) as image:
+        assert b"DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING" in image.info["xmp"]
+        assert b'xmpRights:Marked="True"' in image.info["xmp"]
+    # Public-domain photos say so, and forbid nothing they cannot forbid.
+    (free,) = (output / "media/water").glob("walruses-2048.*.jpg")
+    with Image.open(free) as image:
+        assert b'xmpRights:Marked="False"' in image.info["xmp"] and b"DMI-UNSPECIFIED" in image.info["xmp"]

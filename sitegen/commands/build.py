@@ -27,8 +27,6 @@ from ..output import Output, check_target
 from ..render.site import Renderer
 from ..render.theme import Theme
 
-DEFAULT_MAX_PIXELS = 200_000_000
-
 Progress = Callable[[int, int], None]
 
 
@@ -63,7 +61,7 @@ def process_images(
         list(jobs.values()),
         cache,
         workers_for(project.config.build.jobs),
-        DEFAULT_MAX_PIXELS,
+        project.config.images.max_pixels,
         progress,
     )
     images: dict[Photo, ImageSet] = {}
@@ -94,7 +92,7 @@ def build(
     target = (output_dir or project.output_dir).resolve()
     check_target(target, project.root, [project.content_dir, project.templates_dir, project.static_dir])
     theme = Theme.load(project.config.site.theme, project.root)
-    set_pixel_limit(DEFAULT_MAX_PIXELS)
+    set_pixel_limit(project.config.images.max_pixels)
 
     probes = ProbeCache(project.cache_dir)
     site = read_site(project, reporter, probes)

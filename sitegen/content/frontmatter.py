@@ -153,11 +153,20 @@ def as_mapping(value: Any) -> dict[str, Any]:
     raise ValueError("expected a set of key: value pairs")
 
 
-def as_str_or_false(value: Any) -> str | bool:
-    """For per-item overrides that can be switched off (``watermark: false``)."""
-    if value is False:
-        return False
-    return as_str(value)
+def as_watermark(value: Any) -> bool | dict[str, Any]:
+    """``watermark: false``, ``true``, or a table of [watermark] settings to change for this item."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dict):
+        from ..config import WatermarkSection
+        from ..configschema import SchemaError, build
+
+        try:
+            build(WatermarkSection, value, "watermark")
+        except SchemaError as exc:
+            raise ValueError(f"{exc.key}: {exc.message}") from None
+        return {str(k): v for k, v in value.items()}
+    raise ValueError("expected true, false or watermark settings such as {position: top-left}")
 
 
 def check_fields(
@@ -185,7 +194,8 @@ def check_fields(
         try:
             out[key] = convert(value)
         except ValueError as exc:
-            reporter.warning(f"front matter {key!r}: {exc}, got {value!r}; ignored", path, _line_of_key(path, key))
+            got = "" if isinstance(value, dict | list) else f", got {value!r}"
+            reporter.warning(f"front matter {key!r}: {exc}{got}; ignored", path, _line_of_key(path, key))
     return out
 
 

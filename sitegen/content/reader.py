@@ -54,6 +54,7 @@ GALLERY_FIELDS: dict[str, Callable[[Any], Any]] = {
     "licence": fm.as_str,
     "slug": fm.as_str,
     "weight": fm.as_number,
+    "watermark": fm.as_watermark,
     "extra": fm.as_mapping,
 }
 PHOTO_FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -67,6 +68,7 @@ PHOTO_FIELDS: dict[str, Callable[[Any], Any]] = {
     "keywords": fm.as_str_list,
     "slug": fm.as_str,
     "draft": fm.as_bool,
+    "watermark": fm.as_watermark,
     "extra": fm.as_mapping,
 }
 
@@ -187,7 +189,7 @@ class _Reader:
             else:
                 visible.append(entry)
 
-        photos = [e for e in visible if e.is_file() and is_photo(e)]
+        photos = [e for e in visible if is_photo(e) and not e.is_dir()]  # broken links get a warning later
         stems = {p.stem.casefold(): p for p in photos} | {p.name.casefold(): p for p in photos}
         index = folder / "index.md" if (folder / "index.md").is_file() else None
         key = folder.relative_to(self.project.content_dir).as_posix()

@@ -6,6 +6,7 @@ agree on what counts as a photo and word their errors the same way.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from pathlib import Path
 
@@ -18,6 +19,7 @@ HEIF_EXTENSIONS = frozenset({".heic", ".heif"})
 QUIET_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".xmp", ".ini", ".json", ".toml"})
 
 _heif_state: bool | None = None
+_UNLIMITED = threading.Lock()  # guards the moment Pillow's global pixel limit is lifted
 
 
 class ImageReadError(Exception):
@@ -59,25 +61,26 @@ def open_image(path: Path) -> Image.Image:
     if size == 0:
         raise ImageReadError("file is empty (0 bytes)")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
+        # The pixel limit is checked below from the header, with the real size in the message;
+        # Pillow's own check would only say "exceeds limit", or wait until twice the limit.
+        with _UNLIMITED, warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+            try:
+                image = Image.open(path)
+            finally:
+                Image.MAX_IMAGE_PIXELS = limit
     except UnidentifiedImageError:
         raise ImageReadError(f"not a readable image (the {suffix} name does not match the contents)") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageReadError(
-            f"image is larger than the pixel limit of {Image.MAX_IMAGE_PIXELS:,} pixels "
-            "(raise [images] max_pixels if it is genuine)"
-        ) from None
     except PermissionError:
         raise ImageReadError("permission denied") from None
     except OSError as exc:
         raise ImageReadError(f"cannot read image ({exc})") from None
     w, h = image.size
-    if Image.MAX_IMAGE_PIXELS and w * h > Image.MAX_IMAGE_PIXELS:
+    if limit and w * h > limit:
         image.close()
         raise ImageReadError(
-            f"image is {w}x{h} = {w * h:,} pixels, above the limit of {Image.MAX_IMAGE_PIXELS:,} "
+            f"image is {w}x{h} = {w * h:,} pixels, above the limit of {limit:,} "
             "(raise [images] max_pixels if it is genuine)"
         )
     return image

@@ -12,6 +12,7 @@ exactly the photos it touches.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -24,10 +25,12 @@ from typing import Any
 
 from PIL import Image
 
-from . import process
+from . import metadata, process, watermark
 from .formats import ImageReadError, open_image, set_pixel_limit
+from .metadata import Description, Rights
+from .watermark import WatermarkSpec
 
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 MIME = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
 
@@ -87,15 +90,38 @@ class Settings:
 
 @dataclass(frozen=True)
 class ImageJob:
-    """All a worker needs for one photo: plain values only, so it pickles cheaply."""
+    """All a worker needs for one photo: plain values only, so it pickles cheaply and hashes stably."""
 
-    key: str
     source: str
+    content_hash: str
     orientation: int
     source_size: tuple[int, int]  # displayed (oriented) width, height
     settings: Settings
     output_stem: str  # site path prefix of the files: "media/travel/iceland/aurora"
-    extras: dict[str, Any] = field(default_factory=dict)
+    watermark: WatermarkSpec | None = None
+    rights: Rights | None = None
+    description: Description | None = None
+    keep_camera: bool = False
+    file_hashes: tuple[str, ...] = ()  # content of the watermark font/logo files
+
+    @functools.cached_property
+    def key(self) -> str:
+        """Everything that changes the output bytes, and nothing else (not the path or the output name)."""
+        blob = json.dumps(
+            {
+                "v": PIPELINE_VERSION,
+                "src": self.content_hash,
+                "orientation": self.orientation,
+                "settings": asdict(self.settings),
+                "watermark": asdict(self.watermark) if self.watermark else None,
+                "rights": asdict(self.rights) if self.rights else None,
+                "description": asdict(self.description) if self.description else None,
+                "camera": self.keep_camera,
+                "files": self.file_hashes,
+            },
+            sort_keys=True,
+        )
+        return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
 
     @property
     def sizes(self) -> list[process.Size]:
@@ -126,19 +152,10 @@ class ImageJob:
         }
 
 
-def job_key(content_hash: str, settings: Settings, extras: dict[str, Any]) -> str:
-    blob = json.dumps(
-        {"v": PIPELINE_VERSION, "src": content_hash, "settings": asdict(settings), "extras": extras},
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
-
-
 # --- the worker -----------------------------------------------------------------
 
 
-def _decode(job: ImageJob) -> Image.Image:
+def _decode(job: ImageJob) -> tuple[Image.Image, Image.Exif]:
     """Decode at the smallest scale that still covers the largest derivative, then orient and colour-convert."""
     image = open_image(Path(job.source))
     try:
@@ -147,13 +164,43 @@ def _decode(job: ImageJob) -> Image.Image:
             # DCT-domain downscale (1/2, 1/4, 1/8): a 24 MP photo for a 2048 px derivative decodes at 6 MP.
             image.draft(image.mode, process.draft_box(job.sizes[0], job.orientation))
         icc = image.info.get("icc_profile")
+        try:
+            exif = image.getexif()
+        except Exception:  # a corrupt EXIF block only costs the optional camera fields
+            exif = Image.Exif()
         image.load()
         pixels = process.apply_orientation(image, job.orientation)
-        return process.to_display(pixels, icc)
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageReadError(f"cannot decode image ({exc}); the file may be truncated or corrupt") from None
+        return process.to_display(pixels, icc), exif
     except Image.DecompressionBombError as exc:
         raise ImageReadError(str(exc)) from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageReadError(f"cannot decode image ({exc}); the file may be truncated or corrupt") from None
+
+
+def render_files(job: ImageJob) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """Every derivative of one photo as bytes (by file name), plus the set's metadata. Pure: no disk writes."""
+    image, source_exif = _decode(job)
+    camera = metadata.camera_exif(source_exif) if job.keep_camera else None
+    options = {
+        fmt: process.EncodeOptions(
+            quality=job.settings.quality_of(fmt),
+            exif=metadata.exif_bytes(job.rights, camera),
+            xmp=metadata.xmp_packet(job.rights, job.description),
+        )
+        for fmt in job.settings.formats
+    }
+    files: dict[str, bytes] = {}
+    current = image
+    for size in job.sizes:  # largest first: each size is derived from the clean one before it
+        current = process.resize(current, size)
+        marked = watermark.apply(current, job.watermark) if watermark.applies_to(size.width, job.watermark) else current
+        for fmt in job.settings.formats:
+            files[job.file_name(size, fmt)] = process.encode(marked, fmt, options[fmt])
+    meta = {
+        "colour": process.dominant_colour(current),
+        "lqip": "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii"),
+    }
+    return files, meta
 
 
 def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
@@ -163,21 +210,14 @@ def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
     an interrupted build never leaves a half-written entry that looks complete.
     """
     set_pixel_limit(max_pixels)
-    final = Path(cache_root) / job.key
-    tmp = Path(cache_root) / f".tmp-{job.key}-{os.getpid()}"
+    key = job.key
+    final = Path(cache_root) / key
+    tmp = Path(cache_root) / f".tmp-{key}-{os.getpid()}"
     try:
-        image = _decode(job)
+        files, meta = render_files(job)
         tmp.mkdir(parents=True, exist_ok=True)
-        current = image
-        for size in job.sizes:  # largest first: each size is derived from the one before
-            current = process.resize(current, size)
-            for fmt in job.settings.formats:
-                data = process.encode(current, fmt, process.EncodeOptions(quality=job.settings.quality_of(fmt)))
-                (tmp / job.file_name(size, fmt)).write_bytes(data)
-        meta = {
-            "colour": process.dominant_colour(current),
-            "lqip": "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii"),
-        }
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
         (tmp / "set.json").write_text(json.dumps(meta), "utf-8")
         if final.exists():
             shutil.rmtree(final)

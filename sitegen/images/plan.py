@@ -1,10 +1,32 @@
-"""From the content model to image jobs: which files each photo becomes, and under which key."""
+"""From the content model to image jobs: which files each photo becomes, what they say, how they are marked.
+
+This is the only image module that knows about config and the content model;
+it reduces both to the plain values of an :class:`ImageJob`, so the worker
+code stays pure and the cache key covers exactly what changes the output.
+"""
 
 from __future__ import annotations
 
-from ..config import Config
+import dataclasses
+import functools
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageFont, UnidentifiedImageError
+
+from ..config import Config, Project, WatermarkSection
 from ..content.model import Photo, Site
-from .pipeline import ImageJob, Settings, job_key
+from ..errors import ConfigError
+from ..protect.headers import LICENSING_PATH
+from ..urls import Urls
+from .metadata import Description, Rights
+from .pipeline import ImageJob, Settings
+from .probe import file_hash
+from .watermark import WatermarkSpec
+
+# Licences under which a photo carries no rights reservation: marking it "rights
+# managed" or forbidding data mining would misstate the terms.
+OPEN_LICENCES = {"cc0-1.0", "cc0", "public-domain", "pdm", "pdm-1.0"}
 
 
 def settings_from(config: Config) -> Settings:
@@ -18,19 +40,151 @@ def settings_from(config: Config) -> Settings:
     )
 
 
-def job_for(photo: Photo, settings: Settings) -> ImageJob:
-    extras: dict[str, object] = {"orientation": photo.info.orientation}
-    return ImageJob(
-        key=job_key(photo.info.content_hash, settings, extras),
-        source=str(photo.source),
-        orientation=photo.info.orientation,
-        source_size=(photo.info.width, photo.info.height),
-        settings=settings,
-        output_stem=f"media/{photo.gallery.path}{photo.slug}",
-        extras=extras,
-    )
+def _site_file(project: Project, value: str, key: str) -> Path:
+    path = (project.root / value).resolve()
+    if not path.is_file():
+        raise ConfigError(f"[watermark] {key}: file not found: {path}")
+    return path
+
+
+@functools.lru_cache(maxsize=16)
+def _check_font(path: str) -> None:
+    try:
+        ImageFont.truetype(path, size=12)
+    except OSError:
+        raise ConfigError(f"[watermark] font: {path} is not a font file Pillow can read (.ttf, .otf)") from None
+
+
+@functools.lru_cache(maxsize=16)
+def _check_logo(path: str) -> None:
+    try:
+        with Image.open(path) as logo:
+            logo.load()
+    except (OSError, UnidentifiedImageError):
+        raise ConfigError(f"[watermark] logo: {path} is not an image Pillow can read") from None
+
+
+class Planner:
+    """Builds jobs for one build; checks watermark files once, not once per photo."""
+
+    def __init__(self, project: Project, year: int) -> None:
+        self.project = project
+        self.config = project.config
+        self.year = year
+        self.settings = settings_from(self.config)
+        self.urls = Urls(self.config.site.base_url)
+        self._file_hashes: dict[Path, str] = {}
+
+    # -- watermark -------------------------------------------------------------
+
+    def watermark_settings(self, photo: Photo) -> WatermarkSection | None:
+        """Config, then each gallery from the top down, then the photo: the nearest `watermark:` wins."""
+        current = self.config.watermark
+        chain: list[Any] = [g.meta.get("watermark") for g in [*photo.gallery.ancestors, photo.gallery]]
+        chain.append(photo.meta.get("watermark"))
+        for override in chain:
+            if override is None:
+                continue
+            if isinstance(override, bool):
+                current = dataclasses.replace(current, enabled=override)
+            else:
+                current = dataclasses.replace(current, **({"enabled": True} | override))
+        return current if current.enabled and (current.text or current.logo) else None
+
+    def watermark_spec(self, photo: Photo) -> tuple[WatermarkSpec | None, tuple[str, ...]]:
+        settings = self.watermark_settings(photo)
+        if settings is None:
+            return None, ()
+        font = logo = None
+        hashes: list[str] = []
+        if settings.font:
+            font = _site_file(self.project, settings.font, "font")
+            _check_font(str(font))
+            hashes.append(self._hash(font))
+        if settings.logo:
+            logo = _site_file(self.project, settings.logo, "logo")
+            _check_logo(str(logo))
+            hashes.append(self._hash(logo))
+        spec = WatermarkSpec(
+            text=settings.text.format(year=self._year(photo), author=self._author(photo)),
+            font=str(font) if font else None,
+            logo=str(logo) if logo else None,
+            position=settings.position,
+            size=settings.size,
+            margin=settings.margin,
+            opacity=settings.opacity,
+            style=settings.style,
+            min_width=settings.min_width,
+        )
+        return spec, tuple(hashes)
+
+    def _hash(self, path: Path) -> str:
+        if path not in self._file_hashes:
+            self._file_hashes[path] = file_hash(path)
+        return self._file_hashes[path]
+
+    # -- metadata ----------------------------------------------------------------
+
+    def _year(self, photo: Photo) -> int:
+        return photo.date.year if photo.date else self.year
+
+    def _author(self, photo: Photo) -> str:
+        return photo.author or self.config.site.rights_holder
+
+    def rights(self, photo: Photo) -> Rights | None:
+        meta = self.config.metadata
+        if not meta.embed_rights:
+            return None
+        author = self._author(photo)
+        licence = (photo.licence or "").strip()
+        open_licence = licence.lower() in OPEN_LICENCES
+        licensing = self.urls.abs_url(LICENSING_PATH)
+        if open_licence:
+            notice = f"{author}. No rights reserved ({licence})."
+        else:
+            notice = self.config.site.copyright.format(year=self._year(photo), author=author)
+        return Rights(
+            creator=author,
+            notice=notice,
+            marked=not open_licence,
+            credit=meta.credit or author,
+            web_statement=licensing,
+            licensor_url=licensing if not open_licence else None,
+            usage_terms=licence or None,
+            # Nothing can be reserved on a public-domain work: say "unspecified" rather than forbid.
+            data_mining="DMI-UNSPECIFIED" if open_licence else meta.data_mining,
+            other_constraints=None if open_licence else meta.other_constraints or None,
+        )
+
+    def description(self, photo: Photo) -> Description | None:
+        if not self.config.metadata.embed_captions:
+            return None
+        return Description(
+            title=photo.title,
+            caption=photo.caption_text or None,
+            alt=photo.alt if photo.has_alt else None,
+            keywords=tuple(photo.keywords),
+        )
+
+    # -- jobs ----------------------------------------------------------------------
+
+    def job(self, photo: Photo) -> ImageJob:
+        spec, hashes = self.watermark_spec(photo)
+        return ImageJob(
+            source=str(photo.source),
+            content_hash=photo.info.content_hash,
+            orientation=photo.info.orientation,
+            source_size=(photo.info.width, photo.info.height),
+            settings=self.settings,
+            output_stem=f"media/{photo.gallery.path}{photo.slug}",
+            watermark=spec,
+            rights=self.rights(photo),
+            description=self.description(photo),
+            keep_camera=self.config.metadata.keep_camera_info,
+            file_hashes=hashes,
+        )
 
 
 def plan(site: Site) -> dict[Photo, ImageJob]:
-    settings = settings_from(site.project.config)
-    return {photo: job_for(photo, settings) for photo in site.all_photos()}
+    planner = Planner(site.project, site.build_time.year)
+    return {photo: planner.job(photo) for photo in site.all_photos()}

@@ -25,7 +25,15 @@ _ORIENT = {
 }
 
 _SRGB = ImageCms.createProfile("sRGB")
-_SRGB_BYTES = ImageCms.ImageCmsProfile(_SRGB).tobytes()
+
+
+def _stable_profile(data: bytes) -> bytes:
+    """LittleCMS stamps today's date (and an ID hashed over it) into new profiles; zero both so
+    the same photo gives the same bytes on every day (ID zero means "not computed", which is valid)."""
+    return data[:24] + bytes(12) + data[36:84] + bytes(16) + data[100:]
+
+
+_SRGB_BYTES = _stable_profile(ImageCms.ImageCmsProfile(_SRGB).tobytes())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,147 @@
+"""Visible watermarks: a pure function from pixels and a spec to marked pixels.
+
+Sizes are fractions of the photo's shorter side, so the mark looks the same on
+a 1200 px and a 2048 px derivative of the same photo. Lettering is light or
+dark depending on the pixels under it, always with a contrasting outline, so it
+stays readable on snow and on a night sky alike.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFont, ImageStat
+
+
+@dataclass(frozen=True)
+class WatermarkSpec:
+    """Everything that decides how a mark looks; plain values so jobs pickle and hash."""
+
+    text: str  # placeholders already filled in
+    font: str | None  # font file path; None = Pillow's built-in scalable font
+    logo: str | None  # logo image path
+    position: str
+    size: float
+    margin: float
+    opacity: float
+    style: str  # "auto", "light" or "dark"
+    min_width: int
+
+
+LIGHT = ((255, 255, 255), (0, 0, 0))  # fill, outline
+DARK = ((24, 24, 24), (255, 255, 255))
+
+
+@functools.lru_cache(maxsize=32)
+def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if path:
+        return ImageFont.truetype(path, size=size)
+    return ImageFont.load_default(size=size)
+
+
+@functools.lru_cache(maxsize=8)
+def _logo(path: str) -> Image.Image:
+    with Image.open(path) as logo:
+        return logo.convert("RGBA")
+
+
+def _palette(image: Image.Image, box: tuple[int, int, int, int], style: str) -> tuple[tuple, tuple]:
+    """Light lettering on dark pixels, dark on light; ``style`` can force either."""
+    if style == "light":
+        return LIGHT
+    if style == "dark":
+        return DARK
+    region = image.crop(box).convert("L")
+    return DARK if ImageStat.Stat(region).mean[0] > 150 else LIGHT
+
+
+def _stamp(spec: WatermarkSpec, text_height: int, colours: tuple[tuple, tuple]) -> Image.Image:
+    """The mark (logo, then text) on a transparent canvas, at full opacity."""
+    fill, outline = colours
+    stroke = max(1, round(text_height * 0.07))
+    parts: list[Image.Image] = []
+    if spec.logo:
+        logo = _logo(spec.logo)
+        logo_height = max(1, round(text_height * 1.6))
+        logo_width = max(1, round(logo.width * logo_height / logo.height))
+        parts.append(logo.resize((logo_width, logo_height), Image.Resampling.LANCZOS))
+    if spec.text:
+        font = _font(spec.font, text_height)
+        left, top, right, bottom = font.getbbox(spec.text, stroke_width=stroke)
+        canvas = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+        ImageDraw.Draw(canvas).text(
+            (-left, -top), spec.text, font=font, fill=(*fill, 255), stroke_width=stroke, stroke_fill=(*outline, 200)
+        )
+        parts.append(canvas)
+    if not parts:
+        return Image.new("RGBA", (1, 1), (0, 0, 0, 0))
+    gap = round(text_height * 0.4)
+    width = sum(p.width for p in parts) + gap * (len(parts) - 1)
+    height = max(p.height for p in parts)
+    stamp = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    x = 0
+    for part in parts:
+        stamp.alpha_composite(part, (x, (height - part.height) // 2))
+        x += part.width + gap
+    return stamp
+
+
+def _fade(stamp: Image.Image, opacity: float) -> Image.Image:
+    alpha = stamp.getchannel("A").point(lambda a: round(a * opacity))
+    faded = stamp.copy()
+    faded.putalpha(alpha)
+    return faded
+
+
+def _place(position: str, canvas: tuple[int, int], mark: tuple[int, int], margin: int) -> tuple[int, int]:
+    w, h = canvas
+    mw, mh = mark
+    horizontal = {"left": margin, "centre": (w - mw) // 2, "right": w - mw - margin}
+    vertical = {"top": margin, "centre": (h - mh) // 2, "bottom": h - mh - margin}
+    names = {
+        "top-left": ("left", "top"), "top": ("centre", "top"), "top-right": ("right", "top"),
+        "left": ("left", "centre"), "centre": ("centre", "centre"), "right": ("right", "centre"),
+        "bottom-left": ("left", "bottom"), "bottom": ("centre", "bottom"), "bottom-right": ("right", "bottom"),
+    }  # fmt: skip
+    hx, vy = names[position]
+    return max(0, horizontal[hx]), max(0, vertical[vy])
+
+
+def _composite(image: Image.Image, stamp: Image.Image, xy: tuple[int, int]) -> None:
+    """Blend an RGBA stamp into ``image`` in place, whatever the image's mode."""
+    if image.mode in ("RGB", "RGBA"):
+        image.paste(stamp.convert("RGB"), xy, stamp.getchannel("A"))
+    else:  # greyscale photos get greyscale marks
+        image.paste(stamp.convert("L"), xy, stamp.getchannel("A"))
+
+
+def apply(image: Image.Image, spec: WatermarkSpec) -> Image.Image:
+    """A marked copy of ``image`` (the input is left untouched for deriving smaller sizes)."""
+    marked = image.copy()
+    short = min(image.size)
+    text_height = max(8, round(spec.size * short))
+    margin = round(spec.margin * short)
+    if spec.position == "tiled":
+        colours = _palette(image, (0, 0, image.width, image.height), spec.style)
+        stamp = _fade(_stamp(spec, text_height, colours), spec.opacity * 0.5).rotate(
+            30, expand=True, resample=Image.Resampling.BICUBIC
+        )
+        step_x = max(stamp.width + text_height * 4, 1)
+        step_y = max(stamp.height + text_height * 3, 1)
+        for row, y in enumerate(range(-stamp.height // 2, image.height, step_y)):
+            offset = (step_x // 2) * (row % 2)
+            for x in range(-stamp.width // 2 + offset, image.width, step_x):
+                _composite(marked, stamp, (x, y))
+        return marked
+    probe = _stamp(spec, text_height, LIGHT)
+    x, y = _place(spec.position, image.size, probe.size, margin)
+    box = (x, y, min(image.width, x + probe.width), min(image.height, y + probe.height))
+    colours = _palette(image, box, spec.style)
+    stamp = probe if colours == LIGHT else _stamp(spec, text_height, colours)
+    _composite(marked, _fade(stamp, spec.opacity), (x, y))
+    return marked
+
+
+def applies_to(width: int, spec: WatermarkSpec | None) -> bool:
+    return spec is not None and width >= spec.min_width and bool(spec.text or spec.logo)
