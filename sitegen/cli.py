@@ -88,6 +88,9 @@ def cli() -> None:
     help="Parallel image workers (0 = one per CPU core; default from [build] jobs).",
 )
 @click.option("--strict", is_flag=True, default=None, help="Fail on any warning; the previous output is kept.")
+@click.option(
+    "--force", is_flag=True, help="Rebuild even when nothing changed since the last build (otherwise skipped)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print skipped hidden files and other details.")
 def build(
@@ -97,6 +100,7 @@ def build(
     drafts: bool | None,
     jobs: int | None,
     strict: bool | None,
+    force: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -111,7 +115,9 @@ def build(
     reporter = _reporter(site, quiet, verbose)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
-        report = run_build(site, overrides=overrides, output_dir=output, reporter=reporter, progress=progress)
+        report = run_build(
+            site, overrides=overrides, output_dir=output, reporter=reporter, progress=progress, force=force
+        )
     except SitegenError as exc:
         progress.close()
         _fail(str(exc))
@@ -124,6 +130,9 @@ def build(
             shown = report.output_dir.relative_to(Path.cwd())
         except ValueError:
             shown = report.output_dir
+        if report.up_to_date:
+            click.echo(f"Up to date: nothing changed since the last build -> {shown} (--force rebuilds)")
+            return
         images = f"{report.images_processed} processed, {report.images_reused} cached"
         warn = f", {report.warnings} warning(s)" if report.warnings else ""
         click.echo(

@@ -68,20 +68,20 @@ class Reporter:
     problems: list[Problem] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def _add(self, problem: Problem) -> None:
+    def add(self, problem: Problem) -> None:
         with self._lock:
             self.problems.append(problem)
         if self.echo and (problem.severity is not Severity.INFO or self.verbose):
             self.echo(problem.format(self.root))
 
     def info(self, message: str, path: Path | None = None, line: int | None = None) -> None:
-        self._add(Problem(Severity.INFO, message, path, line))
+        self.add(Problem(Severity.INFO, message, path, line))
 
     def warning(self, message: str, path: Path | None = None, line: int | None = None) -> None:
-        self._add(Problem(Severity.WARNING, message, path, line))
+        self.add(Problem(Severity.WARNING, message, path, line))
 
     def error(self, message: str, path: Path | None = None, line: int | None = None) -> None:
-        self._add(Problem(Severity.ERROR, message, path, line))
+        self.add(Problem(Severity.ERROR, message, path, line))
 
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity is severity)

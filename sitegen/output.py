@@ -61,6 +61,7 @@ class Output:
         self.tmp = self.target.with_name(f".{self.target.name}{_TMP_TAG}{secrets.token_hex(4)}")
         self.tmp.mkdir()
         self.written: dict[str, str] = {}  # site path -> what wrote it
+        self._dirs: set[Path] = {self.tmp}
 
     def _clean_stale(self) -> None:
         """Remove temporary folders left by a build that was killed (only ours, recognised by name)."""
@@ -79,7 +80,9 @@ class Output:
             raise SitegenError(f"{key} would be written twice (by {self.written[key]} and by {origin})")
         self.written[key] = origin
         dest = self.tmp.joinpath(*pure.parts)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.parent not in self._dirs:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(dest.parent)
         return dest
 
     def exists(self, site_path: str) -> bool:
@@ -102,9 +105,13 @@ class Output:
     def copy(self, site_path: str, source: Path, origin: str) -> None:
         shutil.copyfile(source, self.path(site_path, origin))
 
-    def commit(self) -> None:
-        """Swap the new output in; the old one is removed only after the new one is in place."""
-        (self.tmp / MARKER).write_text(MARKER_TEXT, "utf-8")
+    def commit(self, token: str = "") -> None:
+        """Swap the new output in; the old one is removed only after the new one is in place.
+
+        ``token`` identifies this build in the marker file, so a later build can tell that the
+        output is still exactly what it wrote (see :mod:`sitegen.stamp`).
+        """
+        (self.tmp / MARKER).write_text(MARKER_TEXT + (f"build {token}\n" if token else ""), "utf-8")
         old = None
         if self.target.exists():
             old = self.target.with_name(f".{self.target.name}{_OLD_TAG}{secrets.token_hex(4)}")

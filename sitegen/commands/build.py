@@ -8,6 +8,8 @@ always a complete site.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -18,7 +20,7 @@ from typing import Any
 from ..config import Project, load_project
 from ..content.model import Photo, Site
 from ..content.reader import read_site
-from ..errors import Reporter, SitegenError
+from ..errors import Problem, Reporter, Severity, SitegenError
 from ..images.formats import set_pixel_limit
 from ..images.pipeline import ImageCache, ImageSet, run_batch
 from ..images.plan import plan
@@ -26,6 +28,7 @@ from ..images.probe import ProbeCache
 from ..output import Output, check_target
 from ..render.site import Renderer
 from ..render.theme import Theme
+from ..stamp import Stamp, StampStore, fingerprint
 
 Progress = Callable[[int, int], None]
 
@@ -45,6 +48,7 @@ class BuildReport:
     files_written: int
     seconds: float
     warnings: int
+    up_to_date: bool = False  # nothing changed since the last build: nothing was written
 
 
 def workers_for(jobs: int) -> int:
@@ -84,8 +88,14 @@ def build(
     output_dir: Path | None = None,
     reporter: Reporter | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> BuildReport:
-    """Build the site in ``site_dir``; raises :class:`SitegenError` (never exits) on failure."""
+    """Build the site in ``site_dir``; raises :class:`SitegenError` (never exits) on failure.
+
+    When every input is unchanged since the last successful build into the same
+    output (see :mod:`sitegen.stamp`), nothing is redone: the report says so and
+    the warnings of that build are reported again. ``force`` rebuilds regardless.
+    """
     started = time.perf_counter()
     project = load_project(site_dir, overrides)
     reporter = reporter or Reporter(root=project.root)
@@ -94,12 +104,31 @@ def build(
     theme = Theme.load(project.config.site.theme, project.root)
     set_pixel_limit(project.config.images.max_pixels)
 
+    stamps = StampStore(project.cache_dir, target)
+    inputs = fingerprint(project, target, theme.chain, dt.datetime.now(dt.UTC).year)
+    previous = None if force else stamps.current(inputs)
+    if previous is not None:
+        for item in previous.problems:
+            reporter.add(
+                Problem(
+                    Severity(item["severity"]),
+                    item["message"],
+                    Path(item["path"]) if item["path"] else None,
+                    item["line"],
+                )
+            )
+        if project.config.build.strict and reporter.warnings:
+            raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
+        fields = previous.report | {"output_dir": Path(previous.report["output_dir"])}
+        return BuildReport(**fields, seconds=time.perf_counter() - started, up_to_date=True)
+
     probes = ProbeCache(project.cache_dir)
     site = read_site(project, reporter, probes)
     probes.save()
 
     images, media, processed, reused = process_images(site, project, reporter, progress)
 
+    token = stamps.new_token()
     with Output(target) as out:
         Renderer(site, images, media, theme, out, reporter).render_all()
         if reporter.errors:
@@ -109,13 +138,12 @@ def build(
                 f"strict mode: {len(reporter.warnings)} warning(s) above; the previous output is untouched"
             )
         files = len(out.written)
-        out.commit()
+        out.commit(token)
 
-    galleries = list(site.all_galleries())
-    return BuildReport(
+    report = BuildReport(
         output_dir=target,
         pages=1 + len(site.pages),
-        galleries=len(galleries),
+        galleries=sum(1 for _ in site.all_galleries()),
         photos=len(images),
         images_processed=processed,
         images_reused=reused,
@@ -123,3 +151,12 @@ def build(
         seconds=time.perf_counter() - started,
         warnings=len(reporter.warnings),
     )
+    kept = {k: v for k, v in dataclasses.asdict(report).items() if k not in ("seconds", "up_to_date")}
+    kept["output_dir"] = str(target)
+    kept["images_processed"], kept["images_reused"] = 0, report.photos
+    problems = [
+        {"severity": p.severity.value, "message": p.message, "path": str(p.path) if p.path else None, "line": p.line}
+        for p in reporter.problems
+    ]
+    stamps.save(Stamp(inputs, token, problems, kept))
+    return report

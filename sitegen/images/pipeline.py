@@ -19,7 +19,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from .formats import ImageReadError, open_image, set_pixel_limit
 from .metadata import Description, Rights
 from .watermark import WatermarkSpec
 
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 MIME = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
 
@@ -106,20 +106,23 @@ class ImageJob:
 
     @functools.cached_property
     def key(self) -> str:
-        """Everything that changes the output bytes, and nothing else (not the path or the output name)."""
-        blob = json.dumps(
-            {
-                "v": PIPELINE_VERSION,
-                "src": self.content_hash,
-                "orientation": self.orientation,
-                "settings": asdict(self.settings),
-                "watermark": asdict(self.watermark) if self.watermark else None,
-                "rights": asdict(self.rights) if self.rights else None,
-                "description": asdict(self.description) if self.description else None,
-                "camera": self.keep_camera,
-                "files": self.file_hashes,
-            },
-            sort_keys=True,
+        """Everything that changes the output bytes, and nothing else (not the path or the output name).
+
+        Built from the dataclasses' reprs, which are deterministic for these plain values and
+        several times cheaper than JSON of ``asdict`` (this runs once per photo on every build).
+        """
+        blob = "|".join(
+            (
+                str(PIPELINE_VERSION),
+                self.content_hash,
+                str(self.orientation),
+                repr(self.settings),
+                repr(self.watermark),
+                repr(self.rights),
+                repr(self.description),
+                str(self.keep_camera),
+                ",".join(self.file_hashes),
+            )
         )
         return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
 

@@ -61,6 +61,7 @@ class Renderer:
         self.urls = Urls(self.config.site.base_url)
         self.assets = Assets(theme.static_files())
         self.env = theme.environment()
+        self._srcsets: dict[tuple[int, str], str] = {}
         self._install_globals()
 
     # -- template API ----------------------------------------------------------
@@ -81,7 +82,10 @@ class Renderer:
         return self.images.get(photo) if photo is not None else None
 
     def srcset(self, image_set: ImageSet, fmt: str) -> str:
-        return ", ".join(f"{self.urls.url(d.path)} {d.width}w" for d in image_set.of_format(fmt))
+        key = (id(image_set), fmt)
+        if key not in self._srcsets:  # the grid and the photo page ask for the same ones
+            self._srcsets[key] = ", ".join(f"{self.urls.url(d.path)} {d.width}w" for d in image_set.of_format(fmt))
+        return self._srcsets[key]
 
     def asset(self, name: str) -> str:
         return self.urls.url(self.assets.site_path(name))

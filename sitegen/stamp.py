@@ -1,0 +1,119 @@
+"""Recognise a build whose inputs have not changed since the last successful one.
+
+Rendering a thousand photo pages costs about a second even when every image
+comes from the cache; a photographer re-running ``sitegen build`` before an
+upload should not pay it when nothing changed. The fingerprint covers every
+input a build reads: the sitegen version, the effective configuration
+(command-line overrides included), the output folder, the year (copyright
+lines), and the name, size and modification time of every file under
+content/, templates/, static/, the theme folders and the watermark files.
+A stamp is written only after a successful swap, and is honoured only while
+the output still carries the matching build token in its marker file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Project
+from .images.pipeline import PIPELINE_VERSION
+from .output import MARKER
+
+
+def _tree_entries(root: Path) -> Iterable[str]:
+    if not root.is_dir():
+        yield f"{root}:absent"
+        return
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=True):
+                stack.append(Path(entry.path))
+                continue
+            try:
+                st = entry.stat()
+            except OSError:  # a broken link: its presence still matters
+                yield f"{entry.path}:broken"
+                continue
+            yield f"{entry.path}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def fingerprint(project: Project, target: Path, theme_dirs: Iterable[Path], year: int) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    parts: list[str] = [__version__, str(PIPELINE_VERSION), repr(project.config), str(target), str(year)]
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    roots = [project.content_dir, project.templates_dir, project.static_dir, *theme_dirs]
+    for root in roots:
+        for line in _tree_entries(root):
+            digest.update(line.encode() + b"\0")
+    for name in (project.config.watermark.font, project.config.watermark.logo):
+        if name:
+            path = project.root / name
+            try:
+                st = path.stat()
+                digest.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
+            except OSError:
+                digest.update(f"{path}:absent".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Stamp:
+    fingerprint: str
+    token: str
+    problems: list[str]
+    report: dict[str, Any]
+
+
+class StampStore:
+    """One stamp per output folder, kept in the cache folder (never in the output)."""
+
+    def __init__(self, cache_dir: Path, target: Path) -> None:
+        name = hashlib.blake2b(str(target).encode(), digest_size=8).hexdigest()
+        self.file = cache_dir / "build-stamps" / f"{name}.json"
+        self.target = target
+
+    def load(self) -> Stamp | None:
+        try:
+            data = json.loads(self.file.read_text("utf-8"))
+            return Stamp(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def current(self, fp: str) -> Stamp | None:
+        """The stamp if the output is exactly what the last build with these inputs left."""
+        stamp = self.load()
+        if stamp is None or stamp.fingerprint != fp:
+            return None
+        try:
+            marker = (self.target / MARKER).read_text("utf-8")
+        except OSError:
+            return None
+        return stamp if f"build {stamp.token}" in marker else None
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_hex(8)
+
+    def save(self, stamp: Stamp) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(stamp.__dict__), "utf-8")
+        tmp.replace(self.file)
+
+    def clear(self) -> None:
+        self.file.unlink(missing_ok=True)
