@@ -130,6 +130,8 @@ def build(
             shown = report.output_dir.relative_to(Path.cwd())
         except ValueError:
             shown = report.output_dir
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
         if report.up_to_date:
             click.echo(f"Up to date: nothing changed since the last build -> {shown} (--force rebuilds)")
             return

@@ -49,6 +49,16 @@ class BuildReport:
     seconds: float
     warnings: int
     up_to_date: bool = False  # nothing changed since the last build: nothing was written
+    notes: list[str] = dataclasses.field(default_factory=list)  # advice that is not a warning
+
+
+def notes_for(project: Project) -> list[str]:
+    if "://" not in project.config.site.base_url:
+        return [
+            "[site] base_url is not an absolute URL: sitemap.xml, feed.xml, canonical and social-card "
+            "URLs and the licensing links inside image files are left out; set it before you deploy"
+        ]
+    return []
 
 
 def workers_for(jobs: int) -> int:
@@ -120,7 +130,7 @@ def build(
         if project.config.build.strict and reporter.warnings:
             raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
         fields = previous.report | {"output_dir": Path(previous.report["output_dir"])}
-        return BuildReport(**fields, seconds=time.perf_counter() - started, up_to_date=True)
+        return BuildReport(**fields, seconds=time.perf_counter() - started, up_to_date=True, notes=notes_for(project))
 
     probes = ProbeCache(project.cache_dir)
     site = read_site(project, reporter, probes)
@@ -150,8 +160,9 @@ def build(
         files_written=files,
         seconds=time.perf_counter() - started,
         warnings=len(reporter.warnings),
+        notes=notes_for(project),
     )
-    kept = {k: v for k, v in dataclasses.asdict(report).items() if k not in ("seconds", "up_to_date")}
+    kept = {k: v for k, v in dataclasses.asdict(report).items() if k not in ("seconds", "up_to_date", "notes")}
     kept["output_dir"] = str(target)
     kept["images_processed"], kept["images_reused"] = 0, report.photos
     problems = [

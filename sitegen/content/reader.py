@@ -109,14 +109,17 @@ class _Reader:
         except ValueError:
             return str(path)
 
-    def load_doc(self, path: Path) -> fm.Document | None:
+    def load(self, path: Path, spec: dict[str, Callable[[Any], Any]], what: str) -> tuple[dict[str, Any], str] | None:
+        """Checked front matter and body of a Markdown file, or None (with a warning) if unreadable."""
         try:
-            return fm.load(path)
+            doc = fm.load(path)
         except fm.FrontMatterError as exc:
             self.reporter.warning(f"{exc.message}; file skipped", path, exc.line)
+            return None
         except OSError as exc:
             self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path)
-        return None
+            return None
+        return fm.check_fields(doc.meta, spec, path, self.reporter, what), doc.body
 
     def slug_for(self, meta: dict[str, Any], name: str, source: Path) -> str | None:
         slug = slugify(meta.get("slug") or name)
@@ -130,10 +133,10 @@ class _Reader:
     # -- pages -------------------------------------------------------------
 
     def read_page(self, path: Path, prefix: str) -> Page | None:
-        doc = self.load_doc(path)
-        if doc is None:
+        loaded = self.load(path, PAGE_FIELDS, "page")
+        if loaded is None:
             return None
-        meta = fm.check_fields(doc.meta, PAGE_FIELDS, path, self.reporter, "page")
+        meta, body = loaded
         if meta.get("draft") and not self.drafts:
             return None
         slug = self.slug_for(meta, path.stem, path)
@@ -142,17 +145,17 @@ class _Reader:
         site_path = f"{prefix}{slug}/"
         if not self.claim(site_path, path):
             return None
-        return self._page(path, site_path, meta, doc.body, humanize(path.stem))
+        return self._page(path, site_path, meta, body, humanize(path.stem))
 
     def read_home(self, path: Path) -> Page:
         title = self.project.config.site.title
         if not path.is_file():
             return Page(source=None, path="", title=title, kind="home", template="home.html")
-        doc = self.load_doc(path)
-        if doc is None:
+        loaded = self.load(path, HOME_FIELDS, "home page")
+        if loaded is None:
             return Page(source=path, path="", title=title, kind="home", template="home.html")
-        meta = fm.check_fields(doc.meta, HOME_FIELDS, path, self.reporter, "home page")
-        page = self._page(path, "", meta, doc.body, title)
+        meta, body = loaded
+        page = self._page(path, "", meta, body, title)
         page.kind = "home"
         page.template = meta.get("template", "home.html")
         page.extra.setdefault("featured", meta.get("featured"))
@@ -194,13 +197,7 @@ class _Reader:
         index = folder / "index.md" if (folder / "index.md").is_file() else None
         key = folder.relative_to(self.project.content_dir).as_posix()
 
-        meta: dict[str, Any] = {}
-        body = ""
-        if index is not None:
-            doc = self.load_doc(index)
-            if doc is not None:
-                meta = fm.check_fields(doc.meta, GALLERY_FIELDS, index, self.reporter, "gallery")
-                body = doc.body
+        meta, body = (self.load(index, GALLERY_FIELDS, "gallery") if index else None) or ({}, "")
         if meta.get("draft") and not self.drafts:
             return None
 
@@ -259,13 +256,8 @@ class _Reader:
         return gallery
 
     def read_photo(self, source: Path, sidecar: Path | None, gallery: Gallery) -> Photo | None:
-        meta: dict[str, Any] = {}
-        caption_md = ""
-        if sidecar is not None:
-            doc = self.load_doc(sidecar)
-            if doc is not None:
-                meta = fm.check_fields(doc.meta, PHOTO_FIELDS, sidecar, self.reporter, "photo sidecar")
-                caption_md = doc.body.strip()
+        meta, caption_md = (self.load(sidecar, PHOTO_FIELDS, "photo sidecar") if sidecar else None) or ({}, "")
+        caption_md = caption_md.strip()
         if meta.get("draft") and not self.drafts:
             return None
         self.seen_photos.add(str(source))
