@@ -287,7 +287,11 @@ def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, site_u
             return {src: i.currentSrc, natural: i.naturalWidth, shown: i.getBoundingClientRect().width}; }"""
     )
     assert current["src"].endswith(".webp"), "the lightbox uses the <picture> sources, best format first"
-    assert current["shown"] * 0.75 <= current["natural"] <= max(current["shown"] * 2, 800)
+    # A large file for the large view, but not a larger one than it needs (widths 480 ... 2048).
+    file_width = int(re.search(r"-(\d+)\.[0-9a-f]+\.webp$", current["src"]).group(1))
+    assert current["shown"] > 1000
+    fitting = min(w for w in (480, 800, 1200, 1600, 2048) if w >= current["shown"])
+    assert current["shown"] * 0.75 <= file_width <= fitting
     # The next photo is fetched before it is asked for.
     page.wait_for_function("() => document.querySelector('.lb-slide.is-next img')?.complete")
     next_slug = hrefs[1].strip("/").split("/")[-1]

@@ -110,7 +110,7 @@
 
     open(index, history) {
       if (!this.dialog.open) {
-        this.pageUrl = window.location.href;
+        if (history === "push") this.pageUrl = window.location.href; // the gallery's own address
         this.dialog.showModal();
         document.documentElement.classList.add("lb-open");
       }
