@@ -332,10 +332,11 @@ def test_lightbox_history_back_forward_and_shared_url(open_page, site_url):
     assert page.locator("dialog.lightbox").is_visible() and _count(page) == "2 / 3"
     page.locator(".lb-close").click()
     page.wait_for_url(site_url + "/water/")
+    page.wait_for_load_state("networkidle")
+    assert traffic.problems() == []
     # The shared address is a real page with the photo on it.
     page.goto(site_url + hrefs[1])
     assert page.locator("figure.photo img").count() == 1
-    assert traffic.problems() == []
 
 
 def test_lightbox_swipes_on_touch(open_page, site_url):

@@ -51,6 +51,7 @@
       this.slides = new Map(); // photo index -> slide element; only the current one and its neighbours exist
       this.pushed = false; // whether the history entry we are on was added by us (so closing goes back)
       this.closingFromHistory = false;
+      this.swiped = false; // a swipe just ended: its click is not a click beside the photo
       this.pageTitle = document.title;
       this.pageUrl = window.location.href;
       this.build();
@@ -296,16 +297,17 @@
       }
     }
 
-    /* Swipe left or right with a finger (or pen); the photo follows the finger. */
+    /* Swipe left or right with a finger (or pen); the photos follow the finger. */
     listenForSwipes() {
       let start = null;
-      const current = () => this.slides.get(this.index);
-      const reset = () => {
-        const slide = current();
-        if (slide) {
-          slide.style.transition = "";
-          slide.style.transform = "";
+      const drag = (dx) => {
+        for (const [i, slide] of this.slides) {
+          slide.style.transition = dx === null ? "" : "none";
+          slide.style.transform = dx === null ? "" : "translateX(calc(" + (i - this.index) * 105 + "% + " + dx + "px))";
         }
+      };
+      const reset = () => {
+        drag(null); // the slides glide from where the finger left them to their places
         start = null;
       };
       this.stage.addEventListener("pointerdown", (event) => {
@@ -315,12 +317,11 @@
       });
       this.stage.addEventListener("pointermove", (event) => {
         if (!start || event.pointerId !== start.id) return;
-        const dx = event.clientX - start.x;
-        const slide = current();
-        if (slide && Math.abs(dx) > Math.abs(event.clientY - start.y)) {
-          slide.style.transition = "none";
-          slide.style.transform = "translateX(" + dx + "px)";
-        }
+        let dx = event.clientX - start.x;
+        if (Math.abs(dx) <= Math.abs(event.clientY - start.y)) return;
+        const atEnd = (dx > 0 && this.index === 0) || (dx < 0 && this.index === this.links.length - 1);
+        if (atEnd) dx /= 3; // nothing there: resist
+        drag(dx);
       });
       this.stage.addEventListener("pointerup", (event) => {
         if (!start || event.pointerId !== start.id) return;
@@ -328,7 +329,8 @@
         const dy = event.clientY - start.y;
         const speed = Math.abs(dx) / Math.max(1, event.timeStamp - start.time);
         reset();
-        if (Math.abs(dx) > Math.abs(dy) && (Math.abs(dx) > SWIPE_DISTANCE || (Math.abs(dx) > 20 && speed > SWIPE_SPEED))) {
+        const far = Math.abs(dx) > SWIPE_DISTANCE || (Math.abs(dx) > 20 && speed > SWIPE_SPEED);
+        if (far && Math.abs(dx) > Math.abs(dy)) {
           this.swiped = true; // the click that follows is not a "click beside the photo"
           this.move(dx < 0 ? 1 : -1);
         }
