@@ -456,3 +456,11 @@ def test_desktop_fits_the_photo_on_the_first_screen(open_page):
     box = page.locator("figure.photo img").bounding_box()
     assert box["y"] + box["height"] <= DESKTOP["viewport"]["height"]
     assert box["width"] > 900  # and it is big
+    page, _ = open_page("desktop", "/portraits/astronaut-eileen-collins/")  # a 512 px original
+    page.wait_for_load_state("networkidle")
+    assert page.locator("figure.photo img").bounding_box()["width"] <= 512  # shown as it is, not blown up
+    page, _ = open_page("desktop", "/portraits/")
+    lightbox_ready(page)
+    page.locator("a.grid-link").first.click()
+    page.wait_for_function("() => document.querySelector('.lb-slide.is-current img')?.complete")
+    assert page.locator(".lb-slide.is-current img").bounding_box()["width"] <= 512

@@ -126,7 +126,9 @@ def test_photo_page_structure(site_dir, write, run_build):
     assert tags.find("link", rel="next")[0]["href"] == "/g/p02/"
     assert tags.find("a", rel="prev")[0]["href"] == "/g/p00/" and tags.find("a", rel="next")[0]["href"] == "/g/p02/"
     (img,) = [a for t, a in tags.tags if t == "img" and a.get("fetchpriority") == "high"]
-    assert img["loading"] == "eager" and "min(" in img["sizes"] and "background-image: url(data:image/" in img["style"]
+    assert img["loading"] == "eager" and "background-image: url(data:image/" in img["style"]
+    # At most the screen's width, its height (times the aspect ratio) and the largest file: never upscaled.
+    assert img["sizes"].count("min(") == 4 and img["sizes"].count(f", {img['width']}px)") == 4
     assert "<h1>The middle one</h1>" in html and "<em>caption</em>" in html
     assert "Licence: CC-BY-4.0" in html and "2 / 3" in html
     assert len(tags.find("script", defer="")) == 1  # arrow keys

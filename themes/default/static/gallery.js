@@ -209,11 +209,13 @@
     makeSlide(i) {
       const tile = this.links[i];
       const thumb = tile.querySelector("img");
-      const ratio = Number(thumb.getAttribute("width")) / Number(thumb.getAttribute("height"));
-      const sizes = this.sizesFor(ratio);
+      const largest = Number(thumb.getAttribute("width")); // the widest file there is
+      const ratio = largest / Number(thumb.getAttribute("height"));
+      const sizes = this.sizesFor(ratio, largest);
       const figure = document.createElement("figure");
       figure.className = "lb-slide";
       figure.dataset.ratio = String(ratio);
+      figure.dataset.largest = String(largest);
       const picture = document.createElement("picture");
       for (const from of tile.querySelectorAll("source")) {
         const source = document.createElement("source");
@@ -229,6 +231,7 @@
       img.height = Number(thumb.getAttribute("height"));
       img.decoding = "async";
       img.draggable = false;
+      img.style.maxWidth = "min(100%, " + largest + "px)"; // a small original is not blown up
       img.style.backgroundColor = thumb.style.backgroundColor;
       // The grid's file is already in the cache: it fills in while the large one loads.
       if (thumb.currentSrc) img.style.backgroundImage = 'url("' + thumb.currentSrc + '")';
@@ -239,18 +242,18 @@
       return figure;
     }
 
-    /* The displayed width in CSS px: the photo fits the stage's width and height. */
-    sizesFor(ratio) {
+    /* The displayed width in CSS px: the photo fits the stage's width and height, up to its own size. */
+    sizesFor(ratio, largest) {
       const box = this.stage.getBoundingClientRect();
       const width = box.width || window.innerWidth;
       const height = box.height || window.innerHeight;
-      return Math.ceil(Math.min(width, height * ratio)) + "px";
+      return Math.ceil(Math.min(width, height * ratio, largest)) + "px";
     }
 
     updateSizes() {
       if (!this.dialog.open) return;
       for (const slide of this.slides.values()) {
-        const sizes = this.sizesFor(Number(slide.dataset.ratio));
+        const sizes = this.sizesFor(Number(slide.dataset.ratio), Number(slide.dataset.largest));
         for (const el of slide.querySelectorAll("source, img")) el.sizes = sizes;
       }
     }
