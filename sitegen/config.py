@@ -114,6 +114,46 @@ def _check_formats(value: list[str]) -> str | None:
     return None
 
 
+_HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def _check_colour(value: str) -> str | None:
+    if value == "" or _HEX_COLOUR.fullmatch(value):
+        return None
+    return 'must be a hex colour like "#8a4b08" (or "#c60"), or "" for the theme\'s own'
+
+
+_LOGO_TYPES = (".svg", ".png", ".webp", ".jpg", ".jpeg", ".avif", ".gif")
+
+
+def _check_logo(value: str) -> str | None:
+    if value == "":
+        return None
+    if value.startswith(("/", "\\")) or "://" in value or ".." in value.replace("\\", "/").split("/"):
+        return 'must be a path inside the site\'s static/ folder, like "logo.svg"'
+    if not value.lower().endswith(_LOGO_TYPES):
+        return "must be an image file: " + ", ".join(_LOGO_TYPES)
+    return None
+
+
+def _check_menu_url(value: str) -> str | None:
+    if value.startswith("/") and not value.startswith("//"):
+        return None
+    parts = urlsplit(value)
+    if (parts.scheme in ("http", "https") and parts.netloc) or (parts.scheme == "mailto" and parts.path):
+        return None
+    return 'must be a site path like "/about/" or an absolute http(s) or mailto: URL'
+
+
+def _check_menu(value: list[MenuLink]) -> str | None:
+    for number, link in enumerate(value, 1):
+        if not link.title.strip():
+            return f"entry {number} needs a title"
+        if not link.url:
+            return f"entry {number} needs a url"
+    return None
+
+
 # --- sections ---------------------------------------------------------------
 
 
@@ -318,8 +358,62 @@ class MetadataSection:
     )
     keep_camera_info: bool = option(
         False,
-        "Keep camera, lens and exposure settings in the published files (and offer them to the theme). Off "
-        "by default; GPS position, serial numbers and owner names are always removed.",
+        "Keep camera, lens and exposure settings in the published files (showing them on photo pages is "
+        "[theme_options] show_camera_info). Off by default; GPS position, serial numbers and owner names are "
+        "always removed.",
+    )
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """One entry of ``[theme_options] menu``."""
+
+    title: str = option("", "Link text.")
+    url: str = option("", 'A site path ("/about/") or an absolute URL.', check=_check_menu_url)
+
+
+@dataclass(frozen=True)
+class ThemeOptionsSection:
+    accent: str = option(
+        "",
+        'Accent colour for links, focus rings and the current menu item in light mode, as hex ("#8a4b08"). '
+        "Empty means the theme's own, chosen for at least 4.5:1 contrast; check yours with any contrast checker.",
+        check=_check_colour,
+    )
+    accent_dark: str = option(
+        "",
+        "Accent colour in dark mode (visitors whose system is set to dark). One colour rarely reads well on "
+        "both a light and a dark background, hence two keys. Empty means the theme's own.",
+        check=_check_colour,
+    )
+    row_height: int = option(
+        300,
+        "Target height of a row of photos in the gallery grid on a laptop screen, in CSS pixels; phones and "
+        "tablets get proportionally lower rows. 300 shows three or four landscape photos per row.",
+        check=_between(120, 800),
+    )
+    logo: str = option(
+        "",
+        "Logo image shown instead of the site title in the header: a file in the site's static/ folder, e.g. "
+        '"logo.svg". Empty means the title as text, which needs no extra download.',
+        check=_check_logo,
+    )
+    menu: list[MenuLink] = option(
+        [],
+        'Header menu, in order: a list of { title = "...", url = "/about/" } tables. Empty means every '
+        "top-level gallery, then every top-level page, in their weight order.",
+        check=_check_menu,
+        example=[{"title": "About", "url": "/about/"}],
+    )
+    show_camera_info: bool = option(
+        False,
+        "Show camera, lens and exposure on photo pages when the original carries them. Off: most visitors "
+        "come for the picture, and it is yours to decide what to reveal.",
+    )
+    lightbox: bool = option(
+        True,
+        "Open photos from the gallery grid in a full-screen viewer (a small script of the theme's own). "
+        "Every photo keeps its own page, which is what visitors without JavaScript get.",
     )
 
 
@@ -332,6 +426,9 @@ class Config:
     watermark: WatermarkSection = section(WatermarkSection, "The visible mark on larger published images.")
     metadata: MetadataSection = section(
         MetadataSection, "What the published image files say about themselves (nothing private, ever)."
+    )
+    theme_options: ThemeOptionsSection = section(
+        ThemeOptionsSection, "How the theme looks and behaves; the default theme reads every key here."
     )
 
 

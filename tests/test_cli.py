@@ -66,6 +66,7 @@ def test_bad_photo_is_a_warning_and_build_succeeds(runner, tmp_path):
 def test_quiet_prints_nothing_on_success(runner, tmp_path):
     site = tmp_path / "s"
     make_photo(site / "content/g/a.jpg")
+    (site / "content/g/a.md").write_text("---\nalt: An orange test pattern.\n---\n")  # no warning to print
     result = runner.invoke(cli, ["build", str(site), "-q", "-j", "1"])
     assert result.exit_code == 0 and result.output == ""
 

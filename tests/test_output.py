@@ -95,11 +95,13 @@ def test_failed_build_keeps_published_site(site_dir, write, run_build):
 
 def test_strict_fails_on_warnings_without_publishing(site_dir, write, run_build):
     make_photo(site_dir / "content/g/a.jpg")
+    write("content/g/a.md", "---\nalt: An orange test pattern.\n---\n")  # the broken file is the one warning
     write("content/g/broken.jpg", b"\xff\xd8\xff not really")
     report, reporter = run_build()
     assert report.photos == 1 and len(reporter.warnings) == 1
     before = sorted(p.name for p in (site_dir / "public").rglob("*"))
     make_photo(site_dir / "content/g/b.jpg")
+    write("content/g/b.md", "---\nalt: Another test pattern.\n---\n")
     with pytest.raises(SitegenError, match="strict mode: 1 warning"):
         run_build(build__strict=True)
     assert sorted(p.name for p in (site_dir / "public").rglob("*")) == before

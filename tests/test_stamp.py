@@ -16,6 +16,7 @@ def run(site_dir, **kw):
 
 def test_unchanged_inputs_skip_the_build_and_replay_warnings(site_dir, write):
     make_photo(site_dir / "content/g/a.jpg")
+    write("content/g/a.md", "---\nalt: A test pattern\n---\n")
     write("content/g/bad.jpg", b"")
     first, first_reporter = run(site_dir)
     assert not first.up_to_date and len(first_reporter.warnings) == 1

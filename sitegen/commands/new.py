@@ -15,7 +15,7 @@ each can be tuned or switched off here. Full reference: the README's "Configurat
 HOME = """---
 title: Home
 ---
-Welcome. This text is `content/index.md`; the galleries below are the folders in `content/`.
+Welcome. This text is `content/index.md`; the galleries shown here are the folders in `content/`.
 """
 
 ABOUT = """---

@@ -22,15 +22,19 @@ from ..images.pipeline import ImageSet
 from ..output import Output
 from ..protect.head import HeadContext, head_tags
 from ..urls import Urls
-from . import feeds
+from . import feeds, layout
+from .logo import Logo, logo_size
 from .theme import Assets, Theme
 
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu entry. ``path`` is the site path of an internal link (for "you are here"), None if external."""
+
     title: str
     url: str
-    obj: Any
+    obj: Any = None
+    path: str | None = None
 
 
 def _location(exc: BaseException) -> str:
@@ -98,9 +102,45 @@ class Renderer:
         )
 
     def nav(self) -> list[NavItem]:
-        items = [NavItem(g.title, self.url(g), g) for g in self.site.galleries]
-        items += [NavItem(p.title, self.url(p), p) for p in self.site.pages if p.menu and p.path.count("/") == 1]
+        """The ``[theme_options] menu`` when set, else top-level galleries, then top-level pages."""
+        menu = self.config.theme_options.menu
+        if menu:
+            items = []
+            for link in menu:
+                if link.url.startswith("/"):
+                    path = link.url.lstrip("/")
+                    items.append(NavItem(link.title, self.urls.url(path), None, path.split("#")[0].split("?")[0]))
+                else:
+                    items.append(NavItem(link.title, link.url))
+            return items
+        items = [NavItem(g.title, self.url(g), g, g.path) for g in self.site.galleries]
+        items += [
+            NavItem(p.title, self.url(p), p, p.path) for p in self.site.pages if p.menu and p.path.count("/") == 1
+        ]
         return items
+
+    def justify(self, photos: list[Photo]) -> list[tuple[Photo, layout.Tile]]:
+        """The gallery grid's justified rows: each photo with its tile style and ``sizes``."""
+        sets = [self.images[p] for p in photos]
+        tiles = layout.tiles([s.width / s.height for s in sets], self.config.theme_options.row_height)
+        return list(zip(photos, tiles, strict=True))
+
+    def _logo(self) -> Logo | None:
+        name = self.config.theme_options.logo
+        if not name:
+            return None
+        path = self.site.project.static_dir / name
+        where = self.site.project.config_file
+        if not path.is_file():
+            self.reporter.warning(f"[theme_options] logo: {path} does not exist; showing the site title", where)
+            return None
+        size = logo_size(path)
+        if size is None:
+            self.reporter.warning(
+                f"[theme_options] logo: cannot tell the size of {path}; showing the site title", where
+            )
+            return None
+        return Logo(self.urls.url(name), *size)
 
     def _install_globals(self) -> None:
         self.env.globals.update(
@@ -113,6 +153,8 @@ class Renderer:
             asset=self.asset,
             copyright=self.copyright,
             nav=self.nav(),
+            justify=self.justify,
+            logo=self._logo(),
             favicon=self._favicon(),
             feed_url=self.urls.url("feed.xml") if self.urls.absolute else None,
         )
@@ -183,8 +225,20 @@ class Renderer:
             )
         return card
 
+    def check_alt_texts(self) -> None:
+        """One warning per published photo without alt text: screen readers would only hear its title."""
+        for photo in self.site.all_photos():
+            if photo in self.images and not photo.has_alt:
+                name = photo.sidecar.name if photo.sidecar else f"{photo.source.stem}.md"
+                self.reporter.warning(
+                    f'no alt text: screen readers only hear its title "{photo.title}"; '
+                    f'add "alt:" to {name} (or an alt text to the file\'s XMP metadata)',
+                    photo.source,
+                )
+
     def render_all(self) -> None:
         site = self.site
+        self.check_alt_texts()
         self.render(
             site.home.template,
             "index.html",

@@ -1,0 +1,350 @@
+/*
+ * sitegen default theme: the lightbox of the gallery grid, and arrow keys on
+ * photo pages. Plain JavaScript, no dependencies, nothing loaded from
+ * anywhere else.
+ *
+ * Progressive enhancement: every tile of the grid is a link to the photo's
+ * own page, which is what visitors without JavaScript, crawlers and people
+ * who open a photo in a new tab get. The lightbox takes over a plain click
+ * only, and puts the photo page's address in the address bar (History API),
+ * so the URL a visitor copies or shares is that page's.
+ */
+(function () {
+  "use strict";
+
+  const ICONS = {
+    close: '<path d="M6 6l12 12M18 6L6 18"/>',
+    prev: '<path d="M15 5l-7 7 7 7"/>',
+    next: '<path d="M9 5l7 7-7 7"/>',
+  };
+  const SWIPE_DISTANCE = 50; // px a finger must travel sideways to change the photo
+  const SWIPE_SPEED = 0.35; // ... or px/ms for a quick flick
+
+  function icon(name) {
+    return '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">' + ICONS[name] + "</svg>";
+  }
+
+  function typingIn(target) {
+    return target instanceof Element && target.closest("input, textarea, select, [contenteditable]");
+  }
+
+  /* Photo pages: the left and right arrow keys go to the previous and next photo. */
+  function photoPageKeys() {
+    const prev = document.querySelector('link[rel="prev"]');
+    const next = document.querySelector('link[rel="next"]');
+    if (!prev && !next) return;
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (typingIn(event.target)) return;
+      const link = event.key === "ArrowLeft" ? prev : event.key === "ArrowRight" ? next : null;
+      if (link) {
+        event.preventDefault();
+        window.location.href = link.href;
+      }
+    });
+  }
+
+  class Lightbox {
+    constructor(grid) {
+      this.links = Array.from(grid.querySelectorAll("a.grid-link"));
+      this.index = -1;
+      this.slides = new Map(); // photo index -> slide element; only the current one and its neighbours exist
+      this.pushed = false; // whether the history entry we are on was added by us (so closing goes back)
+      this.closingFromHistory = false;
+      this.swiped = false; // a swipe just ended: its click is not a click beside the photo
+      this.pageTitle = document.title;
+      this.pageUrl = window.location.href;
+      this.build();
+      grid.addEventListener("click", (event) => this.onGridClick(event));
+      window.addEventListener("popstate", (event) => this.onPopState(event));
+      window.addEventListener("resize", () => this.updateSizes());
+    }
+
+    build() {
+      const dialog = document.createElement("dialog");
+      dialog.className = "lightbox";
+      dialog.setAttribute("aria-label", "Photo viewer");
+      dialog.innerHTML =
+        '<button type="button" class="lb-button lb-close" aria-label="Close">' + icon("close") + "</button>" +
+        '<button type="button" class="lb-button lb-prev" aria-label="Previous photo">' + icon("prev") + "</button>" +
+        '<button type="button" class="lb-button lb-next" aria-label="Next photo">' + icon("next") + "</button>" +
+        '<div class="lb-stage"></div>' +
+        '<div class="lb-bar"><p class="lb-title" aria-live="polite"></p>' +
+        '<span class="lb-count"></span><a class="lb-link" href="">Details</a></div>';
+      this.dialog = dialog;
+      this.stage = dialog.querySelector(".lb-stage");
+      this.title = dialog.querySelector(".lb-title");
+      this.count = dialog.querySelector(".lb-count");
+      this.pageLink = dialog.querySelector(".lb-link");
+      this.closeButton = dialog.querySelector(".lb-close");
+      this.prevButton = dialog.querySelector(".lb-prev");
+      this.nextButton = dialog.querySelector(".lb-next");
+
+      this.closeButton.addEventListener("click", () => this.close());
+      this.prevButton.addEventListener("click", () => this.move(-1));
+      this.nextButton.addEventListener("click", () => this.move(1));
+      dialog.addEventListener("keydown", (event) => this.onKey(event));
+      // Escape: the browser fires "cancel"; close our way, so the history entry is handled too.
+      dialog.addEventListener("cancel", (event) => {
+        event.preventDefault();
+        this.close();
+      });
+      dialog.addEventListener("close", () => this.onClosed());
+      this.stage.addEventListener("click", (event) => {
+        if (this.swiped) return;
+        if (!(event.target instanceof HTMLImageElement)) this.close(); // a click beside the photo
+      });
+      this.listenForSwipes();
+      document.body.append(dialog);
+    }
+
+    /* --- opening, moving, closing ------------------------------------------ */
+
+    onGridClick(event) {
+      const link = event.target instanceof Element ? event.target.closest("a.grid-link") : null;
+      if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const index = this.links.indexOf(link);
+      if (index < 0) return;
+      event.preventDefault();
+      this.open(index, "push");
+    }
+
+    open(index, history) {
+      if (!this.dialog.open) {
+        if (history === "push") this.pageUrl = window.location.href; // the gallery's own address
+        this.dialog.showModal();
+        document.documentElement.classList.add("lb-open");
+      }
+      this.show(index, history);
+      this.closeButton.focus();
+    }
+
+    move(step) {
+      const index = this.index + step;
+      if (index < 0 || index >= this.links.length) return;
+      this.show(index, "replace");
+    }
+
+    close() {
+      if (this.dialog.open) this.dialog.close();
+    }
+
+    /* After the dialog closed, however that happened: restore the page, its URL and the focus. */
+    onClosed() {
+      document.documentElement.classList.remove("lb-open");
+      document.title = this.pageTitle;
+      if (!this.closingFromHistory) {
+        if (this.pushed) {
+          window.history.back(); // back to the gallery's own entry: the Back button then leaves the gallery
+        } else {
+          window.history.replaceState(null, "", this.pageUrl);
+        }
+      }
+      this.pushed = false;
+      this.closingFromHistory = false;
+      const link = this.links[this.index];
+      if (link) link.focus();
+      for (const slide of this.slides.values()) slide.remove();
+      this.slides.clear();
+    }
+
+    onPopState(event) {
+      const state = event.state;
+      if (state && typeof state.sitegenLightbox === "number") {
+        this.open(state.sitegenLightbox, "none"); // Forward into a photo: this entry is ours again
+        this.pushed = true;
+      } else if (this.dialog.open) {
+        this.closingFromHistory = true; // Back out of the lightbox
+        this.close();
+      }
+    }
+
+    show(index, history) {
+      const count = this.links.length;
+      this.index = index;
+      for (const [i, slide] of this.slides) {
+        if (Math.abs(i - index) > 1) {
+          slide.remove();
+          this.slides.delete(i);
+        }
+      }
+      // The neighbours are built too (off screen): that preloads the next and previous photo.
+      for (const i of [index, index + 1, index - 1]) {
+        if (i < 0 || i >= count) continue;
+        let slide = this.slides.get(i);
+        if (!slide) {
+          slide = this.makeSlide(i);
+          slide.classList.add(i < index ? "is-prev" : i > index ? "is-next" : "is-current");
+          this.slides.set(i, slide);
+          this.stage.append(slide);
+        }
+        slide.classList.toggle("is-prev", i < index);
+        slide.classList.toggle("is-next", i > index);
+        slide.classList.toggle("is-current", i === index);
+        slide.inert = i !== index;
+        slide.setAttribute("aria-hidden", String(i !== index));
+      }
+
+      const link = this.links[index];
+      const title = link.dataset.title || link.querySelector("img").alt;
+      this.title.textContent = title;
+      this.count.textContent = index + 1 + " / " + count;
+      this.pageLink.href = link.href;
+      const focused = document.activeElement;
+      this.prevButton.hidden = index === 0;
+      this.nextButton.hidden = index === count - 1;
+      if (focused instanceof HTMLElement && focused.hidden) this.closeButton.focus();
+
+      const state = { sitegenLightbox: index };
+      if (history === "push") {
+        window.history.pushState(state, "", link.href);
+        this.pushed = true;
+      } else if (history === "replace") {
+        window.history.replaceState(state, "", link.href);
+      }
+      document.title = title + " · " + this.pageTitle;
+    }
+
+    /* A slide: a fresh <picture> with the grid tile's sources, sized for the whole screen. */
+    makeSlide(i) {
+      const tile = this.links[i];
+      const thumb = tile.querySelector("img");
+      const largest = Number(thumb.getAttribute("width")); // the widest file there is
+      const ratio = largest / Number(thumb.getAttribute("height"));
+      const sizes = this.sizesFor(ratio, largest);
+      const figure = document.createElement("figure");
+      figure.className = "lb-slide";
+      figure.dataset.ratio = String(ratio);
+      figure.dataset.largest = String(largest);
+      const picture = document.createElement("picture");
+      for (const from of tile.querySelectorAll("source")) {
+        const source = document.createElement("source");
+        source.type = from.type;
+        source.sizes = sizes;
+        source.srcset = from.srcset;
+        picture.append(source);
+      }
+      const img = document.createElement("img");
+      picture.append(img); // in the <picture> before it has a source, so only the chosen file is fetched
+      img.alt = thumb.alt;
+      img.width = Number(thumb.getAttribute("width"));
+      img.height = Number(thumb.getAttribute("height"));
+      img.decoding = "async";
+      img.draggable = false;
+      img.style.maxWidth = "min(100%, " + largest + "px)"; // a small original is not blown up
+      img.style.backgroundColor = thumb.style.backgroundColor;
+      // The grid's file is already in the cache: it fills in while the large one loads.
+      if (thumb.currentSrc) img.style.backgroundImage = 'url("' + thumb.currentSrc + '")';
+      img.sizes = sizes;
+      img.srcset = thumb.srcset;
+      img.src = thumb.getAttribute("src");
+      figure.append(picture);
+      return figure;
+    }
+
+    /* The displayed width in CSS px: the photo fits the stage's width and height, up to its own size. */
+    sizesFor(ratio, largest) {
+      const box = this.stage.getBoundingClientRect();
+      const width = box.width || window.innerWidth;
+      const height = box.height || window.innerHeight;
+      return Math.ceil(Math.min(width, height * ratio, largest)) + "px";
+    }
+
+    updateSizes() {
+      if (!this.dialog.open) return;
+      for (const slide of this.slides.values()) {
+        const sizes = this.sizesFor(Number(slide.dataset.ratio), Number(slide.dataset.largest));
+        for (const el of slide.querySelectorAll("source, img")) el.sizes = sizes;
+      }
+    }
+
+    /* --- keyboard and touch ------------------------------------------------ */
+
+    onKey(event) {
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key === "ArrowRight") {
+        event.preventDefault();
+        this.move(1);
+      } else if (event.key === "ArrowLeft") {
+        event.preventDefault();
+        this.move(-1);
+      } else if (event.key === "Home") {
+        event.preventDefault();
+        this.show(0, "replace");
+      } else if (event.key === "End") {
+        event.preventDefault();
+        this.show(this.links.length - 1, "replace");
+      } else if (event.key === "Tab") {
+        this.keepFocusInside(event);
+      }
+    }
+
+    /* Tab and Shift+Tab cycle through the viewer's controls and never reach the page behind it. */
+    keepFocusInside(event) {
+      const controls = Array.from(this.dialog.querySelectorAll("button, a[href]")).filter(
+        (el) => !el.hidden && el.getClientRects().length > 0,
+      );
+      if (controls.length === 0) return;
+      const first = controls[0];
+      const last = controls[controls.length - 1];
+      const active = document.activeElement;
+      if (!this.dialog.contains(active)) {
+        event.preventDefault();
+        first.focus();
+      } else if (event.shiftKey && active === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && active === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+
+    /* Swipe left or right with a finger (or pen); the photos follow the finger. */
+    listenForSwipes() {
+      let start = null;
+      const drag = (dx) => {
+        for (const [i, slide] of this.slides) {
+          slide.style.transition = dx === null ? "" : "none";
+          slide.style.transform = dx === null ? "" : "translateX(calc(" + (i - this.index) * 105 + "% + " + dx + "px))";
+        }
+      };
+      const reset = () => {
+        drag(null); // the slides glide from where the finger left them to their places
+        start = null;
+      };
+      this.stage.addEventListener("pointerdown", (event) => {
+        this.swiped = false;
+        if (event.pointerType === "mouse" || !event.isPrimary) return;
+        start = { x: event.clientX, y: event.clientY, time: event.timeStamp, id: event.pointerId };
+      });
+      this.stage.addEventListener("pointermove", (event) => {
+        if (!start || event.pointerId !== start.id) return;
+        let dx = event.clientX - start.x;
+        if (Math.abs(dx) <= Math.abs(event.clientY - start.y)) return;
+        const atEnd = (dx > 0 && this.index === 0) || (dx < 0 && this.index === this.links.length - 1);
+        if (atEnd) dx /= 3; // nothing there: resist
+        drag(dx);
+      });
+      this.stage.addEventListener("pointerup", (event) => {
+        if (!start || event.pointerId !== start.id) return;
+        const dx = event.clientX - start.x;
+        const dy = event.clientY - start.y;
+        const speed = Math.abs(dx) / Math.max(1, event.timeStamp - start.time);
+        reset();
+        const far = Math.abs(dx) > SWIPE_DISTANCE || (Math.abs(dx) > 20 && speed > SWIPE_SPEED);
+        if (far && Math.abs(dx) > Math.abs(dy)) {
+          this.swiped = true; // the click that follows is not a "click beside the photo"
+          this.move(dx < 0 ? 1 : -1);
+        }
+      });
+      this.stage.addEventListener("pointercancel", reset);
+    }
+  }
+
+  photoPageKeys();
+  const grid = document.querySelector("[data-lightbox]");
+  if (grid && typeof HTMLDialogElement === "function") {
+    new Lightbox(grid);
+  }
+})();
