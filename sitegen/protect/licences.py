@@ -29,7 +29,7 @@ class Licence:
     name: str  # official name
     short: str  # how it is usually written, e.g. "CC BY-NC 4.0"
     url: str | None  # the official legal text / deed; None for all rights reserved and custom
-    summary: str  # the terms in plain words, one or two sentences
+    summary: str  # the terms in plain words, one or two sentences, true of one photo or of all of them
     reserved: bool  # True when reuse needs the photographer's permission (no public licence grant)
     public_domain: bool = False  # no copyright claimed at all (CC0, Public Domain Mark)
 
@@ -49,7 +49,7 @@ def _cc(code: str, name: str, summary: str) -> Licence:
     )
 
 
-_ATTRIBUTION = "credit the author, link to the licence and say if you changed the photo"
+_ATTRIBUTION = "credit the author, link to the licence and say if you changed the work"
 
 LICENCES: dict[str, Licence] = {
     licence.id: licence
@@ -59,38 +59,38 @@ LICENCES: dict[str, Licence] = {
             name="All rights reserved",
             short="All rights reserved",
             url=None,
-            summary="You may look at this photo here. Any other use (copying, printing, publishing, "
+            summary="Viewing on this site only. Any other use (copying, printing, publishing, "
             "or using it to train or feed an AI system) needs a licence from the author.",
             reserved=True,
         ),
-        _cc("by", "Attribution", f"You may share and adapt this photo for any purpose if you {_ATTRIBUTION}."),
+        _cc("by", "Attribution", f"You may share and adapt the work for any purpose if you {_ATTRIBUTION}."),
         _cc(
             "by-sa",
             "Attribution-ShareAlike",
-            f"You may share and adapt this photo for any purpose if you {_ATTRIBUTION}, "
+            f"You may share and adapt the work for any purpose if you {_ATTRIBUTION}, "
             "and share your adaptations under the same licence.",
         ),
         _cc(
             "by-nc",
             "Attribution-NonCommercial",
-            f"You may share and adapt this photo for non-commercial purposes if you {_ATTRIBUTION}.",
+            f"You may share and adapt the work for non-commercial purposes if you {_ATTRIBUTION}.",
         ),
         _cc(
             "by-nc-sa",
             "Attribution-NonCommercial-ShareAlike",
-            f"You may share and adapt this photo for non-commercial purposes if you {_ATTRIBUTION}, "
+            f"You may share and adapt the work for non-commercial purposes if you {_ATTRIBUTION}, "
             "and share your adaptations under the same licence.",
         ),
         _cc(
             "by-nd",
             "Attribution-NoDerivatives",
-            "You may share this photo unchanged for any purpose if you credit the author and link to the "
+            "You may share the work unchanged for any purpose if you credit the author and link to the "
             "licence; adapted versions may not be shared.",
         ),
         _cc(
             "by-nc-nd",
             "Attribution-NonCommercial-NoDerivatives",
-            "You may share this photo unchanged for non-commercial purposes if you credit the author and link "
+            "You may share the work unchanged for non-commercial purposes if you credit the author and link "
             "to the licence; adapted versions may not be shared.",
         ),
         Licence(
@@ -98,7 +98,7 @@ LICENCES: dict[str, Licence] = {
             name="CC0 1.0 Universal",
             short="CC0 1.0",
             url="https://creativecommons.org/publicdomain/zero/1.0/",
-            summary="The author has waived all copyright in this photo: you may use it for any purpose without asking.",
+            summary="The author has waived all copyright: anyone may use the work for any purpose without asking.",
             reserved=False,
             public_domain=True,
         ),
@@ -107,8 +107,7 @@ LICENCES: dict[str, Licence] = {
             name="Public Domain Mark 1.0",
             short="Public domain",
             url="https://creativecommons.org/publicdomain/mark/1.0/",
-            summary="This photo is free of known copyright restrictions: you may use it for any purpose "
-            "without asking.",
+            summary="Free of known copyright restrictions: anyone may use the work for any purpose without asking.",
             reserved=False,
             public_domain=True,
         ),
