@@ -112,8 +112,10 @@ def test_example_folder_passes(example_copy, example_build):
     report = audit(str(example_copy))  # a site folder: its own config and originals are used
     assert report.mode == "folder" and report.target.endswith("public")
     assert_all_pass(report, except_=PENDING_IMAGE_PIPELINE)
-    assert report.stats["pages"] == 20 and report.stats["images"] > 50
-    assert "compared byte for byte with 10 originals" in report.get("originals").detail
+    output, _, _ = example_build
+    assert report.stats["pages"] == len(list(output.rglob("*.html"))) and report.stats["images"] > 50
+    originals = [p for p in (example_copy / "content").rglob("*") if p.suffix in (".jpg", ".png")]
+    assert f"compared byte for byte with {len(originals)} originals" in report.get("originals").detail
 
 
 def with_rights_images(output: Path, statement: str) -> None:
@@ -246,14 +248,15 @@ def test_switched_off_parts_are_skipped_not_failed(site_dir, write, run_build):
 
 
 def test_example_url_passes(live_example, example_copy, monkeypatch):
-    url, _ = live_example
+    url, output = live_example
     # Proxies from the environment are ignored: the audit talks to the given URL only.
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
     report = audit(url, AuditOptions(site=example_copy))
     assert report.mode == "url"
     assert_all_pass(report, except_=PENDING_IMAGE_PIPELINE)
     # Every page of the sitemap; the largest file of every <picture> source, plus social-card images.
-    assert report.stats["pages"] == 19 and report.stats["images"] >= 20
+    assert report.stats["pages"] == len(list(output.rglob("*.html"))) - 1  # all but 404.html
+    assert report.stats["images"] >= 20
     assert report.get("tdm-policy").detail.startswith(url + "tdm-policy.json")
 
 
@@ -397,3 +400,22 @@ def test_folder_source_refuses_paths_outside(tmp_path):
     source = FolderSource(tmp_path / "out")
     assert source.get("/../secret.txt").status == 404
     assert run_audit(source).get("meta-tags").status is Status.FAIL
+
+
+def test_noindex_in_a_header_is_reported(copy_of_output):
+    text = (copy_of_output / "_headers").read_text("utf-8") + "/media/*\n  X-Robots-Tag: googlebot: noimageindex\n"
+    (copy_of_output / "_headers").write_text(text, "utf-8")
+    report = audit(str(copy_of_output))
+    assert statuses(report)["search-visible"] is Status.WARN
+    assert "X-Robots-Tag" in report.get("search-visible").detail
+
+
+def test_public_domain_images_need_no_reservation(tmp_path):
+    """xmpRights:Marked False (CC0, public domain): nothing is reserved, so no licensor or prohibition is due."""
+    xmp = rights_xmp(mining="DMI-UNSPECIFIED", drop=("licensor", "constraints")).replace(
+        b'xmpRights:Marked="True"', b'xmpRights:Marked="False"'
+    )
+    facts = read_facts(write_rights_image(tmp_path / "pd.jpg", xmp=xmp).read_bytes())
+    assert not facts.rights_managed and facts.missing_rights() == []
+    managed = read_facts(write_rights_image(tmp_path / "arr.jpg", xmp=rights_xmp(drop=("licensor",))).read_bytes())
+    assert managed.rights_managed and managed.missing_rights() == ["XMP plus:Licensor/LicensorURL"]

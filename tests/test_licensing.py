@@ -212,7 +212,7 @@ def json_ld(path) -> list:
 def test_every_page_has_the_meta_tags_and_never_noindex(example_build):
     output, _, _ = example_build
     pages = html_files(output)
-    assert len(pages) == 20
+    assert len(pages) == (output / "sitemap.xml").read_text("utf-8").count("<loc>") + 1  # and 404.html
     for page in pages:
         text = page.read_text("utf-8")
         meta = parse(page).meta
@@ -222,10 +222,16 @@ def test_every_page_has_the_meta_tags_and_never_noindex(example_build):
         assert "noindex" not in text and "noimageindex" not in text, page
 
 
-def test_photo_pages_have_image_object_with_licence_fields(example_build):
+def photo_count(output) -> int:
+    """Photos of the build: one image:loc per photo in the sitemap."""
+    return (output / "sitemap.xml").read_text("utf-8").count("<image:loc>")
+
+
+def test_photo_pages_have_image_object_with_licence_fields(example_copy, example_build):
     output, _, _ = example_build
     photo_pages = [p for p in html_files(output) if 'class="photo"' in p.read_text("utf-8")]
-    assert len(photo_pages) == 10
+    sources = [p for p in (example_copy / "content").rglob("*") if p.suffix.lower() in (".jpg", ".png")]
+    assert len(photo_pages) == len(sources) == photo_count(output) >= 10
     for page in photo_pages:
         (data,) = json_ld(page)
         assert data["@type"] == "ImageObject" and data["@context"] == "https://schema.org"
@@ -237,6 +243,7 @@ def test_photo_pages_have_image_object_with_licence_fields(example_build):
         assert data["license"] in (
             "https://creativecommons.org/publicdomain/zero/1.0/",
             "https://creativecommons.org/publicdomain/mark/1.0/",
+            f"{ORIGIN}/licensing/",  # all rights reserved: the licensing page states the terms
         )
         assert data["creator"]["@type"] == "Person" and data["creator"]["name"] == data["creditText"]
         assert "License this photo" in page.read_text("utf-8")

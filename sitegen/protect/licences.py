@@ -137,7 +137,8 @@ _ALIASES = {
 
 
 def _normalise(text: str) -> str:
-    return re.sub(r"[\s_]+", "-", text.strip()).upper().replace("-V4.0", "-4.0")
+    key = re.sub(r"[\s_]+", "-", text.strip()).upper().replace("-V4", "-4")
+    return re.sub(r"-(\d)$", r"-\1.0", key)  # "CC-BY-4" is CC-BY-4.0
 
 
 _BY_KEY: dict[str, str] = {_normalise(k): k for k in LICENCES} | {
@@ -155,12 +156,16 @@ def _problem(text: str) -> str | None:
     key = _normalise(text)
     if key in _BY_KEY:
         return None
-    cc = re.fullmatch(r"(CC-BY(?:-(?:NC|SA|ND))*)(-[123](?:\.\d)?)?", key)
-    if cc and _normalise(f"{cc.group(1)}-4.0") in _BY_KEY:
-        wanted = f"{cc.group(1)}-4.0"
-        if cc.group(2):
-            return f'only the 4.0 versions of the Creative Commons licences are supported: write "{wanted}"'
-        return f'a Creative Commons licence needs its version: write "{wanted}"'
+    cc = re.fullmatch(r"CC-BY((?:-(?:NC|SA|ND))*)(-\d(?:\.\d)?)?", key)
+    if cc:
+        modifiers = cc.group(1).split("-")
+        wanted = "-".join(["CC-BY", *(m for m in ("NC", "SA", "ND") if m in modifiers), "4.0"])
+        if wanted in _BY_KEY:
+            if not cc.group(2):
+                return f'a Creative Commons licence needs its version: write "{wanted}"'
+            if cc.group(2) != "-4.0":
+                return f'only the 4.0 versions of the Creative Commons licences are supported: write "{wanted}"'
+            return f'the parts of a Creative Commons licence go in the order BY, NC, SA/ND: write "{wanted}"'
     hint = closest(text.strip(), known_ids()) or closest(key, list(_BY_KEY))
     hint = _BY_KEY.get(_normalise(hint), hint) if hint else None
     extra = f' (did you mean "{hint}"?)' if hint else ""

@@ -7,6 +7,16 @@ asks the generator what it meant to write.
 
 from .checks import header_problems, run_audit
 from .model import Check, Report, Status
-from .source import AuditError, FolderSource, HttpSource
+from .source import AuditError, FolderSource, HttpSource, Response
 
-__all__ = ["AuditError", "Check", "FolderSource", "HttpSource", "Report", "Status", "header_problems", "run_audit"]
+__all__ = [
+    "AuditError",
+    "Check",
+    "FolderSource",
+    "HttpSource",
+    "Report",
+    "Response",
+    "Status",
+    "header_problems",
+    "run_audit",
+]

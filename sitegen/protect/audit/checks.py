@@ -44,6 +44,7 @@ CORE_AI_AGENTS = (
     "cohere-training-data-crawler",
 )
 ROBOTS_SAMPLE = 24
+HIDING = {"noindex", "noimageindex", "none"}  # take the photographer out of search; no AI opt-out needs them
 IMAGE_LIMIT = 40 * MB  # an image larger than this is certainly not a web derivative
 ORIGINAL_SUFFIXES = (".tif", ".tiff", ".heic", ".heif", ".dng", ".cr2", ".cr3", ".nef", ".arw", ".raf", ".orf", ".rw2")
 FIX = {
@@ -330,8 +331,15 @@ def _meta_check(findings: Findings) -> tuple[Check, Check, set[str]]:
             policies.add(policy)
         if missing:
             bad.append(f"{path} lacks {', '.join(missing)}")
-        if directives & {"noindex", "noimageindex", "none"}:
-            hidden.append(f"{path} ({', '.join(sorted(directives & {'noindex', 'noimageindex', 'none'}))})")
+        if directives & HIDING:
+            hidden.append(f"{path} ({', '.join(sorted(directives & HIDING))})")
+    for path, response in [*findings.pages.items(), *findings.images.items()]:
+        for value in response.header_values("X-Robots-Tag"):
+            # "googlebot: noindex" hides from that crawler: the part after a name prefix counts too.
+            directives = {d.strip().split(":")[-1].strip().lower() for d in value.split(",")}
+            if directives & HIDING:
+                hidden.append(f"{path} (X-Robots-Tag: {value})")
+                break
     n = len(findings.page_facts)
     if not n:
         meta = Check("meta-tags", title, Status.FAIL, "no HTML page found", fix)
@@ -345,7 +353,7 @@ def _meta_check(findings: Findings) -> tuple[Check, Check, set[str]]:
         "search-visible",
         "Pages stay in search results",
         Status.WARN if hidden else Status.PASS,
-        f"hidden from search: {_short(hidden)}" if hidden else "no noindex, noimageindex or none on any page",
+        f"hidden from search: {_short(hidden)}" if hidden else "no noindex, noimageindex or none in pages or headers",
         "Remove noindex/noimageindex: no AI opt-out needs them, and they take you out of search.",
     )
     return meta, visible, policies
@@ -454,7 +462,7 @@ def _image_checks(findings: Findings, max_size: int, licensing: str | None) -> l
             continue
         missing = f.missing_rights()
         mining = f.data_mining()
-        if mining and not mining.startswith("DMI-PROHIBITED"):
+        if f.rights_managed and mining and not mining.startswith("DMI-PROHIBITED"):
             missing.append(f"plus:DataMining says {mining}")
         if f.xmp_error:
             missing.append(f.xmp_error)
@@ -470,7 +478,8 @@ def _image_checks(findings: Findings, max_size: int, licensing: str | None) -> l
             Status.FAIL if rights_bad else (Status.PASS if n else Status.SKIP),
             f"{len(rights_bad)} of {n} images, e.g. {rights_bad[0]}"
             if rights_bad
-            else f"creator, copyright, WebStatement, LicensorURL, DataMining prohibited in {n} images",
+            else f"creator, copyright and WebStatement in {n} images; LicensorURL and data mining prohibited in "
+            f"{sum(1 for f in facts.values() if f.rights_managed)} rights-managed ones",
             "Rebuild with sitegen's image pipeline, which embeds these fields in every derivative.",
         )
     )

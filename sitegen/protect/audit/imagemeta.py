@@ -28,7 +28,9 @@ NS = {
 }
 PLUS_VOCAB = "http://ns.useplus.org/ldf/vocab/"
 
-# (prefix, property) -> what a reader calls it; all must be present in every derivative.
+# (prefix, property) -> what a reader calls it; all must be present in every derivative of a rights-managed
+# photo. A public-domain or CC0 photo (xmpRights:Marked False) reserves nothing, so it needs no licensor,
+# constraints or data-mining prohibition (see OPEN_OPTIONAL).
 RIGHTS_FIELDS = {
     ("dc", "creator"): "XMP dc:creator",
     ("dc", "rights"): "XMP dc:rights",
@@ -39,6 +41,7 @@ RIGHTS_FIELDS = {
     ("plus", "DataMining"): "XMP plus:DataMining",
     ("plus", "OtherConstraints"): "XMP plus:OtherConstraints",
 }
+OPEN_OPTIONAL = {("plus", "LicensorURL"), ("plus", "OtherConstraints"), ("plus", "DataMining")}
 _PRIVATE_EXIF = {
     ExifTags.Base.MakerNote: "maker notes",
     ExifTags.Base.BodySerialNumber: "camera serial number",
@@ -68,8 +71,18 @@ class ImageFacts:
         values = self.xmp.get((prefix, name))
         return values[0] if values else None
 
+    @property
+    def rights_managed(self) -> bool:
+        """False only when the file says it is not (xmpRights:Marked False: public domain, CC0)."""
+        return (self.first("xmpRights", "Marked") or "").strip().lower() != "false"
+
     def missing_rights(self) -> list[str]:
-        missing = [label for key, label in RIGHTS_FIELDS.items() if not self.first(*key)]
+        needed = (
+            RIGHTS_FIELDS.items()
+            if self.rights_managed
+            else [(k, v) for k, v in RIGHTS_FIELDS.items() if k not in OPEN_OPTIONAL]
+        )
+        missing = [label for key, label in needed if not self.first(*key)]
         if not self.artist:
             missing.append("EXIF Artist")
         if not self.copyright:
