@@ -251,13 +251,16 @@ def test_example_url_passes(live_example, example_copy, monkeypatch):
     url, output = live_example
     # Proxies from the environment are ignored: the audit talks to the given URL only.
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
-    report = audit(url, AuditOptions(site=example_copy))
+    report = audit(url)
     assert report.mode == "url"
     assert_all_pass(report, except_=PENDING_IMAGE_PIPELINE)
     # Every page of the sitemap; the largest file of every <picture> source, plus social-card images.
     assert report.stats["pages"] == len(list(output.rglob("*.html"))) - 1  # all but 404.html
     assert report.stats["images"] >= 20
     assert report.get("tdm-policy").detail.startswith(url + "tdm-policy.json")
+    # With the site folder, the published images are also compared with the originals (and none is one).
+    with_site = audit(url, AuditOptions(site=example_copy))
+    assert with_site.get("originals").status is Status.PASS and "byte for byte" in with_site.get("originals").detail
 
 
 def test_url_audit_fails_when_the_host_drops_image_headers(live_example):

@@ -461,16 +461,17 @@ def _image_checks(findings: Findings, max_size: int, licensing: str | None) -> l
             rights_bad.append(f"{path}: {f.error}")
             continue
         missing = f.missing_rights()
+        problems = [f"no {', '.join(missing)}"] if missing else []
         mining = f.data_mining()
         if f.rights_managed and mining and not mining.startswith("DMI-PROHIBITED"):
-            missing.append(f"plus:DataMining says {mining}")
+            problems.append(f"plus:DataMining says {mining}")
         if f.xmp_error:
-            missing.append(f.xmp_error)
+            problems.append(f.xmp_error)
         statement = f.first("xmpRights", "WebStatement")
         if licensing and statement and statement != licensing:
-            missing.append(f"WebStatement points to {statement}, not {licensing}")
-        if missing:
-            rights_bad.append(f"{path} lacks {', '.join(missing)}")
+            problems.append(f"WebStatement points to {statement}, not {licensing}")
+        if problems:
+            rights_bad.append(f"{path}: {'; '.join(problems)}")
     checks.append(
         Check(
             "image-rights",
