@@ -422,3 +422,18 @@ def test_public_domain_images_need_no_reservation(tmp_path):
     assert not facts.rights_managed and facts.missing_rights() == []
     managed = read_facts(write_rights_image(tmp_path / "arr.jpg", xmp=rights_xmp(drop=("licensor",))).read_bytes())
     assert managed.rights_managed and managed.missing_rights() == ["XMP plus:Licensor/LicensorURL"]
+
+
+@pytest.mark.parametrize(
+    ("url", "base"),
+    [
+        ("https://example.com", "/"),
+        ("https://example.com/portfolio", "/portfolio/"),
+        ("https://example.com/portfolio/", "/portfolio/"),
+        ("https://example.com/portfolio/index.html", "/portfolio/"),
+    ],
+)
+def test_url_base_path(url, base):
+    from sitegen.protect.audit import HttpSource
+
+    assert HttpSource(url).base_path == base

@@ -88,7 +88,8 @@ def response_headers(urls: Urls, site_path: str = "", config: Config | None = No
 
     ``site_path`` is relative to the site root ("media/x.webp", "travel/"); the
     result is exactly what the generated ``_headers`` file makes Netlify or
-    Cloudflare Pages send for that path.
+    Cloudflare Pages send for that path. Pass the site's ``config`` so
+    ``[protect]`` applies; without it the defaults (every signal on) are used.
     """
     url_path = urls.url(site_path) if site_path else urls.base_path
     headers: list[tuple[str, str]] = []

@@ -168,7 +168,10 @@ class HttpSource(Source):
             raise AuditError(f"{url}: not an http(s) URL")
         self.origin = f"{parts.scheme}://{parts.netloc}"
         path = parts.path or "/"
-        self.base_path = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+        last = path.rsplit("/", 1)[1]
+        if not path.endswith("/"):  # "https://example.com/portfolio" means the folder; ".../index.html" its parent
+            path = path + "/" if "." not in last else path.rsplit("/", 1)[0] + "/"
+        self.base_path = path
         self.timeout = timeout
         self.max_requests = max_requests
         self._made = 0
