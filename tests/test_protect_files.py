@@ -197,3 +197,12 @@ def test_static_files_cannot_replace_generated_ones(site_dir, write, run_build):
     _, reporter = run_build()
     assert "Disallow: /" in (site_dir / "public/ai.txt").read_text("utf-8")
     assert any("sitegen generates /ai.txt itself" in p.message for p in reporter.warnings)
+
+
+def test_embedded_rights_follow_the_image_pipelines_switch():
+    from types import SimpleNamespace
+
+    from sitegen.protect.policy import embeds_rights
+
+    assert embeds_rights(Config()) is True  # the pipeline's default, also where [metadata] does not exist
+    assert embeds_rights(SimpleNamespace(metadata=SimpleNamespace(embed_rights=False))) is False

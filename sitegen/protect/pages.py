@@ -23,7 +23,7 @@ from .licensing import (
     licences_in_use,
     site_licence,
 )
-from .policy import NOAI, Signals, signals_for
+from .policy import NOAI, Signals, embeds_rights, signals_for
 
 if TYPE_CHECKING:
     from ..content.model import Photo, Site
@@ -103,13 +103,13 @@ def signal_list(signals: Signals, urls: Urls, site: Site) -> list[Signal]:
                 tuple(f"{name}: {value if name != 'tdm-policy' else '…'}" for name, value in headers),
             )
         )
-    if signals.any:
+    if embeds_rights(config):
         out.append(
             Signal(
                 "Image files",
                 None,
-                "every published image names its creator, copyright and this page in its embedded metadata, "
-                "with the IPTC statement that data mining is prohibited (plus:DataMining)",
+                "every published image names its creator, copyright and this page in its embedded metadata "
+                "(EXIF and XMP), with the IPTC data-mining statement (plus:DataMining)",
             )
         )
     if config.licensing.json_ld:

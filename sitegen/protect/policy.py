@@ -69,6 +69,17 @@ class Signals:
         return self.preset.name != "off"
 
 
+def embeds_rights(config: Config) -> bool:
+    """Whether the image pipeline writes rights metadata into every published file.
+
+    ``[metadata] embed_rights`` belongs to the image pipeline; it is read
+    defensively so the licensing page and the audit follow it wherever that
+    section exists, and assume the pipeline's default (on) elsewhere.
+    """
+    metadata = getattr(config, "metadata", None)
+    return bool(getattr(metadata, "embed_rights", True))
+
+
 def signals_for(config: Config) -> Signals:
     p = config.protect
     preset = PRESETS[p.policy]

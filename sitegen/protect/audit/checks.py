@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import crawlers
-from ..policy import signals_for
+from ..policy import embeds_rights, signals_for
 from .findings import gather
 from .images import image_checks, originals_check
 from .model import Check, Report, Status
@@ -100,7 +100,10 @@ def run_audit(
 
         urls = Urls(config.site.base_url)
         licensing_url = site_licensing_url(urls) if urls.absolute else None
-    checks += image_checks(findings, max_size, licensing_url)
+    found = image_checks(findings, max_size, licensing_url)
+    if config is not None and not embeds_rights(config):
+        found = [off(c.id, c.title, "[metadata] embed_rights = false") if c.id == "image-rights" else c for c in found]
+    checks += found
     checks.append(originals_check(source, findings, list(originals or [])))
     skipped = findings.skipped_pages + findings.skipped_images
     coverage = f"{len(findings.pages)} pages and {len(findings.images)} images checked" + (
