@@ -161,5 +161,42 @@ def new(directory: Path, title: str, author: str) -> None:
     click.echo(f"\nNext: put photos in {directory / 'content' / 'gallery'} and run: sitegen build {directory}")
 
 
+@cli.command()
+@click.argument("target", metavar="PATH|URL")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (for scripts and CI).")
+@click.option(
+    "--site",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Site folder whose sitegen.toml and originals the result is compared with (automatic for a site PATH).",
+)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--max-requests", type=click.IntRange(min=1), default=300, show_default=True, help="Requests a URL audit may send."
+)
+@click.option(
+    "--max-size", type=click.IntRange(min=1), metavar="PX", help="Size cap in pixels (default: from config, 2048)."
+)
+def audit(
+    target: str, as_json: bool, site: Path | None, timeout: float, max_requests: int, max_size: int | None
+) -> None:
+    """Check that a built site (PATH) or a deployed one (URL) sends every protection.
+
+    Prints every protection with PASS or FAIL and a one-line fix, and exits with
+    status 1 when any failed. A URL audit talks only to that site, one request at a
+    time, within --max-requests.
+    """
+    from .commands.audit import AuditOptions, format_json, format_table
+    from .commands.audit import audit as run_audit
+
+    options = AuditOptions(site=site, timeout=timeout, max_requests=max_requests, max_size=max_size)
+    try:
+        report = run_audit(target, options)
+    except SitegenError as exc:
+        _fail(str(exc))
+    click.echo(format_json(report) if as_json else format_table(report, colour=sys.stdout.isatty()))
+    if not report.ok:
+        raise SystemExit(1)
+
+
 def main() -> None:
     cli(prog_name="sitegen")

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 from .configschema import SchemaError, build, coerce, option, section
 from .errors import ConfigError
+from .protect.crawlers import check_allow_tokens, check_block_tokens
+from .protect.licences import check_licence
 
 CONFIG_NAME = "sitegen.toml"
 
@@ -418,6 +420,88 @@ class ThemeOptionsSection:
 
 
 @dataclass(frozen=True)
+class ProtectSection:
+    policy: typing.Literal["no-ai", "no-ai-training", "off"] = option(
+        "no-ai",
+        'Preset for every AI opt-out signal: "no-ai" refuses AI training and AI use (AI search, assistants), '
+        '"no-ai-training" refuses training but lets AI search engines and assistants read the site, "off" sends '
+        "no AI signal at all. Search engines are admitted under every preset, so you stay findable.",
+    )
+    robots_txt: bool = option(
+        True,
+        "Write robots.txt: AI crawlers from sitegen's list refused in one group, everyone else admitted, "
+        "Content-Signal and Content-Usage lines, the sitemap. Off to publish your own static/robots.txt.",
+    )
+    block_agents: list[str] = option(
+        [],
+        'More user agents to refuse in robots.txt, e.g. a new AI crawler not yet in sitegen\'s list, or "Applebot" '
+        "to leave Apple's search as well. Names that would also refuse a search engine are rejected.",
+        check=check_block_tokens,
+    )
+    allow_agents: list[str] = option(
+        [],
+        "Agents from sitegen's list to leave out of robots.txt's AI group, e.g. [\"DuckAssistBot\"].",
+        check=check_allow_tokens,
+    )
+    ai_txt: bool = option(True, "Write /ai.txt (Spawning's format), read by Spawning and the dataset tools using it.")
+    tdmrep: bool = option(
+        True,
+        "Reserve text-and-data-mining rights the W3C TDMRep way (EU DSM Directive Art. 4(3)): "
+        "/.well-known/tdmrep.json, /tdm-policy.json, tdm-reservation and tdm-policy meta tags and headers.",
+    )
+    noai: bool = option(
+        True,
+        'The "noai, noimageai" robots meta tag on every page and X-Robots-Tag header on every response, which '
+        "image-dataset tools (img2dataset, datadiligence) honour. Never noindex: search engines still list you.",
+    )
+    bing_noarchive: bool = option(
+        True,
+        'With policy "no-ai": a bingbot noarchive meta tag, which keeps pages out of Bing\'s AI answers and '
+        "Microsoft's model training; Bing search still lists them.",
+    )
+    header_files: bool = option(
+        True,
+        "Write host header files: _headers (Netlify, Cloudflare Pages) and .htaccess (Apache) in the output, "
+        "nginx and Caddy snippets in server-config/ beside it, so images carry the headers too.",
+    )
+    nojekyll: bool = option(
+        True,
+        "Write .nojekyll, without which GitHub Pages' Jekyll step drops /.well-known/ (and tdmrep.json with it).",
+    )
+
+
+@dataclass(frozen=True)
+class LicensingSection:
+    licence: str = option(
+        "all-rights-reserved",
+        'Licence of your photos unless a gallery or photo says otherwise: "all-rights-reserved", a Creative '
+        'Commons 4.0 licence ("CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", '
+        '"CC-BY-NC-ND-4.0"), "CC0-1.0", "public-domain" or "custom". All rights reserved, so nothing is given '
+        "away by accident.",
+        check=check_licence,
+    )
+    custom_name: str = option(
+        "",
+        'Short name of your own licence when licence is "custom", e.g. "Editorial use only".',
+    )
+    custom_text: str = option(
+        "",
+        'Your own licence terms in plain words when licence is "custom": shown on the licensing and photo pages.',
+    )
+    page: bool = option(
+        True,
+        "Generate /licensing/: your terms, the reservation of text-and-data-mining and AI-training rights, how "
+        "to license a photo, and every machine-readable signal the site sends. content/licensing.md is "
+        "included in it.",
+    )
+    json_ld: bool = option(
+        True,
+        "schema.org data: ImageObject with licence and credit on photo pages (Google Images' Licensable badge), "
+        "WebSite and Person on the home page.",
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteSection = section(SiteSection, "Who you are and where the site lives.")
     contact: ContactSection = section(ContactSection, "How visitors and licensees reach you.")
@@ -430,6 +514,10 @@ class Config:
     theme_options: ThemeOptionsSection = section(
         ThemeOptionsSection, "How the theme looks and behaves; the default theme reads every key here."
     )
+    protect: ProtectSection = section(
+        ProtectSection, "AI opt-out signals: what the site tells crawlers and dataset tools."
+    )
+    licensing: LicensingSection = section(LicensingSection, "Your licence, and the /licensing/ page.")
 
 
 # --- loading ----------------------------------------------------------------

@@ -87,3 +87,19 @@ def example_build(example_copy: Path) -> tuple[Path, BuildReport, Reporter]:
     reporter = Reporter(root=example_copy)
     report = build(example_copy, reporter=reporter)
     return example_copy / "public", report, reporter
+
+
+@pytest.fixture(scope="session")
+def live_example(example_copy: Path, tmp_path_factory: pytest.TempPathFactory):
+    """example-site built for, and served at, a local test host that applies its ``_headers`` file.
+
+    The server starts first so the build can use its real address as ``base_url`` (absolute URLs in
+    robots.txt, tdm-policy and JSON-LD then point at the server being checked).
+    """
+    from .headers_server import serve
+
+    output = tmp_path_factory.mktemp("live") / "public"
+    output.mkdir()
+    with serve(output) as url:
+        build(example_copy, overrides={"site.base_url": url}, output_dir=output, reporter=Reporter())
+        yield url, output

@@ -130,7 +130,7 @@ def test_photo_page_structure(site_dir, write, run_build):
     # At most the screen's width, its height (times the aspect ratio) and the largest file: never upscaled.
     assert img["sizes"].count("min(") == 4 and img["sizes"].count(f", {img['width']}px)") == 4
     assert "<h1>The middle one</h1>" in html and "<em>caption</em>" in html
-    assert "Licence: CC-BY-4.0" in html and "2 / 3" in html
+    assert 'rel="license" href="https://creativecommons.org/licenses/by/4.0/"' in html and "2 / 3" in html
     assert len(tags.find("script", defer="")) == 1  # arrow keys
 
 
@@ -184,7 +184,7 @@ def test_default_menu_lists_galleries_then_pages(site_dir, write, run_build):
     write("content/hidden.md", "---\ntitle: Hidden\nmenu: false\n---\nHi")
     run_build()
     nav = page(site_dir, "g").split('<nav class="site-nav"')[1].split("</nav>")[0]
-    assert re.findall(r">([^<]+)</a>", nav) == ["G", "About"]
+    assert re.findall(r">([^<]+)</a>", nav) == ["G", "About", "Licensing"]  # the generated licensing page
     assert 'aria-current="page">G<' in nav
 
 

@@ -24,6 +24,8 @@ from ..config import Project
 from ..errors import ContentError, Reporter
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
+from ..protect.licences import licence_id
+from ..protect.licensing import LICENSING_PATH
 from ..urls import base_path
 from . import frontmatter as fm
 from .markup import Markup
@@ -51,7 +53,7 @@ GALLERY_FIELDS: dict[str, Callable[[Any], Any]] = {
     "reverse": fm.as_bool,
     "order": fm.as_str_list,
     "draft": fm.as_bool,
-    "licence": fm.as_str,
+    "licence": licence_id,
     "slug": fm.as_str,
     "weight": fm.as_number,
     "watermark": fm.as_watermark,
@@ -63,7 +65,7 @@ PHOTO_FIELDS: dict[str, Callable[[Any], Any]] = {
     "caption": fm.as_str,
     "sort": fm.as_sort_key,
     "date": fm.as_date,
-    "licence": fm.as_str,
+    "licence": licence_id,
     "author": fm.as_str,
     "keywords": fm.as_str_list,
     "slug": fm.as_str,
@@ -159,6 +161,25 @@ class _Reader:
         page.kind = "home"
         page.template = meta.get("template", "home.html")
         page.extra.setdefault("featured", meta.get("featured"))
+        return page
+
+    def read_licensing(self, path: Path) -> Page | None:
+        """The generated /licensing/ page; ``content/licensing.md``, when present, supplies its title and text."""
+        meta, body = (self.load(path, PAGE_FIELDS, "page") if path.is_file() else None) or ({}, "")
+        if meta.get("slug") and slugify(meta["slug"]) + "/" != LICENSING_PATH:
+            self.reporter.warning(
+                f"`slug:` ignored: the licensing page is always /{LICENSING_PATH}, the address every "
+                "machine-readable rights statement of the site points to",
+                path,
+                fm._line_of_key(path, "slug"),
+            )
+        if not self.claim(LICENSING_PATH, path):
+            return None
+        page = self._page(path, LICENSING_PATH, meta, body, "Licensing")
+        page.source = path if path.is_file() else None
+        page.kind = "licensing"
+        page.template = meta.get("template", "licensing.html")
+        page.draft = False
         return page
 
     def _page(self, path: Path, site_path: str, meta: dict[str, Any], body: str, title: str) -> Page:
@@ -349,8 +370,12 @@ def read_site(project: Project, reporter: Reporter, probes: ProbeCache, drafts: 
     reader.claimed[""] = home.source or content
     pages: list[Page] = []
     galleries: list[Gallery] = []
+    # With [licensing] page on, content/licensing.md is not a page of its own but the text of the generated one.
+    licensing_md = content / "licensing.md" if project.config.licensing.page else None
     entries = sorted(content.iterdir(), key=lambda p: natural_key(p.name))
     for entry in entries:
+        if entry == licensing_md:
+            continue
         if entry.name.startswith((".", "_")):
             reporter.info("hidden file skipped", entry)
         elif entry.is_dir():
@@ -366,6 +391,10 @@ def read_site(project: Project, reporter: Reporter, probes: ProbeCache, drafts: 
             reporter.warning("photos must be inside a gallery folder (content/<gallery>/); skipped", entry)
         elif entry.suffix.lower() not in QUIET_EXTENSIONS:
             reporter.warning("skipped: not a page (.md) or a gallery folder", entry)
+    if licensing_md is not None:
+        licensing = reader.read_licensing(licensing_md)
+        if licensing is not None:
+            pages.append(licensing)
     probes.forget_missing(reader.seen_photos)
     galleries.sort(key=lambda g: (g.weight, natural_key(g.title)))
     pages.sort(key=lambda p: (p.weight, natural_key(p.title)))

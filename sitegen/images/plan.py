@@ -17,16 +17,12 @@ from PIL import Image, ImageFont, UnidentifiedImageError
 from ..config import Config, Project, WatermarkSection
 from ..content.model import Photo, Site
 from ..errors import ConfigError
-from ..protect.headers import LICENSING_PATH
+from ..protect.licensing import acquire_licence_url, licence_of, licensing_url
 from ..urls import Urls
 from .metadata import Description, Rights
 from .pipeline import ImageJob, Settings
 from .probe import file_hash
 from .watermark import WatermarkSpec
-
-# Licences under which a photo carries no rights reservation: marking it "rights
-# managed" or forbidding data mining would misstate the terms.
-OPEN_LICENCES = {"cc0-1.0", "cc0", "public-domain", "pdm", "pdm-1.0"}
 
 
 def settings_from(config: Config) -> Settings:
@@ -136,24 +132,38 @@ class Planner:
         if not meta.embed_rights:
             return None
         author = self._author(photo)
-        licence = (photo.licence or "").strip()
-        open_licence = licence.lower() in OPEN_LICENCES
-        licensing = self.urls.abs_url(LICENSING_PATH)
-        if open_licence:
-            notice = f"{author}. No rights reserved ({licence})."
+        year = self._year(photo)
+        licence = licence_of(photo, self.config)
+        # Metadata needs absolute URLs: without a host in base_url the links are left out.
+        licensing = licensing_url(self.urls) if self.urls.absolute else None
+        acquire = acquire_licence_url(self.urls) if self.urls.absolute else None
+        if licence.public_domain:
+            # Nothing can be reserved on a public-domain work: say so, and forbid nothing.
+            return Rights(
+                creator=author,
+                notice=f"{author}. No rights reserved ({licence.short}).",
+                marked=False,
+                credit=meta.credit or author,
+                web_statement=licensing,
+                usage_terms=f"{licence.name}: {licence.url}" if licence.url else licence.name,
+                data_mining="DMI-UNSPECIFIED",
+            )
+        if licence.reserved:
+            notice = self.config.site.copyright.format(year=year, author=author)
+            terms = None
         else:
-            notice = self.config.site.copyright.format(year=self._year(photo), author=author)
+            notice = f"© {year} {author}. {licence.short}."
+            terms = f"{licence.name}: {licence.url}" if licence.url else licence.name
         return Rights(
             creator=author,
             notice=notice,
-            marked=not open_licence,
+            marked=True,
             credit=meta.credit or author,
             web_statement=licensing,
-            licensor_url=licensing if not open_licence else None,
-            usage_terms=licence or None,
-            # Nothing can be reserved on a public-domain work: say "unspecified" rather than forbid.
-            data_mining="DMI-UNSPECIFIED" if open_licence else meta.data_mining,
-            other_constraints=None if open_licence else meta.other_constraints or None,
+            licensor_url=acquire,
+            usage_terms=terms,
+            data_mining=meta.data_mining,
+            other_constraints=meta.other_constraints or None,
         )
 
     def description(self, photo: Photo) -> Description | None:

@@ -8,12 +8,18 @@ sitegen.toml changes every page at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from ..content.model import Site
+from ..content.model import Photo, Site
 from ..urls import Urls
+from . import jsonld
+from .licensing import licence_of, licence_url, licensing_url, tdm_policy_url
+from .policy import NOAI, signals_for
+
+if TYPE_CHECKING:
+    from ..images.pipeline import ImageSet
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,7 @@ class HeadContext:
 
     kind: str  # "home", "page", "gallery", "photo", "404", "licensing"
     obj: Any  # the Page, Gallery or Photo being rendered (None for 404)
+    image: ImageSet | None = None  # the photo's derivatives, on photo pages
 
 
 def meta(name: str, content: str) -> str:
@@ -29,6 +36,29 @@ def meta(name: str, content: str) -> str:
 
 
 def head_tags(site: Site, urls: Urls, ctx: HeadContext) -> Markup:
-    """All protection tags for one page, one per line."""
-    tags = [meta("robots", "noai, noimageai")]
+    """All protection tags for one page, one per line.
+
+    Never ``noindex`` or ``noimageindex``: they would take the photographer out
+    of search, which no AI opt-out needs.
+    """
+    config = site.project.config
+    signals = signals_for(config)
+    tags: list[str] = []
+    if signals.noai:
+        tags.append(meta("robots", NOAI))
+    if signals.bing_noarchive:
+        tags.append(meta("bingbot", "noarchive"))
+    if signals.tdmrep:
+        tags.append(meta("tdm-reservation", "1"))
+        tags.append(meta("tdm-policy", tdm_policy_url(urls)))
+    if isinstance(ctx.obj, Photo):
+        licence = licence_of(ctx.obj, config)
+        tags.append(f'<link rel="license" href="{escape(licence_url(licence, urls))}">')
+    elif config.licensing.page:
+        tags.append(f'<link rel="license" href="{escape(licensing_url(urls))}">')
+    if config.licensing.json_ld:
+        if isinstance(ctx.obj, Photo) and ctx.image is not None:
+            tags.append(jsonld.script(jsonld.image_object(ctx.obj, ctx.image, site, urls)))
+        elif ctx.kind == "home":
+            tags.append(jsonld.script(jsonld.home_graph(site, urls)))
     return Markup("\n".join(tags))

@@ -20,7 +20,9 @@ from ..content.model import Gallery, Page, Photo, Site
 from ..errors import ContentError, Reporter, SitegenError
 from ..images.pipeline import ImageSet
 from ..output import Output
+from ..protect.files import write_protection_files
 from ..protect.head import HeadContext, head_tags
+from ..protect.pages import template_globals
 from ..urls import Urls
 from . import feeds, layout
 from .logo import Logo, logo_size
@@ -158,6 +160,7 @@ class Renderer:
             favicon=self._favicon(),
             feed_url=self.urls.url("feed.xml") if self.urls.absolute else None,
         )
+        self.env.globals.update(template_globals(self.site, self.urls))
         self.env.filters["isodate"] = lambda d: d.date().isoformat() if d else ""
         self.env.filters["longdate"] = lambda d: f"{d:%-d %B %Y}" if d else ""
 
@@ -193,7 +196,7 @@ class Renderer:
                 page_kind=kind,
                 current=obj,
                 canonical=canonical,
-                protection_head=head_tags(self.site, self.urls, HeadContext(kind, obj)),
+                protection_head=head_tags(self.site, self.urls, HeadContext(kind, obj, self.images.get(obj))),
                 social=self.social(kind, obj),
                 **context,
             )
@@ -249,7 +252,7 @@ class Renderer:
             galleries=site.featured_galleries(),
         )
         for page in site.pages:
-            self.render(page.template, f"{page.path}index.html", page.source, "page", page, page=page)
+            self.render(page.template, f"{page.path}index.html", page.source, page.kind, page, page=page)
         for gallery in site.all_galleries():
             template = gallery.meta.get("extra", {}).get("template", "gallery.html")
             self.render(
@@ -273,6 +276,7 @@ class Renderer:
                     img=self.images[photo],
                 )
         self.render("404.html", "404.html", None, "404", None)
+        write_protection_files(site, self.urls, self.output, self.reporter)
         self.write_feeds()
         self.write_assets()
         self.write_images()

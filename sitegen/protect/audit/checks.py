@@ -1,0 +1,131 @@
+"""Every protection the audit checks, each as crawlers and dataset tools actually read it.
+
+robots.txt is run through both parsers that matter (protego, which Scrapy
+uses, and CPython's ``urllib.robotparser``); headers are read per response,
+first ``X-Robots-Tag`` line first, because that is all some readers look at;
+image files are opened and their EXIF/XMP read back. A check that fails
+names what is wrong where, and one line on how to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import crawlers
+from ..policy import embeds_rights, signals_for
+from .findings import gather
+from .images import image_checks, originals_check
+from .model import Check, Report, Status
+from .robots import ai_txt_check, robots_checks
+from .signals import cache_check, header_problems, headers_check, meta_check, tdm_policy_check, tdmrep_check
+from .source import HttpSource, Source
+
+if TYPE_CHECKING:
+    from ...config import Config
+
+
+def run_audit(
+    source: Source,
+    *,
+    config: Config | None = None,
+    originals: list[Path] | None = None,
+    max_size: int | None = None,
+    licensing_url: str | None = None,
+) -> Report:
+    """Check every protection of the site behind ``source``; ``config`` (from --site) sets what is expected."""
+    report = Report(source.describe(), source.mode)
+    signals = signals_for(config) if config is not None else None
+    if max_size is None:
+        max_size = config.images.max_size if config is not None else 2048
+    # Crawlers read these at the host root, whatever sub-path the site lives under.
+    robots = source.get("/robots.txt")
+    ai_txt = source.get("/ai.txt")
+    tdmrep = source.get("/.well-known/tdmrep.json")
+    findings = gather(source)
+    url_paths = findings.url_paths
+
+    if signals is not None and signals.any and signals.robots_txt:
+        refuse = list(signals.ai_agents)
+    else:  # no config, or the photographer's own robots.txt: at least every training crawler
+        refuse = [c.token for c in crawlers.of_class("train")]
+    blocked_on_purpose = {a.lower() for a in (config.protect.block_agents if config is not None else [])}
+    admit = [a for a in crawlers.kept() if a.lower() not in blocked_on_purpose]
+    origin = source.origin if isinstance(source, HttpSource) else "http://localhost"
+    where = "/robots.txt" + (" (the host root, where crawlers look)" if source.base_path != "/" else "")
+    robots_text = robots.body.decode("utf-8", "replace") if robots.ok else None
+
+    def off(cid: str, title: str, switch: str) -> Check:
+        return Check(cid, title, Status.SKIP, f"switched off in sitegen.toml ({switch})")
+
+    checks: list[Check] = []
+    if signals is not None and not signals.any:
+        plain = robots_checks(robots_text, where, url_paths, [], admit, origin)
+        checks += [c if c.id == "robots-search" else off(c.id, c.title, '[protect] policy = "off"') for c in plain]
+    else:
+        checks += robots_checks(robots_text, where, url_paths, refuse, admit, origin)
+    if signals is not None and not signals.ai_txt:
+        checks.append(off("ai-txt", "ai.txt refuses AI training", "[protect] ai_txt or policy"))
+    else:
+        checks.append(ai_txt_check(ai_txt))
+    tdm_on = signals is None or signals.tdmrep
+    policy_urls: set[str] = set()
+    if tdm_on:
+        probe = [source.base_path, *findings.image_paths_seen[:1]]
+        tdm_check, policies = tdmrep_check(tdmrep, probe)
+        checks.append(tdm_check)
+        policy_urls.update(policies)
+    else:
+        checks.append(off("tdmrep", "TDMRep reserves mining rights", "[protect] tdmrep or policy"))
+    meta, visible, meta_policies = meta_check(findings)
+    if signals is not None and not (signals.noai and signals.tdmrep):
+        meta = off("meta-tags", meta.title, "[protect] noai, tdmrep or policy")
+    checks += [meta, visible]
+    if tdm_on:
+        for response in [*findings.pages.values(), *findings.images.values()]:
+            policy_urls.update(response.header_values("tdm-policy"))
+        policy_urls.update(meta_policies)
+        checks.append(tdm_policy_check(source, policy_urls))
+    headers_expected = signals is None or (signals.any and (signals.header_files or source.mode == "url"))
+    if headers_expected:
+        checks.append(headers_check("headers-page", "Headers on pages", findings.pages, source, "page"))
+        checks.append(headers_check("headers-image", "Headers on images", findings.images, source, "image"))
+        checks.append(cache_check(findings.images))
+    else:
+        for cid, title in (("headers-page", "Headers on pages"), ("headers-image", "Headers on images")):
+            checks.append(off(cid, title, "[protect] header_files or policy"))
+    if licensing_url is None and config is not None:
+        from ...urls import Urls
+        from ..licensing import licensing_url as site_licensing_url
+
+        urls = Urls(config.site.base_url)
+        licensing_url = site_licensing_url(urls) if urls.absolute else None
+    found = image_checks(findings, max_size, licensing_url)
+    if config is not None and not embeds_rights(config):
+        found = [off(c.id, c.title, "[metadata] embed_rights = false") if c.id == "image-rights" else c for c in found]
+    checks += found
+    checks.append(originals_check(source, findings, list(originals or [])))
+    skipped = findings.skipped_pages + findings.skipped_images
+    coverage = f"{len(findings.pages)} pages and {len(findings.images)} images checked" + (
+        f" with {source.requests_made} requests" if isinstance(source, HttpSource) else ""
+    )
+    checks.append(
+        Check(
+            "coverage",
+            "Audit coverage",
+            Status.WARN if skipped else Status.PASS,
+            coverage + (f"; {skipped} not checked: request budget used up" if skipped else ""),
+            "Raise --max-requests to check everything.",
+        )
+    )
+    report.checks = checks
+    report.stats = {
+        "pages": len(findings.pages),
+        "images": len(findings.images),
+        "requests": source.requests_made,
+        "not_checked": skipped,
+    }
+    return report
+
+
+__all__ = ["header_problems", "run_audit"]

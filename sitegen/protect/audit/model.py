@@ -1,0 +1,56 @@
+"""Audit results: one :class:`Check` per protection, each with a one-line fix."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"  # a protection is missing or broken: the audit exits non-zero
+    WARN = "warn"  # worth a look, not a failure (e.g. not checkable from here)
+    SKIP = "skip"  # switched off in sitegen.toml, or nothing to check
+
+
+@dataclass
+class Check:
+    id: str
+    title: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+
+@dataclass
+class Report:
+    target: str
+    mode: str  # "folder" or "url"
+    checks: list[Check] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if c.status is Status.FAIL]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def get(self, check_id: str) -> Check:
+        return next(c for c in self.checks if c.id == check_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "mode": self.mode,
+            "ok": self.ok,
+            "checks": [c.to_dict() for c in self.checks],
+            "stats": self.stats,
+        }

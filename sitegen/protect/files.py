@@ -1,0 +1,97 @@
+"""The opt-out files in the output root: ai.txt, TDMRep, the TDM policy, .nojekyll, and the host files.
+
+:func:`write_protection_files` is the one call the renderer makes; what it
+writes depends only on the resolved :class:`~sitegen.protect.policy.Signals`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from ..urls import Urls
+from . import hostfiles
+from .licensing import acquire_licence_url, licensing_url, tdm_policy_url
+from .policy import Signals, signals_for
+from .robots import robots_txt
+
+if TYPE_CHECKING:
+    from ..content.model import Site
+    from ..errors import Reporter
+    from ..output import Output
+
+# Spawning's generator lists file types and then the whole site; dataset tools check the media URL itself.
+AI_TXT_TYPES = ("jpg", "jpeg", "png", "webp", "avif", "gif", "tif", "tiff", "heic", "svg", "html", "htm", "txt", "json")
+
+
+def ai_txt(urls: Urls) -> str:
+    lines = [
+        "# ai.txt (Spawning format): permission to use this site's files for AI training.",
+        f"# No file on this site may be used to train AI models. Terms: {licensing_url(urls)}",
+        "User-Agent: *",
+        *(f"Disallow: *.{ext}" for ext in AI_TXT_TYPES),
+        "Disallow: /",
+        "Disallow: *",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def tdmrep_json(urls: Urls) -> str:
+    """One rule covering every path under the site's base path; the reservation is a JSON number."""
+    rules = [{"location": urls.base_path, "tdm-reservation": 1, "tdm-policy": tdm_policy_url(urls)}]
+    return json.dumps(rules, indent=2) + "\n"
+
+
+def tdm_policy(site: Site, urls: Urls) -> str:
+    """A TDMRep policy (ODRL 2.2 profile): mining is offered only with the rights holder's consent."""
+    config = site.project.config
+    assigner: dict[str, str] = {
+        "uid": urls.abs_url("") or urls.url(""),
+        "vcard:fn": config.site.rights_holder,
+        "vcard:hasURL": licensing_url(urls),
+    }
+    if config.contact.email:
+        assigner["vcard:hasEmail"] = f"mailto:{config.contact.email}"
+    policy = {
+        "@context": ["http://www.w3.org/ns/odrl.jsonld", "http://www.w3.org/ns/tdmrep.jsonld"],
+        "@type": "Offer",
+        "profile": "http://www.w3.org/ns/tdmrep",
+        "uid": tdm_policy_url(urls),
+        "assigner": assigner,
+        "permission": [{"action": "tdm:mine", "duty": [{"action": "obtainConsent"}]}],
+        "comment": (
+            "Text and data mining of this site, including for training AI models, is reserved under "
+            "Article 4(3) of Directive (EU) 2019/790. To obtain a licence, see " + acquire_licence_url(urls)
+        ),
+    }
+    return json.dumps(policy, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_protection_files(site: Site, urls: Urls, output: Output, reporter: Reporter) -> Signals:
+    """Write every opt-out file this build's policy asks for; returns the signals for the caller's use."""
+    config = site.project.config
+    signals = signals_for(config)
+    origin = "protection files ([protect] in sitegen.toml)"
+    if signals.robots_txt:
+        output.write_text("robots.txt", robots_txt(signals, urls), origin=origin)
+    if signals.ai_txt:
+        output.write_text("ai.txt", ai_txt(urls), origin=origin)
+    if signals.tdmrep:
+        output.write_text(".well-known/tdmrep.json", tdmrep_json(urls), origin=origin)
+        output.write_text("tdm-policy.json", tdm_policy(site, urls), origin=origin)
+    if signals.nojekyll:
+        output.write_text(".nojekyll", "", origin=origin)
+    if signals.header_files:
+        output.write_text("_headers", hostfiles.netlify_headers(config, urls), origin=origin)
+        output.write_text(".htaccess", hostfiles.htaccess(config, urls), origin=origin)
+        hostfiles.write_server_snippets(config, urls, output.target, reporter)
+    if signals.any and not urls.absolute:
+        reporter.info(
+            "[site] base_url has no host, so robots.txt has no Sitemap line and tdm-policy URLs are relative; "
+            'set it to your site\'s address, e.g. "https://example.com/"'
+        )
+    if config.licensing.page and not (config.contact.email or config.contact.url):
+        reporter.info("[contact] email and url are both empty, so the licensing page cannot say how to license a photo")
+    if config.licensing.licence == "custom" and not config.licensing.custom_text:
+        reporter.warning('[licensing] licence is "custom" but custom_text is empty: your terms are shown nowhere')
+    return signals

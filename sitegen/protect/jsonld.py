@@ -1,0 +1,90 @@
+"""schema.org structured data: what Google Images needs for its "Licensable" badge, and who the site is by.
+
+Google reads ``license`` and ``acquireLicensePage`` (plus creator, credit and
+copyright) from an ``ImageObject`` on every page that shows the image; the
+same URLs are embedded in the image files, so either route leads a buyer to
+the licensing page.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from ..urls import Urls
+from .licensing import acquire_licence_url, copyright_line, licence_of, licence_url, licensing_url
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..content.model import Photo, Site
+    from ..images.pipeline import ImageSet
+
+
+def _best(urls: Urls, site_path: str) -> str:
+    return urls.abs_url(site_path) or urls.url(site_path)
+
+
+def script(data: dict[str, Any]) -> Markup:
+    """A JSON-LD <script>; "<", ">" and "&" are escaped so no caption can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
+
+
+def person(config: Config, urls: Urls, name: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "Person", "name": name or config.site.rights_holder}
+    if name is None or name == config.site.rights_holder:
+        data["url"] = _best(urls, "")
+    return data
+
+
+def image_object(photo: Photo, image: ImageSet, site: Site, urls: Urls) -> dict[str, Any]:
+    config = site.project.config
+    licence = licence_of(photo, config)
+    creator = photo.author or config.site.rights_holder
+    year = (photo.date or site.build_time).year
+    # A public-domain work has no copyright to claim: name its status instead.
+    notice = f"{creator}, {licence.name}" if licence.public_domain else copyright_line(config, year, photo.author)
+    largest = image.largest()
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ImageObject",
+        "contentUrl": _best(urls, largest.path),
+        "url": _best(urls, photo.path),
+        "name": photo.title,
+        "width": largest.width,
+        "height": largest.height,
+        "license": licence_url(licence, urls),
+        "acquireLicensePage": acquire_licence_url(urls),
+        "creditText": creator,
+        "creator": person(config, urls, creator),
+        "copyrightNotice": notice,
+    }
+    if photo.caption_text:
+        data["description"] = photo.caption_text
+    if photo.date:
+        data["dateCreated"] = photo.date.date().isoformat()
+    return data
+
+
+def home_graph(site: Site, urls: Urls) -> dict[str, Any]:
+    """WebSite and the Person behind it, linked, so search engines attribute the site to the photographer."""
+    config = site.project.config
+    owner = person(config, urls) | {"@id": _best(urls, "") + "#person"}
+    if config.contact.email:
+        owner["email"] = f"mailto:{config.contact.email}"
+    website: dict[str, Any] = {
+        "@type": "WebSite",
+        "@id": _best(urls, "") + "#website",
+        "url": _best(urls, ""),
+        "name": config.site.title,
+        "inLanguage": config.site.language,
+        "author": {"@id": owner["@id"]},
+        "copyrightHolder": {"@id": owner["@id"]},
+        "license": licensing_url(urls),
+    }
+    if config.site.description:
+        website["description"] = config.site.description
+    return {"@context": "https://schema.org", "@graph": [website, owner]}

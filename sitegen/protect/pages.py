@@ -1,0 +1,150 @@
+"""What templates need to show licences: the photo licence block and the /licensing/ page.
+
+The list of machine-readable signals on the licensing page is derived from the
+same :class:`~sitegen.protect.policy.Signals` the generators use, so the page
+can only list what the build really emits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..urls import Urls
+from .headers import protection_headers
+from .licences import Licence
+from .licensing import (
+    HOW_TO_LICENSE_ANCHOR,
+    LICENSING_PATH,
+    TDM_POLICY_PATH,
+    LicenceUse,
+    licence_of,
+    licences_in_use,
+    site_licence,
+)
+from .policy import NOAI, Signals, embeds_rights, signals_for
+
+if TYPE_CHECKING:
+    from ..content.model import Photo, Site
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str  # what it is called
+    url: str | None  # where to see it, when it is a file
+    says: str  # what it says, in plain words
+    code: tuple[str, ...] = ()  # the literal lines or tags, shown as code
+
+
+@dataclass(frozen=True)
+class LicensingPage:
+    url: str  # root-relative link to /licensing/
+    acquire_url: str  # its "how to license" section
+    anchor: str
+    licence: Licence  # the site's licence
+    in_use: list[LicenceUse]  # every licence photos are published under
+    holder: str
+    email: str
+    contact_url: str
+    policy: str  # "no-ai", "no-ai-training" or "off"
+    reserved: bool  # TDM / AI training rights are reserved (any policy but "off")
+    signals: list[Signal]
+
+    @property
+    def other_licences(self) -> list[LicenceUse]:
+        return [u for u in self.in_use if u.licence.id != self.licence.id]
+
+    @property
+    def has_open_licences(self) -> bool:
+        return any(not u.licence.reserved for u in self.in_use) or not self.licence.reserved
+
+
+def signal_list(signals: Signals, urls: Urls, site: Site) -> list[Signal]:
+    config = site.project.config
+    out: list[Signal] = []
+    if signals.robots_txt and signals.ai_agents:
+        out.append(
+            Signal(
+                "robots.txt",
+                urls.url("robots.txt"),
+                f"refuses {len(signals.ai_agents)} AI crawlers (GPTBot, ClaudeBot, CCBot, Google-Extended, "
+                "Applebot-Extended and more) and admits search engines",
+                (f"Content-Signal: {signals.content_signal}", f"Content-Usage: {signals.content_usage}"),
+            )
+        )
+    if signals.ai_txt:
+        out.append(Signal("ai.txt", urls.url("ai.txt"), "no file may be used for AI training (Spawning's format)"))
+    if signals.tdmrep:
+        out.append(
+            Signal(
+                "TDMRep",
+                urls.url(".well-known/tdmrep.json"),
+                "text and data mining rights are reserved for every address of the site (W3C TDM Reservation "
+                "Protocol); the policy is " + urls.url(TDM_POLICY_PATH),
+            )
+        )
+    tags = []
+    if signals.noai:
+        tags.append(f'<meta name="robots" content="{NOAI}">')
+    if signals.bing_noarchive:
+        tags.append('<meta name="bingbot" content="noarchive">')
+    if signals.tdmrep:
+        tags += ['<meta name="tdm-reservation" content="1">', '<meta name="tdm-policy" content="…">']
+    if tags:
+        out.append(Signal("HTML meta tags", None, "in every page", tuple(tags)))
+    headers = protection_headers(urls, config)
+    if signals.header_files and headers:
+        out.append(
+            Signal(
+                "HTTP headers",
+                None,
+                "on every page and image, where the host applies the site's _headers or .htaccess file",
+                tuple(f"{name}: {value if name != 'tdm-policy' else '…'}" for name, value in headers),
+            )
+        )
+    if embeds_rights(config):
+        out.append(
+            Signal(
+                "Image files",
+                None,
+                "every published image names its creator, copyright and this page in its embedded metadata "
+                "(EXIF and XMP), with the IPTC data-mining statement (plus:DataMining)",
+            )
+        )
+    if config.licensing.json_ld:
+        out.append(
+            Signal(
+                "schema.org data",
+                None,
+                "every photo page names the photo's licence, creator and where to license it (ImageObject)",
+            )
+        )
+    return out
+
+
+def licensing_page(site: Site, urls: Urls) -> LicensingPage:
+    config = site.project.config
+    signals = signals_for(config)
+    url = urls.url(LICENSING_PATH)
+    return LicensingPage(
+        url=url,
+        acquire_url=f"{url}#{HOW_TO_LICENSE_ANCHOR}",
+        anchor=HOW_TO_LICENSE_ANCHOR,
+        licence=site_licence(config),
+        in_use=licences_in_use(site),
+        holder=config.site.rights_holder,
+        email=config.contact.email,
+        contact_url=config.contact.url,
+        policy=signals.preset.name,
+        reserved=signals.any,
+        signals=signal_list(signals, urls, site),
+    )
+
+
+def template_globals(site: Site, urls: Urls) -> dict[str, Any]:
+    """Functions and data for the licence partial and the licensing page."""
+    config = site.project.config
+    page = licensing_page(site, urls)
+    licence_for: Callable[[Photo], Licence] = lambda photo: licence_of(photo, config)  # noqa: E731
+    return {"licensing": page, "licence_of": licence_for}

@@ -1,0 +1,101 @@
+"""Policy presets and switches resolved into the exact signals a build emits.
+
+Every generator (robots.txt, ai.txt, TDMRep, head tags, header files, the
+licensing page's list of signals) and the audit ask :func:`signals_for` instead
+of reading ``[protect]`` themselves, so a preset means the same thing
+everywhere and the licensing page can never list a signal the site does not
+send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import crawlers
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+# The robots meta / X-Robots-Tag values DeviantArt introduced and dataset tools (img2dataset, datadiligence)
+# honour. Lower case, "noai" first: datadiligence compares case-sensitively.
+NOAI = "noai, noimageai"
+CONTENT_USAGE = "train-ai=n, search=y"  # IETF AIPREF vocabulary (only train-ai and search are current labels)
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    blocked_classes: tuple[str, ...]  # crawler classes in robots.txt's AI group
+    content_signal: str | None  # Cloudflare Content-Signal line
+
+
+PRESETS: dict[str, Preset] = {
+    "no-ai": Preset(
+        "no-ai",
+        "no AI training and no AI use: search engines yes; AI crawlers, AI search and AI assistants no",
+        ("train", "ai-use"),
+        "search=yes, ai-input=no, ai-train=no",
+    ),
+    "no-ai-training": Preset(
+        "no-ai-training",
+        "no AI training, but AI search engines and assistants may read and link to the site",
+        ("train",),
+        "search=yes, ai-input=yes, ai-train=no",
+    ),
+    "off": Preset("off", "no AI opt-out signals at all", (), None),
+}
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What this build says to machines; all False/empty under the "off" preset."""
+
+    preset: Preset
+    robots_txt: bool  # write robots.txt (a plain one under "off")
+    ai_agents: tuple[str, ...]  # robots.txt's AI group
+    content_signal: str | None
+    content_usage: str | None
+    ai_txt: bool
+    tdmrep: bool  # tdmrep.json, TDM policy, tdm-* headers and meta tags
+    noai: bool  # robots meta tag and X-Robots-Tag header
+    bing_noarchive: bool
+    header_files: bool
+    nojekyll: bool
+
+    @property
+    def any(self) -> bool:
+        return self.preset.name != "off"
+
+
+def embeds_rights(config: Config) -> bool:
+    """Whether the image pipeline writes rights metadata into every published file.
+
+    ``[metadata] embed_rights`` belongs to the image pipeline; it is read
+    defensively so the licensing page and the audit follow it wherever that
+    section exists, and assume the pipeline's default (on) elsewhere.
+    """
+    metadata = getattr(config, "metadata", None)
+    return bool(getattr(metadata, "embed_rights", True))
+
+
+def signals_for(config: Config) -> Signals:
+    p = config.protect
+    preset = PRESETS[p.policy]
+    on = preset.name != "off"
+    agents = crawlers.ai_group(preset.blocked_classes, p.block_agents, p.allow_agents) if on else []
+    return Signals(
+        preset=preset,
+        robots_txt=p.robots_txt,
+        ai_agents=tuple(agents),
+        content_signal=preset.content_signal,
+        content_usage=CONTENT_USAGE if on else None,
+        ai_txt=on and p.ai_txt,
+        tdmrep=on and p.tdmrep,
+        noai=on and p.noai,
+        # Bing keeps noarchive pages out of Copilot answers, which is AI use: only the "no AI at all" preset.
+        bing_noarchive=on and p.bing_noarchive and preset.name == "no-ai",
+        header_files=p.header_files,
+        nojekyll=p.nojekyll,
+    )

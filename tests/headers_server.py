@@ -1,0 +1,80 @@
+"""A small static host on 127.0.0.1 that applies a Netlify/Cloudflare ``_headers`` file, like those hosts do.
+
+Deliberately independent of sitegen's own ``_headers`` reader (used by the
+audit), so a bug there cannot hide a bug in the generated file. Rules: a
+line starting without whitespace is a URL pattern (``*`` matches anything,
+``:name`` one path segment); indented ``Name: value`` lines below it are its
+headers; every matching rule applies, and a header named by several rules is
+joined with ", " (Cloudflare's documented behaviour).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+
+def load_rules(text: str) -> list[tuple[re.Pattern[str], list[tuple[str, str]]]]:
+    rules: list[tuple[re.Pattern[str], list[tuple[str, str]]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            parts = re.split(r"(\*|:[A-Za-z_]\w*)", line.strip())
+            regex = "".join(".*" if p == "*" else "[^/]+" if p.startswith(":") else re.escape(p) for p in parts)
+            rules.append((re.compile(regex + "$"), []))
+        else:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    drop_for: Callable[[str], bool] = staticmethod(lambda path: False)  # simulate a host losing headers
+
+    def end_headers(self) -> None:
+        path = self.path.split("?", 1)[0]
+        # Read on every request, as the site may be (re)built while the server runs.
+        headers_file = Path(self.directory) / "_headers"
+        rules = load_rules(headers_file.read_text("utf-8")) if headers_file.is_file() else []
+        if not self.drop_for(path):
+            merged: dict[str, tuple[str, str]] = {}
+            for pattern, headers in rules:
+                if pattern.match(path):
+                    for name, value in headers:
+                        key = name.lower()
+                        merged[key] = (name, merged[key][1] + ", " + value) if key in merged else (name, value)
+            for name, value in merged.values():
+                self.send_header(name, value)
+        super().end_headers()
+
+    def list_directory(self, path):  # type: ignore[no-untyped-def]
+        self.send_error(404)
+        return None
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(root: Path, drop_for: Callable[[str], bool] | None = None) -> Iterator[str]:
+    """Serve ``root`` on a free port of 127.0.0.1; yields the base URL.
+
+    ``drop_for(path)`` returning True makes the server leave out the ``_headers`` headers for that path,
+    like a host whose configuration loses them (the nginx add_header trap).
+    """
+    handler = type("Handler", (_Handler,), {"drop_for": staticmethod(drop_for or (lambda path: False))})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
