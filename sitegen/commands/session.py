@@ -157,6 +157,14 @@ class BuildSession:
                 self.echo(f"  photos: {done}/{len(jobs)} ({time.perf_counter() - started:.0f} s)")
         return total
 
+    def _known_images(self) -> ImageResults | None:
+        """The last run's image results, minus entries another build pruned from the cache meanwhile."""
+        if self.images is None or self.image_cache is None:
+            return None
+        root = self.image_cache.root
+        alive = {ident: done for ident, done in self.images.by_job.items() if (root / ident[0]).is_dir()}
+        return ImageResults({}, {}, by_job=alive)
+
     def rebuild(self, changed: Iterable[Path] | None = None, reporter: Reporter | None = None) -> Rebuild:
         """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything"."""
         started = time.perf_counter()
@@ -181,7 +189,13 @@ class BuildSession:
                 self.build_time = site.build_time
             site.build_time = self.build_time
             images = process_images(
-                site, project, reporter, None, cache=self.image_cache, previous=self.images, runner=self._run_images
+                site,
+                project,
+                reporter,
+                None,
+                cache=self.image_cache,
+                previous=self._known_images(),
+                runner=self._run_images,
             )
             processed = images.processed
         assert site is not None and images is not None

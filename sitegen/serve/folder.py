@@ -74,11 +74,18 @@ class StagedOutput:
 
 
 def _stamp(kind: str, payload: Any) -> Any:
-    """What decides whether a file on disk must be rewritten."""
+    """What decides whether a file on disk must be rewritten.
+
+    Linked files are cached derivatives, named after their content's key: the
+    same path always holds the same bytes, so the path is enough (and a file
+    pruned from the cache since is still in the folder, as a hard link).
+    """
     if kind == "bytes":
         return payload
     if kind == "file":
         return Path(payload).read_bytes()
+    if kind == "link":
+        return ("link", str(payload))
     st = Path(payload).stat()
     return (str(payload), st.st_size, st.st_mtime_ns)
 
