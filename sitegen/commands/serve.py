@@ -129,8 +129,8 @@ class Preview:
                 should_stop=self._stopping.is_set,
                 echo=lambda line: self.log("info", line),
             )
-            self.watcher = Watcher(self._changed)
-            self.watcher.watch(root, self.session.watched_folders())
+            self.watcher = Watcher(root, self._changed)
+            self.watcher.watch(self.session.watched_folders())
             self.watcher.start()
             self._threads.append(serve_in_thread(self.server))
             builder = threading.Thread(target=self._run, name="sitegen-build", daemon=True)
@@ -195,9 +195,14 @@ class Preview:
     # -- watching ------------------------------------------------------------------------
 
     def _changed(self, paths: set[Path]) -> None:
+        """Called by the watcher thread for every event."""
         relevant = {p for p in paths if self._relevant(p)}
-        if relevant:
-            self.queue.add(relevant)
+        if not relevant:
+            return
+        if self.watcher is not None and self.session is not None and any(p.parent == self.root for p in relevant):
+            # A source folder appeared or went: watch it now, before its first files arrive.
+            self.watcher.watch(self.session.watched_folders())
+        self.queue.add(relevant)
 
     def _relevant(self, path: Path) -> bool:
         """Config, anything in a watched folder but hidden files, and watched folders appearing or going."""
@@ -224,22 +229,26 @@ class Preview:
         assert self.session is not None
         reporter = Reporter(root=self.root)
         try:
-            result = self.session.rebuild(paths, reporter)
-        except (Interrupted, KeyboardInterrupt):
-            return
-        except SitegenError as exc:
-            self._report(reporter.problems)
-            self._failed(str(exc))
-        except Exception:
-            self._report(reporter.problems)
-            self._failed("internal error while rebuilding (please report it):\n" + traceback.format_exc())
-        else:
-            self._report(result.problems)
-            self._succeeded(result, paths)
+            try:
+                result = self.session.rebuild(paths, reporter)
+            except (Interrupted, KeyboardInterrupt):
+                return
+            except SitegenError as exc:
+                failure: str | None = str(exc)
+            except Exception:
+                failure = "internal error while rebuilding (please report it):\n" + traceback.format_exc()
+            else:
+                failure = None
+            if self.watcher is not None and not self._stopping.is_set():
+                self.watcher.watch(self.session.watched_folders())  # a config change may have changed the theme
+            if failure is not None:
+                self._report(reporter.problems)
+                self._failed(failure)
+            else:
+                self._report(result.problems)
+                self._succeeded(result, paths)
         finally:
             self.queue.done()
-            if self.watcher is not None and not self._stopping.is_set():
-                self.watcher.watch(self.root, self.session.watched_folders())
 
     def _report(self, problems: Iterable[Problem]) -> None:
         now = set()

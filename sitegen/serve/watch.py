@@ -10,6 +10,7 @@ or a half-updated folder.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 # Only changes; opening and reading files (the build itself does) must not trigger builds.
 EVENTS = [
@@ -155,25 +157,33 @@ class _Handler(FileSystemEventHandler):
 class Watcher:
     """A watchdog observer on the site folder (not recursive: its config) and on each source folder."""
 
-    def __init__(self, report: Callable[[set[Path]], None]) -> None:
+    def __init__(self, root: Path, report: Callable[[set[Path]], None]) -> None:
+        self.root = root
         self._handler = _Handler(report)
         self._observer = Observer()
+        self._observer.schedule(self._handler, str(root), recursive=False, event_filter=EVENTS)
         self._lock = threading.Lock()
-        self.watched: list[Path] = []
+        self._watches: dict[Path, ObservedWatch] = {}
 
-    def watch(self, root: Path, folders: Iterable[Path]) -> None:
-        """(Re)schedule: called at start and whenever the set of folders may have changed."""
+    @property
+    def watched(self) -> list[Path]:
+        return list(self._watches)
+
+    def watch(self, folders: Iterable[Path]) -> None:
+        """Watch exactly ``folders`` (those that exist); watches already in place are kept, so no event is lost."""
         wanted = [f for f in dict.fromkeys(folders) if f.is_dir()]
         # A folder inside another watched one is covered already.
         wanted = [f for f in wanted if not any(o != f and o in f.parents for o in wanted)]
         with self._lock:
-            if wanted == self.watched:
-                return
-            self._observer.unschedule_all()
-            self._observer.schedule(self._handler, str(root), recursive=False, event_filter=EVENTS)
+            for folder in [f for f in self._watches if f not in wanted]:
+                with contextlib.suppress(KeyError):  # the folder was deleted and its watch is gone already
+                    self._observer.unschedule(self._watches[folder])
+                del self._watches[folder]
             for folder in wanted:
-                self._observer.schedule(self._handler, str(folder), recursive=True, event_filter=EVENTS)
-            self.watched = wanted
+                if folder not in self._watches:
+                    self._watches[folder] = self._observer.schedule(
+                        self._handler, str(folder), recursive=True, event_filter=EVENTS
+                    )
 
     def start(self) -> None:
         self._observer.start()
