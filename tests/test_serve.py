@@ -7,7 +7,10 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -449,3 +452,77 @@ def test_stop_closes_everything_and_removes_the_preview_folder(site):
     assert events.resp.fp.readline() == b""  # the event stream ended
     events.close()
     wait_for(lambda: not ({t.name for t in threading.enumerate() if t.is_alive()} - before - {"MainThread"}))
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def _start_cli(site: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", str(site), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()  # type: ignore[arg-type]
+    return proc, lines
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="process table read from /proc")
+def test_cli_serves_on_the_next_free_port_and_stops_cleanly_on_ctrl_c(site):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc, lines = _start_cli(site, port)
+        try:
+            wait_for(lambda: any("Built the preview" in line for line in lines), timeout=60)
+            moved = next(line for line in lines if "is in use" in line)
+            new_port = int(moved.split("using ")[1].split()[0])
+            status, headers, body = Client(new_port).get("/about/")
+            assert status == 200 and b"About me." in body and "x-robots-tag" in headers
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert any("Stopping" in line for line in lines)
+    assert not any("Traceback" in line for line in lines)
+    assert not list((site / ".sitegen-cache").glob("serve-*"))
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="process table read from /proc")
+def test_ctrl_c_during_a_photo_import_leaves_no_process_and_no_temporary_folder(tmp_path):
+    from .conftest import make_photo
+
+    site = make_site(tmp_path / "site")
+    for i in range(40):  # big enough that processing is still running when Ctrl-C comes
+        make_photo(site / f"content/import/p{i:02d}.jpg", size=(1600, 1067), colour=(i * 6, 100, 200 - i * 4))
+    proc, lines = _start_cli(site, free_port())
+    try:
+        wait_for(lambda: bool(_children(proc.pid)) or proc.poll() is not None, timeout=60)
+        workers = _children(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), timeout=10)
+    cache = site / ".sitegen-cache"
+    assert not list(cache.glob("serve-*"))
+    assert not [p for p in cache.rglob("*") if p.name.startswith(".tmp-")]
+    assert not any("Traceback" in line for line in lines), "".join(lines)

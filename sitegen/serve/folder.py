@@ -140,16 +140,16 @@ class PreviewFolder:
     def apply(self, staged: StagedOutput) -> Applied:
         """Make the folder hold exactly what ``staged`` describes, writing only what differs."""
         applied = Applied()
-        now: dict[str, Any] = {}
         try:
-            for key, (kind, payload) in staged.entries.items():
-                stamp = now[key] = _stamp(kind, payload)
-                if self.on_disk.get(key) != stamp:
-                    self._put(key, kind, payload)
-                    applied.written.append(key)
-            for key in self.on_disk.keys() - now.keys():
+            now = {key: _stamp(kind, payload) for key, (kind, payload) in staged.entries.items()}
+            # Removals first, so a file that becomes a folder (or the reverse) makes room for it.
+            for key in sorted(self.on_disk.keys() - now.keys()):
                 self._remove(key)
                 applied.removed.append(key)
+            for key, (kind, payload) in staged.entries.items():
+                if self.on_disk.get(key) != now[key]:
+                    self._put(key, kind, payload)
+                    applied.written.append(key)
         finally:
             staged.discard()
         self.on_disk = now
@@ -184,7 +184,8 @@ class PreviewFolder:
 
     def _remove(self, key: str) -> None:
         dest = self.root.joinpath(*PurePosixPath(key).parts)
-        dest.unlink(missing_ok=True)
+        if dest.is_file() or dest.is_symlink():
+            dest.unlink()
         parent = dest.parent
         while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
