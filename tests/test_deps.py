@@ -187,3 +187,21 @@ def test_a_vanished_object_renders_again():
     site.galleries[0].photos.pop()
     with pytest.raises(jinja2.UndefinedError):  # rendered again (and, here, failing loudly)
         h.render(site)
+
+
+def test_pure_template_functions_without_model_objects_are_not_asked_again():
+    calls: list[Any] = []
+
+    def url(target: Any) -> str:
+        calls.append(target)
+        return "/" + (target if isinstance(target, str) else target.slug) + "/"
+
+    h = Harness({"page.html": "{{ url('licensing') }} {{ url(photo) }}"}, {"url": url})
+    site = model()
+    assert h.render(site, photo=photo(site, "a")) == "/licensing/ /a/"
+    calls.clear()
+    site = model()
+    h.render(site, photo=photo(site, "a"))
+    assert h.rendered == []
+    # url() is pure (PURE_FUNCTIONS): with a plain argument its answer is kept; with a photo it is asked again.
+    assert calls == [photo(site, "a")]

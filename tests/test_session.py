@@ -97,7 +97,7 @@ def test_nothing_changed_renders_nothing_and_writes_nothing(session):
 def test_markdown_body_edit_renders_only_that_page(session, site, tmp_path):
     result = rebuild(session, edit(site / "content/about.md", "About me.", "About me, **updated**."))
     assert result.read_content and not result.full
-    assert result.images_processed == 0
+    assert not result.image_phase  # a page's text cannot change an image job
     assert result.pages_rendered == ["about/index.html"]
     assert result.applied.written == ["about/index.html"]
     assert b"<strong>updated</strong>" in (session.folder.root / "about/index.html").read_bytes()
@@ -108,6 +108,17 @@ def test_page_title_in_the_menu_renders_every_page(session, site, tmp_path):
     result = rebuild(session, edit(site / "content/about.md", "title: About", "title: About the artist"))
     assert set(result.pages_rendered) == html_pages(session)
     assert result.images_processed == 0
+    assert_same_as_fresh(session, tmp_path)
+
+
+def test_page_that_moves_or_appears_plans_images_again(session, site, tmp_path):
+    """Only text edits of pages that keep their URL skip the image phase; anything else plans it."""
+    result = rebuild(session, edit(site / "content/about.md", "title: About", "title: About\nslug: me"))
+    assert result.image_phase and result.images_processed == 0
+    new = site / "content/alpha/notes.md"
+    new.write_text("---\ntitle: Notes\n---\nA page inside a gallery folder.\n")
+    result = rebuild(session, new)
+    assert result.image_phase and "alpha/notes/index.html" in result.applied.written
     assert_same_as_fresh(session, tmp_path)
 
 
@@ -122,7 +133,7 @@ def test_sidecar_edit_renders_the_photo_its_neighbours_and_its_gallery(session, 
     result = rebuild(session, edit(site / "content/alpha/a2.md", "title: Second alpha", "title: Blue hour"))
     # a1 and a3 show a2's title in their pager; the gallery grid shows only alt text and images.
     assert set(result.pages_rendered) == {"alpha/a2/index.html", "alpha/a1/index.html", "alpha/a3/index.html"}
-    assert result.images_processed == 0
+    assert result.image_phase and result.images_processed == 0  # jobs planned (a sidecar may matter), all done
     assert_same_as_fresh(session, tmp_path)
 
 
@@ -178,7 +189,7 @@ def test_template_change_does_no_image_work_and_renders_pages_using_it(session, 
     override.parent.mkdir()
     override.write_text(theme_photo.read_text("utf-8").replace('<figure class="photo">', '<figure class="photo x">'))
     result = rebuild(session, override)
-    assert not result.read_content and result.images_processed == 0
+    assert not result.read_content and not result.image_phase
     photo_pages = {k for k in html_pages(session) if k.count("/") >= 2 and not k.endswith("deep/index.html")}
     assert set(result.pages_rendered) == photo_pages
     assert_same_as_fresh(session, tmp_path)

@@ -9,7 +9,8 @@ HTML and what it depended on) and, given the files that changed, re-runs:
 * the content reader when anything under ``content/`` changed (cheap: parsed
   files are memoised on their text, photos' headers on size and time);
 * image processing only for photos whose job is new (a new or edited photo;
-  a template, CSS or Markdown change does no image work at all);
+  a template, CSS or page change does no image work at all, a sidecar change
+  only plans the jobs and finds them all done);
 * templates only for pages whose recorded dependencies answer differently
   now (see :mod:`sitegen.render.deps`), and
 * the writes only for files whose bytes differ from the folder's.
@@ -54,6 +55,7 @@ class Rebuild:
     number: int
     full: bool
     read_content: bool
+    image_phase: bool  # whether image jobs were planned at all (not for template, CSS or page changes)
     images_processed: int
     pages_rendered: list[str]
     pages_reused: int
@@ -61,6 +63,7 @@ class Rebuild:
     renamed_assets: dict[str, str]  # old site path -> new site path of content-hashed theme files
     problems: list[Any] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of the rebuilding thread: steadier than wall time on a busy machine
 
 
 def _under(path: Path, folder: Path) -> bool:
@@ -101,6 +104,7 @@ class BuildSession:
         self._reset_caches()
         self._pending_config = True
         self._pending_content = True
+        self._pending_paths: set[Path] | None = None  # changed since the last good rebuild; None: unknown
 
     def _reset_caches(self) -> None:
         self.parsed = ParseMemo()
@@ -157,6 +161,34 @@ class BuildSession:
                 self.echo(f"  photos: {done}/{len(jobs)} ({time.perf_counter() - started:.0f} s)")
         return total
 
+    def _unchanged_images(self, site: Site) -> ImageResults | None:
+        """The last image results for the new model, when only pages' text changed since; else None.
+
+        Image jobs are made from photo files, their sidecars, their galleries'
+        index.md and the configuration. When every change since the last good
+        rebuild is the Markdown of a page that keeps its URL, none of those
+        changed, and the image phase (planning 400 jobs costs more than
+        rendering the page) is not run at all.
+        """
+        old_site, old = self.site, self.images
+        if self._pending_paths is None or old_site is None or old is None:
+            return None
+        content = self.site_dir.resolve() / "content"
+        before = {page.source: page.path for page in old_site.all_pages() if page.source}
+        after = {page.source: page.path for page in site.all_pages() if page.source}
+        for path in self._pending_paths:
+            if _under(path, content) and (path not in before or after.get(path) != before[path]):
+                return None
+        by_key = {photo.key: image_set for photo, image_set in old.images.items()}
+        images = {}
+        for photo in site.all_photos():
+            if photo.key not in by_key:
+                return None
+            images[photo] = by_key[photo.key]
+        if len(images) != len(by_key):
+            return None
+        return ImageResults(images, old.media, 0, len(images), old.by_job)
+
     def _known_images(self) -> ImageResults | None:
         """The last run's image results, minus entries another build pruned from the cache meanwhile."""
         if self.images is None or self.image_cache is None:
@@ -167,11 +199,15 @@ class BuildSession:
 
     def rebuild(self, changed: Iterable[Path] | None = None, reporter: Reporter | None = None) -> Rebuild:
         """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything"."""
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         paths = list(changed) if changed is not None else None
         config, content = self.classify(paths) if paths is not None else (True, True)
         self._pending_config |= config
         self._pending_content |= content or config
+        if paths is None or self._pending_paths is None:
+            self._pending_paths = None
+        else:
+            self._pending_paths.update(paths)
         full = self._pending_config
         if full:
             self._load()
@@ -181,23 +217,25 @@ class BuildSession:
 
         site, images = self.site, self.images
         read = self._pending_content or site is None
-        processed = 0
+        processed, image_phase = 0, False
         if read:
             site = read_site(project, reporter, self.probes, memo=self.parsed)
             self.probes.save()
             if self.build_time is None:
                 self.build_time = site.build_time
             site.build_time = self.build_time
-            images = process_images(
-                site,
-                project,
-                reporter,
-                None,
-                cache=self.image_cache,
-                previous=self._known_images(),
-                runner=self._run_images,
-            )
-            processed = images.processed
+            images = self._unchanged_images(site) if not full else None
+            if images is None:
+                images = process_images(
+                    site,
+                    project,
+                    reporter,
+                    None,
+                    cache=self.image_cache,
+                    previous=self._known_images(),
+                    runner=self._run_images,
+                )
+                processed, image_phase = images.processed, True
         assert site is not None and images is not None
 
         staged = self.folder.staging()
@@ -222,11 +260,13 @@ class BuildSession:
         self.assets = dict(renderer.assets.published)
         self.site, self.images = site, images
         self._pending_config = self._pending_content = False
+        self._pending_paths = set()
         self.number += 1
         return Rebuild(
             number=self.number,
             full=full,
             read_content=read,
+            image_phase=image_phase,
             images_processed=processed,
             pages_rendered=list(self.pages.rendered),
             pages_reused=len(self.pages.reused),
@@ -234,6 +274,7 @@ class BuildSession:
             renamed_assets=renamed,
             problems=list(reporter.problems),
             seconds=time.perf_counter() - started,
+            cpu_seconds=time.thread_time() - cpu,
         )
 
     # -- what to watch -------------------------------------------------------------------

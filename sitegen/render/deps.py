@@ -24,14 +24,15 @@ import functools
 import inspect
 import types
 import typing
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PosixPath
 from typing import Any
 
 import jinja2
 import jinja2.bccache
 import jinja2.defaults
 import jinja2.filters
+from markupsafe import Markup
 
 from ..content.model import Gallery, Page, Photo, Site
 from .site import Renderer
@@ -42,6 +43,8 @@ Key = tuple[Any, ...]
 
 def ident_of(obj: Any) -> Ident | None:
     """A model object's identity across reads of the content folder; None for anything else."""
+    if type(obj) in _PLAIN:  # the common case, answered without four isinstance checks
+        return None
     if isinstance(obj, Photo):
         return ("photo", obj.key)
     if isinstance(obj, Gallery):
@@ -53,11 +56,21 @@ def ident_of(obj: Any) -> Ident | None:
     return None
 
 
-@dataclasses.dataclass(frozen=True)
-class Ref:
-    """A model object by identity, inside a signature or a recorded call's arguments."""
+class Ref(tuple):
+    """A model object by identity, inside a signature or a recorded call's arguments.
 
-    ident: Ident
+    A tuple (with a marker no content produces) so that hashing and comparing
+    the thousands of them a rebuild checks stays in C.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, ident: Ident) -> Ref:
+        return super().__new__(cls, ("<ref>", *ident))
+
+    @property
+    def ident(self) -> Ident:
+        return (self[1], self[2])
 
 
 class Volatile:
@@ -77,7 +90,9 @@ class Unreplayable(Exception):
     """A call whose arguments cannot be named again against a new model."""
 
 
+_PLAIN = frozenset({str, Markup, int, float, bool, bytes, type(None), dt.datetime, dt.date, PosixPath})
 _UNDEFINED = ("<undefined>",)
+_MISSING = object()
 _SCALARS = (str, int, float, bool, bytes, dt.date, dt.time, dt.timedelta, Path, enum.Enum)
 
 
@@ -100,7 +115,7 @@ def _plain_type(tp: Any) -> bool:
 
 def sig(value: Any) -> Any:
     """A comparable stand-in for ``value`` whose equality survives a re-read of the content."""
-    if value is None or isinstance(value, _SCALARS):
+    if type(value) in _PLAIN or value is None or isinstance(value, _SCALARS):
         return value
     ident = ident_of(value)
     if ident is not None:
@@ -140,7 +155,7 @@ def spec(value: Any) -> Any:
 
 def _materialise(result: Any) -> Any:
     """Generators (``gallery.walk()``) are consumed once to be recorded, so hand the template a list."""
-    return list(result) if isinstance(result, Iterator) else result
+    return list(result) if hasattr(type(result), "__next__") else result
 
 
 def _passes_extra_argument(fn: Callable[..., Any]) -> bool:
@@ -148,12 +163,34 @@ def _passes_extra_argument(fn: Callable[..., Any]) -> bool:
     return getattr(fn, "jinja_pass_arg", None) is not None
 
 
+# Template functions of the Renderer whose result depends only on their arguments and the configuration
+# (which, when it changes, starts everything afresh). Called without model objects, their answers are
+# kept instead of asked again on every rebuild: srcset() alone would otherwise be ~800 calls per save
+# on a 400-photo site. A function that reads the content model or files must not be listed here.
+PURE_FUNCTIONS = frozenset({"url", "abs_url", "srcset", "copyright"})
+
+
+def _names_objects(described: Any) -> bool:
+    if isinstance(described, Ref):
+        return True
+    if isinstance(described, tuple):
+        return any(_names_objects(d) for d in described)
+    return False
+
+
 class Recorder:
-    """Notes what the page being rendered reads; installed on a renderer's Jinja environment."""
+    """Notes what the page being rendered reads; installed on a renderer's Jinja environment.
+
+    Keys are interned: every page that reads ``photo.title`` holds the same key
+    object, so a rebuild answers each question once and finds the answer by
+    the key's ``id`` without hashing it again.
+    """
 
     def __init__(self) -> None:
         self.deps: dict[Key, Any] | None = None
         self.volatile = False
+        self.keys: dict[Key, Key] = {}
+        self.settled: set[int] = set()  # ids of interned keys whose answer cannot change (PURE_FUNCTIONS)
 
     def start(self) -> None:
         self.deps = {}
@@ -165,7 +202,12 @@ class Recorder:
 
     def note(self, key: Key, value: Any) -> None:
         if self.deps is not None and key not in self.deps:
-            self.deps[key] = sig(value)
+            self.deps[self.keys.setdefault(key, key)] = sig(value)
+
+    def forget_keys_except(self, records: Any) -> None:
+        """Drop interned keys no page uses any more (after pages were removed or re-rendered)."""
+        self.keys = {key: key for record in records for key in record.deps}
+        self.settled = {id(key) for key in self.keys if id(key) in self.settled}
 
     def note_call(self, head: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
         if self.deps is None:
@@ -175,7 +217,10 @@ class Recorder:
         except Unreplayable:
             self.volatile = True
             return
-        self.note((*head, named), result)
+        key = self.keys.setdefault((*head, named), (*head, named))
+        if head[0] == "global" and head[1] in PURE_FUNCTIONS and not _names_objects(named):
+            self.settled.add(id(key))
+        self.note(key, result)
 
     def read(self, obj: Any, name: str, value: Any) -> Any:
         """The hook on every ``obj.name`` / ``obj["name"]`` a template evaluates."""
@@ -253,7 +298,7 @@ class Evaluator:
             self.objects[("gallery", gallery.key)] = gallery
             for photo in gallery.photos:
                 self.objects[("photo", photo.key)] = photo
-        self.answers: dict[Key, Any] = {}
+        self.answers: dict[int, Any] = {}  # id(interned key) -> answer
 
     def _value(self, described: Any) -> Any:
         if isinstance(described, Ref):
@@ -275,8 +320,9 @@ class Evaluator:
         return (filename, source)
 
     def answer(self, key: Key) -> Any:
-        if key in self.answers:
-            return self.answers[key]
+        known = self.answers.get(id(key), _MISSING)
+        if known is not _MISSING:
+            return known
         kind = key[0]
         try:
             if kind == "attr":
@@ -291,11 +337,20 @@ class Evaluator:
                 value = Volatile()
         except Exception:  # the object is gone or the question fails now: the page must be rendered
             value = Volatile()
-        self.answers[key] = value
+        self.answers[id(key)] = value
         return value
 
-    def unchanged(self, deps: dict[Key, Any]) -> bool:
-        return all(self.answer(key) == value for key, value in deps.items())
+    def unchanged(self, deps: dict[Key, Any], settled: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
+        answers, answer = self.answers, self.answer
+        for key, value in deps.items():
+            if id(key) in settled:
+                continue
+            now = answers.get(id(key), _MISSING)
+            if now is _MISSING:
+                now = answer(key)
+            if now is not value and now != value:
+                return False
+        return True
 
 
 @dataclasses.dataclass
@@ -327,6 +382,8 @@ class PageMemo:
 
     def clear(self) -> None:
         self.records.clear()
+        self.recorder.keys.clear()
+        self.recorder.settled.clear()
         self.bytecode.store.clear()
 
     def attach(self, renderer: Renderer) -> None:
@@ -355,7 +412,8 @@ class PageMemo:
 
         def recorded_get_template(name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
             if recorder.deps is not None and isinstance(name, str) and self.evaluator is not None:
-                recorder.note(("template", name), self.evaluator.answer(("template", name)))
+                key = recorder.keys.setdefault(("template", name), ("template", name))
+                recorder.note(key, self.evaluator.answer(key))
             return get_template(name, parent, globals)
 
         def recorded_select_template(names: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
@@ -368,7 +426,10 @@ class PageMemo:
         env.get_template = recorded_get_template  # type: ignore[method-assign]
         env.select_template = recorded_select_template  # type: ignore[method-assign]
         self.evaluator = Evaluator(renderer.site, env, getattr_, functions)
-        self.globals_sig = sig({k: v for k, v in env.globals.items() if not callable(v)})
+        globals_sig = sig({k: v for k, v in env.globals.items() if not callable(v)})
+        # Usually equal to the last one: keep that object, so each page compares it by identity.
+        if globals_sig != self.globals_sig:
+            self.globals_sig = globals_sig
         self.rendered, self.reused = [], []
         self._seen: set[str] = set()
 
@@ -382,14 +443,15 @@ class PageMemo:
             and not record.volatile
             and record.template == tpl.name
             and record.context == context_sig
-            and record.globals == self.globals_sig
-            and self.evaluator.unchanged(record.deps)
+            and (record.globals is self.globals_sig or record.globals == self.globals_sig)
+            and self.evaluator.unchanged(record.deps, self.recorder.settled)
         ):
             self.reused.append(site_path)
             return record.html
         self.recorder.start()
         try:
-            self.recorder.note(("template", tpl.name), self.evaluator.answer(("template", tpl.name)))
+            key = self.recorder.keys.setdefault(("template", tpl.name), ("template", tpl.name))
+            self.recorder.note(key, self.evaluator.answer(key))
             html = tpl.render(context)
         finally:
             volatile = self.recorder.volatile
@@ -401,6 +463,8 @@ class PageMemo:
     def finish(self) -> None:
         """Forget pages the last complete pass did not produce (deleted photos, renamed pages)."""
         self.records = {k: v for k, v in self.records.items() if k in self._seen}
+        if self.rendered:
+            self.recorder.forget_keys_except(self.records.values())
 
 
 class MemoRenderer(Renderer):

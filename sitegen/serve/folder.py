@@ -28,6 +28,19 @@ PREFIX = "serve-"
 _TMP = ".sitegen-tmp-"
 
 
+def _plain_key(site_path: str) -> bool:
+    """A relative, normalised POSIX path: what PurePosixPath(site_path).as_posix() returns unchanged."""
+    return (
+        bool(site_path)
+        and not site_path.startswith(("/", "./", "../"))
+        and not site_path.endswith(("/", "/.", "/.."))
+        and site_path not in (".", "..")
+        and "//" not in site_path
+        and "/./" not in site_path
+        and "/../" not in site_path
+    )
+
+
 class StagedOutput:
     """What one rebuild produces, site path by site path; the writing interface of :class:`sitegen.output.Output`."""
 
@@ -37,6 +50,9 @@ class StagedOutput:
         self.written: dict[str, str] = {}  # site path -> what wrote it
 
     def _claim(self, site_path: str, origin: str) -> str:
+        if _plain_key(site_path) and site_path not in self.written:  # the common case, without pathlib (thousands)
+            self.written[site_path] = origin
+            return site_path
         pure = PurePosixPath(site_path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise SitegenError(f"refusing to write outside the output folder: {site_path!r} ({origin})")
@@ -85,7 +101,7 @@ def _stamp(kind: str, payload: Any) -> Any:
     if kind == "file":
         return Path(payload).read_bytes()
     if kind == "link":
-        return ("link", str(payload))
+        return payload  # usually the very Path object of the last rebuild: compared by identity
     st = Path(payload).stat()
     return (str(payload), st.st_size, st.st_mtime_ns)
 
@@ -141,13 +157,15 @@ class PreviewFolder:
         """Make the folder hold exactly what ``staged`` describes, writing only what differs."""
         applied = Applied()
         try:
+            on_disk = self.on_disk
             now = {key: _stamp(kind, payload) for key, (kind, payload) in staged.entries.items()}
             # Removals first, so a file that becomes a folder (or the reverse) makes room for it.
             for key in sorted(self.on_disk.keys() - now.keys()):
                 self._remove(key)
                 applied.removed.append(key)
             for key, (kind, payload) in staged.entries.items():
-                if self.on_disk.get(key) != now[key]:
+                stamp, old = now[key], on_disk.get(key)
+                if stamp is not old and stamp != old:
                     self._put(key, kind, payload)
                     applied.written.append(key)
         finally:
