@@ -526,3 +526,23 @@ def test_ctrl_c_during_a_photo_import_leaves_no_process_and_no_temporary_folder(
     assert not list(cache.glob("serve-*"))
     assert not [p for p in cache.rglob("*") if p.name.startswith(".tmp-")]
     assert not any("Traceback" in line for line in lines), "".join(lines)
+
+
+def test_open_waits_for_the_first_build(monkeypatch):
+    from sitegen.commands import serve as serve_module
+
+    opened: list[str] = []
+    monkeypatch.setattr(serve_module.webbrowser, "open", opened.append)
+    built = threading.Event()
+
+    class Stub:
+        def wait_built(self, timeout: float) -> bool:
+            return built.wait(timeout)
+
+    thread = threading.Thread(target=serve_module._open_when_built, args=(Stub(), "http://127.0.0.1:8000/"))
+    thread.start()
+    time.sleep(0.1)
+    assert opened == []
+    built.set()
+    thread.join(5)
+    assert opened == ["http://127.0.0.1:8000/"]
