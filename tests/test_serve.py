@@ -546,3 +546,19 @@ def test_open_waits_for_the_first_build(monkeypatch):
     built.set()
     thread.join(5)
     assert opened == ["http://127.0.0.1:8000/"]
+
+
+def test_a_failed_start_cleans_up_without_hanging(site, monkeypatch):
+    from sitegen.commands import serve as serve_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("inotify watch limit reached")
+
+    monkeypatch.setattr(serve_module, "Watcher", broken)
+    p = Preview(site, port=free_port(), jobs=1, log=lambda *a: None)
+    with pytest.raises(OSError, match="inotify"):
+        p.start()
+    assert not list((site / ".sitegen-cache").glob("serve-*"))
+    port = p.server.server_address[1]
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()

@@ -159,7 +159,8 @@ class Preview:
                     thread.join()
             self.live.close()
             if self.server is not None:
-                self.server.shutdown()
+                if any(thread.name == "sitegen-http" for thread in self._threads):
+                    self.server.shutdown()  # waits for serve_forever(), so only once it runs
                 self.server.server_close()
         finally:
             if self.folder is not None:

@@ -83,7 +83,7 @@ class BuildSession:
         exclusive: Callable[[], AbstractContextManager[Any]] = nullcontext,
         should_stop: Callable[[], bool] = lambda: False,
         echo: Callable[[str], None] | None = None,
-        chunk: int = 16,
+        chunk_per_worker: int = 4,
     ) -> None:
         self.site_dir = site_dir
         self.folder = folder
@@ -92,7 +92,7 @@ class BuildSession:
         self.exclusive = exclusive  # held while files change on disk: no request reads meanwhile
         self.should_stop = should_stop
         self.echo = echo
-        self.chunk = chunk
+        self.chunk_per_worker = chunk_per_worker  # Ctrl-C waits for at most this many photos per worker
         self.number = 0
         self.build_time: Any = None  # one build time per session, or every rebuild would change every page
         self.project: Project | None = None
@@ -147,18 +147,20 @@ class BuildSession:
     ) -> BatchResult:
         """Image jobs in chunks, so Ctrl-C during a large import stops after the current chunk."""
         total = BatchResult()
-        started = time.perf_counter()
-        for start in range(0, len(jobs), self.chunk):
+        started = shown = time.perf_counter()
+        chunk = max(1, workers) * self.chunk_per_worker
+        for start in range(0, len(jobs), chunk):
             if self.should_stop():
                 raise Interrupted
-            part = run_batch(jobs[start : start + self.chunk], cache, workers, max_pixels, progress)
+            part = run_batch(jobs[start : start + chunk], cache, workers, max_pixels, progress)
             total.sets.update(part.sets)
             total.errors.update(part.errors)
             total.processed += part.processed
             total.reused += part.reused
-            if part.processed and self.echo and len(jobs) > self.chunk:
-                done = min(start + self.chunk, len(jobs))
-                self.echo(f"  photos: {done}/{len(jobs)} ({time.perf_counter() - started:.0f} s)")
+            now = time.perf_counter()
+            if part.processed and self.echo and len(jobs) > chunk and now - shown > 2:
+                shown, done = now, min(start + chunk, len(jobs))
+                self.echo(f"  photos: {done}/{len(jobs)} looked at ({now - started:.0f} s)")
         return total
 
     def _unchanged_images(self, site: Site) -> ImageResults | None:
