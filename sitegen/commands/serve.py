@@ -97,6 +97,8 @@ class Preview:
 
     def start(self) -> str:
         """Bind, start serving and watching, and start the first build; returns the preview's URL."""
+        if self.server is not None or self._stopping.is_set():
+            raise RuntimeError("a Preview is started once")
         root = self.site_dir.resolve()
         if not root.is_dir():
             raise SitegenError(f"{root}: site folder does not exist")

@@ -53,6 +53,7 @@ class LiveReload:
         self._build = 0
         self._error: str | None = None
         self._closed = False
+        self.listeners = 0  # open pages (event streams) right now
 
     @property
     def build_id(self) -> str:
@@ -97,15 +98,20 @@ class LiveReload:
         with self._cond:
             last = self._seq
             hello = {"build": self.build_id, "error": self._error}
-        yield b"retry: 1000\n" + _event("hello", hello)
-        while True:
+            self.listeners += 1
+        try:
+            yield b"retry: 1000\n" + _event("hello", hello)
+            while True:
+                with self._cond:
+                    self._cond.wait_for(lambda seen=last: self._seq > seen or self._closed, timeout=self.keepalive)
+                    if self._closed:
+                        return
+                    new = [data for seq, data in self._events if seq > last]
+                    last = self._seq
+                yield b"".join(new) if new else b": keep-alive\n\n"
+        finally:
             with self._cond:
-                self._cond.wait_for(lambda seen=last: self._seq > seen or self._closed, timeout=self.keepalive)
-                if self._closed:
-                    return
-                new = [data for seq, data in self._events if seq > last]
-                last = self._seq
-            yield b"".join(new) if new else b": keep-alive\n\n"
+                self.listeners -= 1
 
     def close(self) -> None:
         with self._cond:
