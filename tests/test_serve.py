@@ -100,6 +100,15 @@ def client(preview: Preview) -> Client:
     return Client(preview.server.server_address[1])
 
 
+def save(path: Path, text: str) -> None:
+    """Save the way careful editors do (write elsewhere, rename into place), so no rebuild sees a half file:
+    an empty template is a valid one, and a build of it would be a "good" site."""
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.parent.parent / f".{path.name}.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
 def wait_for(predicate, timeout: float = 10.0) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -316,8 +325,7 @@ def test_broken_template_shows_an_overlay_and_recovers(preview, client, site):
     try:
         events.next("hello")
         override = site / "templates" / "page.html"
-        override.parent.mkdir()
-        override.write_text('{% extends "base.html" %}\n{% block content %}{{ page.title }\n{% endblock %}\n')
+        save(override, '{% extends "base.html" %}\n{% block content %}{{ page.title }\n{% endblock %}\n')
         _, failed = events.next("failed")
         assert "page.html" in failed["message"]
         assert any(level == "error" and "page.html" in msg for level, msg in preview.logs)
@@ -329,8 +337,9 @@ def test_broken_template_shows_an_overlay_and_recovers(preview, client, site):
             assert "page.html" in late.next("hello")[1]["error"]
         finally:
             late.close()
-        override.write_text(
-            '{% extends "base.html" %}\n{% block content %}<p class="fixed">{{ page.title }}</p>\n{% endblock %}\n'
+        save(
+            override,
+            '{% extends "base.html" %}\n{% block content %}<p class="fixed">{{ page.title }}</p>\n{% endblock %}',
         )
         _, data = events.next("reload")
         assert data["all"] is True  # every open page drops its overlay

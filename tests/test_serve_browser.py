@@ -4,6 +4,7 @@ the page reloads when it changed and only then, the error overlay comes and goes
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import time
@@ -57,6 +58,14 @@ def connected(preview: Preview, pages: int = 1) -> None:
         time.sleep(0.02)
 
 
+def save(path: Path, text: str) -> None:
+    """Save the way careful editors do (write elsewhere, rename into place): one event, never a half file."""
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.parent.parent / f".{path.name}.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
 def test_the_page_reloads_when_it_changed_and_only_then(page, tmp_path):
     site = make_site(tmp_path / "site")
     with start(site) as preview:
@@ -84,16 +93,15 @@ def test_a_build_error_shows_an_overlay_until_fixed(browser, page, tmp_path):
         page.goto(preview.url + "about/")
         connected(preview)
         override = site / "templates/page.html"
-        override.parent.mkdir()
-        override.write_text('{% extends "base.html" %}{% block content %}{{ page.title }{% endblock %}')
+        save(override, '{% extends "base.html" %}{% block content %}{{ page.title }{% endblock %}')
         page.wait_for_selector("#sitegen-error", timeout=10_000)
         assert "page.html" in page.inner_text("#sitegen-error")
         assert "About me." in page.inner_text("main")  # the last good page is still underneath
-        override.write_text('{% extends "base.html" %}{% block content %}<p id="ok">{{ page.title }}</p>{% endblock %}')
+        save(override, '{% extends "base.html" %}{% block content %}<p id="ok">{{ page.title }}</p>{% endblock %}')
         page.wait_for_selector("#ok", timeout=10_000)
         assert page.query_selector("#sitegen-error") is None
         # A page opened while the site is broken shows the error at once.
-        override.write_text("{% extends 'base.html' %}{% block content %}{{ oops( }}{% endblock %}")
+        save(override, "{% extends 'base.html' %}{% block content %}{{ oops( }}{% endblock %}")
         page.wait_for_selector("#sitegen-error", timeout=10_000)
         other = browser.new_page()
         other.goto(preview.url)
