@@ -194,6 +194,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _get(self) -> None:
         view = self.server.view
+        self._site_path = ""  # a kept-alive connection's handler serves many requests
         path = self.path.split("?", 1)[0]
         if path == EVENTS_PATH:
             self._events()
