@@ -276,7 +276,7 @@ class Preview:
         recovered = self.live.error is not None
         self.last = result
         applied = result.applied
-        took = f"{result.seconds * 1000:.0f} ms"
+        took = f"{result.seconds * 1000:.0f} ms" if result.seconds < 1 else f"{result.seconds:.1f} s"
         if paths is None:
             self.log("info", f"Built the preview in {took}: {len(result.pages_rendered)} pages, {self.url}")
         elif applied or recovered:

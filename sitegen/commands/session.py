@@ -160,7 +160,7 @@ class BuildSession:
             now = time.perf_counter()
             if part.processed and self.echo and len(jobs) > chunk and now - shown > 2:
                 shown, done = now, min(start + chunk, len(jobs))
-                self.echo(f"  photos: {done}/{len(jobs)} looked at ({now - started:.0f} s)")
+                self.echo(f"  photos: {done} of {len(jobs)} done ({now - started:.0f} s)")
         return total
 
     def _unchanged_images(self, site: Site) -> ImageResults | None:
