@@ -110,7 +110,7 @@ def main() -> None:
 
         t = time.perf_counter()
         build(root, reporter=Reporter(), output_dir=root / "public")
-        print(f"sitegen build, first run (processes every photo): {time.perf_counter() - t:.1f} s")
+        print(f"sitegen build, first run here (processes every photo not cached yet): {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         report = build(root, reporter=Reporter(), output_dir=root / "public")
         full_ms = (time.perf_counter() - t) * 1000
