@@ -62,6 +62,7 @@ def cli() -> None:
     \b
     Quick start:
       sitegen new my-site        create a site folder
+      sitegen serve my-site      preview it; pages reload as you save
       sitegen build my-site      build it into my-site/public/
     """
 
@@ -196,6 +197,50 @@ def audit(
     click.echo(format_json(report) if as_json else format_table(report, colour=sys.stdout.isatty()))
     if not report.ok:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default is reachable from this computer only; 0.0.0.0 opens the preview "
+    "to your network (e.g. to check it on a phone).",
+)
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; when it is taken, the next free one is used.",
+)
+@click.option("--drafts", is_flag=True, default=None, help="Also show pages and galleries marked draft.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser once built.")
+@click.option("-v", "--verbose", is_flag=True, help="Also log every request and skipped hidden files.")
+def serve(site: Path, host: str, port: int, drafts: bool | None, open_browser: bool, verbose: bool) -> None:
+    """Preview the site in SITE (default: the current folder) with live reload.
+
+    The preview is built into a private folder in the site's cache (never into
+    the output of `sitegen build`), with links pointing at the preview server.
+    Saving a page, a caption, a photo, a template or the config rebuilds only
+    what changed and reloads the browser; a build error is shown in the page
+    until the next save fixes it. Stop with Ctrl-C.
+    """
+    from .commands.serve import serve as run_serve
+
+    colours = {"warning": "yellow", "error": "red"}
+
+    def log(level: str, message: str) -> None:
+        click.secho(message, fg=colours.get(level), err=level != "info")
+
+    try:
+        run_serve(site, host=host, port=port, drafts=drafts, open_browser=open_browser, log=log, verbose=verbose)
+    except SitegenError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
 
 
 def main() -> None:

@@ -355,8 +355,9 @@ class MetadataSection:
     )
     credit: str = option("", "Credit line (photoshop:Credit). Empty means the photo's author.")
     embed_captions: bool = option(
-        True,
-        "Also write each photo's title, caption, alt text and keywords into its files, so they travel with the image.",
+        False,
+        "Also write each photo's title, caption, alt text and keywords into its files, so they travel "
+        "with the image. Off by default because every caption edit then re-encodes that photo's files.",
     )
     keep_camera_info: bool = option(
         False,
@@ -530,6 +531,13 @@ class Project:
     root: Path
     config: Config
     config_file: Path | None
+    # Where the site will be published, when the config's base_url is a preview's address
+    # (``sitegen serve``); metadata inside image files always names the published site.
+    published_base_url: str | None = None
+
+    @property
+    def public_base_url(self) -> str:
+        return self.config.site.base_url if self.published_base_url is None else self.published_base_url
 
     @property
     def content_dir(self) -> Path:

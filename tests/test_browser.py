@@ -11,7 +11,6 @@ SITEGEN_REQUIRE_BROWSER=1 (set by .ci/run, which installs Chromium first).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 from sitegen.commands.build import build
 from sitegen.errors import Reporter
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, VIEWPORTS, Traffic, load_everything, serve
+from .browser import DESKTOP, PHONE, VIEWPORTS, Traffic, load_everything, serve
 from .conftest import REPO, make_photo
 from .sitecheck import html_files
 
@@ -43,24 +42,9 @@ PAGES = [
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"
-        if os.environ.get("SITEGEN_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
 def site_url(example_build: tuple[Path, Any, Any]) -> Iterator[str]:
     output, _, _ = example_build
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with serve(output) as base:
         yield base
 

@@ -22,7 +22,7 @@ def test_version(runner):
     assert result.exit_code == 0 and __version__ in result.output
 
 
-@pytest.mark.parametrize("command", ["build", "new"])
+@pytest.mark.parametrize("command", ["build", "new", "serve"])
 def test_every_command_has_complete_help(runner, command):
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
@@ -101,3 +101,15 @@ def test_new_scaffolds_a_site_that_builds(runner, tmp_path):
 def test_python_dash_m(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sitegen", "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "build" in result.stdout and "new" in result.stdout
+
+
+def test_serve_options_are_listed(runner):
+    output = runner.invoke(cli, ["serve", "--help"]).output
+    for option in ("--host", "--port", "--drafts", "--open", "127.0.0.1", "8000"):
+        assert option in output
+
+
+def test_serve_refuses_a_missing_site_folder(runner, tmp_path):
+    result = runner.invoke(cli, ["serve", str(tmp_path / "nowhere"), "--port", "0"])
+    assert result.exit_code == 1
+    assert "error:" in result.output and "does not exist" in result.output

@@ -449,7 +449,7 @@ def test_progress_is_reported(site_dir):
     from sitegen.errors import Reporter
 
     for i in range(3):
-        make_photo(site_dir / f"content/a/p{i}.jpg", colour=(i, 50, 50))
+        make_photo(site_dir / f"content/a/p{i}.jpg", colour=(i * 80, 50, 50))
     seen: list[tuple[int, int]] = []
     build(site_dir, overrides={"build.jobs": 2}, reporter=Reporter(), progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (3, 3) and len(seen) == 3

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,16 @@ from ..content.model import Photo, Site
 from ..content.reader import read_site
 from ..errors import Problem, Reporter, Severity, SitegenError
 from ..images.formats import set_pixel_limit
-from ..images.pipeline import ImageCache, ImageSet, run_batch
+from ..images.pipeline import BatchResult, ImageCache, ImageJob, ImageSet, run_batch
 from ..images.plan import plan
 from ..images.probe import ProbeCache
 from ..output import Output, check_target
+from ..protect.hostfiles import write_server_snippets
+from ..protect.policy import signals_for
 from ..render.site import Renderer
 from ..render.theme import Theme
 from ..stamp import Stamp, StampStore, fingerprint
+from ..urls import Urls
 
 Progress = Callable[[int, int], None]
 
@@ -61,34 +64,79 @@ def notes_for(project: Project) -> list[str]:
     return []
 
 
+def write_server_config(project: Project, target: Path, reporter: Reporter) -> None:
+    """nginx and Caddy snippets beside the published output (not inside it: they are not for the web).
+
+    Written after the swap, for `sitegen build` only (a preview has no server to configure), and
+    again on an up-to-date build so a deleted snippet comes back.
+    """
+    config = project.config
+    if signals_for(config).header_files:
+        write_server_snippets(config, Urls(config.site.base_url), target, reporter)
+
+
 def workers_for(jobs: int) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
+@dataclass
+class ImageResults:
+    """What the image phase hands the renderer, plus what a later incremental run may reuse."""
+
+    images: dict[Photo, ImageSet]
+    media: dict[str, Path]  # published site path -> cached derivative file
+    processed: int = 0
+    reused: int = 0
+    # (job key, output stem) -> image set and files; the same job gives the same files.
+    by_job: dict[tuple[str, str], tuple[ImageSet, dict[str, Path]]] = field(default_factory=dict)
+
+
+Runner = Callable[[list[ImageJob], ImageCache, int, int, Progress | None], BatchResult]
+
+
 def process_images(
-    site: Site, project: Project, reporter: Reporter, progress: Progress | None
-) -> tuple[dict[Photo, ImageSet], dict[str, Path], int, int]:
-    """Run the image jobs; photos whose files turn out unusable are reported and left out."""
+    site: Site,
+    project: Project,
+    reporter: Reporter,
+    progress: Progress | None,
+    *,
+    cache: ImageCache | None = None,
+    previous: ImageResults | None = None,
+    runner: Runner = run_batch,
+) -> ImageResults:
+    """Run the image jobs; photos whose files turn out unusable are reported and left out.
+
+    ``previous`` (``sitegen serve``) are the results of the last run in this
+    process: photos whose job is unchanged are taken from it without touching
+    the cache, so a new or edited photo costs only its own processing.
+    """
     jobs = plan(site)
-    cache = ImageCache(project.cache_dir)
-    batch = run_batch(
-        list(jobs.values()),
-        cache,
-        workers_for(project.config.build.jobs),
-        project.config.images.max_pixels,
-        progress,
+    cache = cache or ImageCache(project.cache_dir)
+    known = previous.by_job if previous is not None else {}
+    todo = [job for job in jobs.values() if (job.key, job.output_stem) not in known]
+    batch = (
+        runner(todo, cache, workers_for(project.config.build.jobs), project.config.images.max_pixels, progress)
+        if todo
+        else BatchResult()
     )
-    images: dict[Photo, ImageSet] = {}
-    media: dict[str, Path] = {}
+    results = ImageResults({}, {}, batch.processed, batch.reused)
     for photo, job in jobs.items():
-        if job.key in batch.errors:
+        ident = (job.key, job.output_stem)
+        if ident in known:
+            image_set, files = known[ident]
+            results.reused += 1
+        elif job.key in batch.errors:
             reporter.warning(f"skipped: {batch.errors[job.key]}", photo.source)
             site.drop_photo(photo)
             continue
-        images[photo] = batch.sets[job.key]
-        media.update(job.cache_files(cache.root))
-    cache.save(keep=(job.key for job in jobs.values()))
-    return images, media, batch.processed, batch.reused
+        else:
+            image_set, files = batch.sets[job.key], job.cache_files(cache.root)
+        results.images[photo] = image_set
+        results.media.update(files)
+        results.by_job[ident] = (image_set, files)
+    if todo or previous is None:
+        cache.save(keep=(job.key for job in jobs.values()))
+    return results
 
 
 def build(
@@ -129,6 +177,7 @@ def build(
             )
         if project.config.build.strict and reporter.warnings:
             raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
+        write_server_config(project, target, reporter)
         fields = previous.report | {"output_dir": Path(previous.report["output_dir"])}
         return BuildReport(**fields, seconds=time.perf_counter() - started, up_to_date=True, notes=notes_for(project))
 
@@ -136,11 +185,11 @@ def build(
     site = read_site(project, reporter, probes)
     probes.save()
 
-    images, media, processed, reused = process_images(site, project, reporter, progress)
+    results = process_images(site, project, reporter, progress)
 
     token = stamps.new_token()
     with Output(target) as out:
-        Renderer(site, images, media, theme, out, reporter).render_all()
+        Renderer(site, results.images, results.media, theme, out, reporter).render_all()
         if reporter.errors:
             raise BuildFailed(f"build failed with {len(reporter.errors)} error(s); the previous output is untouched")
         if project.config.build.strict and reporter.warnings:
@@ -149,14 +198,15 @@ def build(
             )
         files = len(out.written)
         out.commit(token)
+    write_server_config(project, target, reporter)
 
     report = BuildReport(
         output_dir=target,
         pages=1 + len(site.pages),
         galleries=sum(1 for _ in site.all_galleries()),
-        photos=len(images),
-        images_processed=processed,
-        images_reused=reused,
+        photos=len(results.images),
+        images_processed=results.processed,
+        images_reused=results.reused,
         files_written=files,
         seconds=time.perf_counter() - started,
         warnings=len(reporter.warnings),

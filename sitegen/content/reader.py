@@ -29,6 +29,7 @@ from ..protect.licensing import LICENSING_PATH
 from ..urls import base_path
 from . import frontmatter as fm
 from .markup import Markup
+from .memo import ParseMemo
 from .model import Gallery, Page, Photo, Site
 from .slugs import humanize, slugify
 
@@ -81,12 +82,15 @@ def natural_key(text: str) -> list[Any]:
 
 
 class _Reader:
-    def __init__(self, project: Project, reporter: Reporter, probes: ProbeCache, drafts: bool) -> None:
+    def __init__(
+        self, project: Project, reporter: Reporter, probes: ProbeCache, drafts: bool, memo: ParseMemo | None = None
+    ) -> None:
         self.project = project
         self.reporter = reporter
         self.probes = probes
         self.drafts = drafts
         self.markup = Markup(base_path(project.config.site.base_url))
+        self.memo = memo
         self.claimed: dict[str, Path] = {}  # site path -> source that claimed it
         self.seen_photos: set[str] = set()
 
@@ -111,10 +115,13 @@ class _Reader:
         except ValueError:
             return str(path)
 
+    def html(self, markdown: str) -> str:
+        return self.memo.convert(self.markup, markdown) if self.memo else self.markup.convert(markdown)
+
     def load(self, path: Path, spec: dict[str, Callable[[Any], Any]], what: str) -> tuple[dict[str, Any], str] | None:
         """Checked front matter and body of a Markdown file, or None (with a warning) if unreadable."""
         try:
-            doc = fm.load(path)
+            doc = self.memo.parse(fm.read_text(path)) if self.memo else fm.load(path)
         except fm.FrontMatterError as exc:
             self.reporter.warning(f"{exc.message}; file skipped", path, exc.line)
             return None
@@ -187,7 +194,7 @@ class _Reader:
             source=path,
             path=site_path,
             title=meta.get("title", title),
-            body_html=self.markup.convert(body),
+            body_html=self.html(body),
             description=meta.get("description", ""),
             date=meta.get("date"),
             draft=meta.get("draft", False),
@@ -226,7 +233,7 @@ class _Reader:
         if slug is None:
             return None
         gallery = Gallery(source=folder, key=key, slug=slug, parent=parent, index_file=index, meta=meta)
-        gallery.body_html = self.markup.convert(body) if body.strip() else ""
+        gallery.body_html = self.html(body) if body.strip() else ""
 
         sub_pages: list[Path] = []
         sidecars: dict[Path, Path] = {}
@@ -297,7 +304,7 @@ class _Reader:
             return None
         photo = Photo(source=source, slug=slug, gallery=gallery, info=info, sidecar=sidecar, meta=meta)
         caption = meta.get("caption") or caption_md or info.caption or ""
-        photo.caption_html = self.markup.convert(caption) if caption else ""
+        photo.caption_html = self.html(caption) if caption else ""
         return photo
 
     # -- ordering ----------------------------------------------------------
@@ -358,14 +365,23 @@ class _Reader:
         return None
 
 
-def read_site(project: Project, reporter: Reporter, probes: ProbeCache, drafts: bool | None = None) -> Site:
-    """Read the whole content folder; raises :class:`ContentError` when the site cannot be built."""
+def read_site(
+    project: Project,
+    reporter: Reporter,
+    probes: ProbeCache,
+    drafts: bool | None = None,
+    memo: ParseMemo | None = None,
+) -> Site:
+    """Read the whole content folder; raises :class:`ContentError` when the site cannot be built.
+
+    ``memo`` (kept by ``sitegen serve`` between reads) skips parsing files whose text did not change.
+    """
     content = project.content_dir
     if not content.is_dir():
         raise ContentError(
             f"{content}: no content folder; put your photos and pages in content/ (or run `sitegen new`)"
         )
-    reader = _Reader(project, reporter, probes, project.config.build.drafts if drafts is None else drafts)
+    reader = _Reader(project, reporter, probes, project.config.build.drafts if drafts is None else drafts, memo)
     home = reader.read_home(content / "index.md")
     reader.claimed[""] = home.source or content
     pages: list[Page] = []

@@ -68,7 +68,7 @@ class Planner:
         self.config = project.config
         self.year = year
         self.settings = settings_from(self.config)
-        self.urls = Urls(self.config.site.base_url)
+        self.urls = Urls(project.public_base_url)  # for metadata inside the files: the published address
         self._file_hashes: dict[Path, str] = {}
 
     # -- watermark -------------------------------------------------------------

@@ -84,7 +84,6 @@ def write_protection_files(site: Site, urls: Urls, output: Output, reporter: Rep
     if signals.header_files:
         output.write_text("_headers", hostfiles.netlify_headers(config, urls), origin=origin)
         output.write_text(".htaccess", hostfiles.htaccess(config, urls), origin=origin)
-        hostfiles.write_server_snippets(config, urls, output.target, reporter)
     if signals.any and not urls.absolute:
         reporter.info(
             "[site] base_url has no host, so robots.txt has no Sitemap line and tdm-policy URLs are relative; "

@@ -43,7 +43,6 @@ class LicensingPage:
     acquire_url: str  # its "how to license" section
     anchor: str
     licence: Licence  # the site's licence
-    in_use: list[LicenceUse]  # every licence photos are published under
     holder: str
     email: str
     contact_url: str
@@ -51,13 +50,23 @@ class LicensingPage:
     reserved: bool  # TDM / AI training rights are reserved (any policy but "off")
     signals: list[Signal]
 
+
+@dataclass(frozen=True)
+class LicenceUsage:
+    """Which licences the photos are published under: the one part of the licensing data that
+    depends on the content, kept apart so that a new photo re-renders the licensing page only
+    (every page sees ``licensing``; only the licensing page asks for this)."""
+
+    site_licence: Licence
+    in_use: list[LicenceUse]
+
     @property
     def other_licences(self) -> list[LicenceUse]:
-        return [u for u in self.in_use if u.licence.id != self.licence.id]
+        return [u for u in self.in_use if u.licence.id != self.site_licence.id]
 
     @property
     def has_open_licences(self) -> bool:
-        return any(not u.licence.reserved for u in self.in_use) or not self.licence.reserved
+        return any(not u.licence.reserved for u in self.in_use) or not self.site_licence.reserved
 
 
 def signal_list(signals: Signals, urls: Urls, site: Site) -> list[Signal]:
@@ -132,7 +141,6 @@ def licensing_page(site: Site, urls: Urls) -> LicensingPage:
         acquire_url=f"{url}#{HOW_TO_LICENSE_ANCHOR}",
         anchor=HOW_TO_LICENSE_ANCHOR,
         licence=site_licence(config),
-        in_use=licences_in_use(site),
         holder=config.site.rights_holder,
         email=config.contact.email,
         contact_url=config.contact.url,
@@ -147,4 +155,8 @@ def template_globals(site: Site, urls: Urls) -> dict[str, Any]:
     config = site.project.config
     page = licensing_page(site, urls)
     licence_for: Callable[[Photo], Licence] = lambda photo: licence_of(photo, config)  # noqa: E731
-    return {"licensing": page, "licence_of": licence_for}
+
+    def licence_usage() -> LicenceUsage:
+        return LicenceUsage(site_licence(config), licences_in_use(site))
+
+    return {"licensing": page, "licence_of": licence_for, "licence_usage": licence_usage}

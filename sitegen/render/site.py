@@ -191,19 +191,24 @@ class Renderer:
     def render(self, template: str, site_path: str, source: Path | None, kind: str, obj: Any, **context: Any) -> None:
         tpl = self.template_for(template, source)
         canonical = self.urls.abs_url(site_path.removesuffix("index.html"))
+        values = dict(
+            page_kind=kind,
+            current=obj,
+            canonical=canonical,
+            protection_head=head_tags(self.site, self.urls, HeadContext(kind, obj, self.images.get(obj))),
+            social=self.social(kind, obj),
+            **context,
+        )
         try:
-            html = tpl.render(
-                page_kind=kind,
-                current=obj,
-                canonical=canonical,
-                protection_head=head_tags(self.site, self.urls, HeadContext(kind, obj, self.images.get(obj))),
-                social=self.social(kind, obj),
-                **context,
-            )
+            html = self.render_template(tpl, site_path, values)
         except jinja2.TemplateError as exc:
             where = _location(exc) or template
             raise SitegenError(f"{where}: template error while rendering /{site_path}: {exc}") from None
         self.output.write_text(site_path, html, origin=str(source or template))
+
+    def render_template(self, tpl: jinja2.Template, site_path: str, context: dict[str, Any]) -> str:
+        """The one place a page's HTML is produced; ``sitegen serve`` overrides it to reuse unchanged pages."""
+        return tpl.render(context)
 
     def social(self, kind: str, obj: Any) -> dict[str, Any]:
         """OpenGraph / Twitter card data; the image is always a published derivative, never an original."""

@@ -1,0 +1,297 @@
+"""A build that stays alive between saves: ``sitegen build``'s phases, re-run only where a change requires.
+
+``sitegen build`` runs config -> content model -> image jobs -> render ->
+write once. A :class:`BuildSession` keeps what each phase produced (the
+project and theme, the parsed content files, the image results, every page's
+HTML and what it depended on) and, given the files that changed, re-runs:
+
+* the configuration, and then everything, only when ``sitegen.toml`` changed;
+* the content reader when anything under ``content/`` changed (cheap: parsed
+  files are memoised on their text, photos' headers on size and time);
+* image processing only for photos whose job is new (a new or edited photo;
+  a template, CSS or page change does no image work at all, a sidecar change
+  only plans the jobs and finds them all done);
+* templates only for pages whose recorded dependencies answer differently
+  now (see :mod:`sitegen.render.deps`), and
+* the writes only for files whose bytes differ from the folder's.
+
+A failed rebuild changes nothing that was applied: the previous site stays
+served, and what the failed attempt should have re-read is re-read next time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import CONFIG_NAME, Project, apply_overrides, load_project
+from ..content.memo import ParseMemo
+from ..content.model import Site
+from ..content.reader import read_site
+from ..errors import Reporter
+from ..images.formats import set_pixel_limit
+from ..images.pipeline import BatchResult, ImageCache, ImageJob, run_batch
+from ..images.probe import ProbeCache
+from ..render.deps import MemoRenderer, PageMemo
+from ..render.theme import Theme
+from ..serve.folder import Applied, PreviewFolder
+from ..urls import base_path
+from .build import BuildFailed, ImageResults, Progress, process_images
+
+
+class Interrupted(Exception):
+    """The session was asked to stop (Ctrl-C) between two chunks of image work."""
+
+
+@dataclass
+class Rebuild:
+    """What one rebuild did; the preview prints it and decides how browsers reload."""
+
+    number: int
+    full: bool
+    read_content: bool
+    image_phase: bool  # whether image jobs were planned at all (not for template, CSS or page changes)
+    images_processed: int
+    pages_rendered: list[str]
+    pages_reused: int
+    applied: Applied
+    renamed_assets: dict[str, str]  # old site path -> new site path of content-hashed theme files
+    problems: list[Any] = field(default_factory=list)
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of the rebuilding thread: steadier than wall time on a busy machine
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+class BuildSession:
+    """Incremental builds of one site into a :class:`PreviewFolder`."""
+
+    def __init__(
+        self,
+        site_dir: Path,
+        folder: PreviewFolder,
+        *,
+        overrides: dict[str, Any] | None = None,
+        preview_origin: str | None = None,
+        exclusive: Callable[[], AbstractContextManager[Any]] = nullcontext,
+        should_stop: Callable[[], bool] = lambda: False,
+        echo: Callable[[str], None] | None = None,
+        chunk_per_worker: int = 4,
+    ) -> None:
+        self.site_dir = site_dir
+        self.folder = folder
+        self.overrides = overrides or {}
+        self.preview_origin = preview_origin  # "http://127.0.0.1:8000": links point at the preview server
+        self.exclusive = exclusive  # held while files change on disk: no request reads meanwhile
+        self.should_stop = should_stop
+        self.echo = echo
+        self.chunk_per_worker = chunk_per_worker  # Ctrl-C waits for at most this many photos per worker
+        self.number = 0
+        self.build_time: Any = None  # one build time per session, or every rebuild would change every page
+        self.project: Project | None = None
+        self.theme: Theme | None = None
+        self.site: Site | None = None
+        self.images: ImageResults | None = None
+        self.assets: dict[str, str] = {}
+        self.pages = PageMemo()
+        self._reset_caches()
+        self._pending_config = True
+        self._pending_content = True
+        self._pending_paths: set[Path] | None = None  # changed since the last good rebuild; None: unknown
+
+    def _reset_caches(self) -> None:
+        self.parsed = ParseMemo()
+        self.pages.clear()
+        self.probes: ProbeCache | None = None
+        self.image_cache: ImageCache | None = None
+
+    # -- what a change touches -------------------------------------------------------
+
+    def classify(self, paths: Iterable[Path]) -> tuple[bool, bool]:
+        """(config changed, content changed) for a set of changed paths."""
+        root = self.site_dir.resolve()
+        config = content = False
+        for path in paths:
+            if path == root / CONFIG_NAME:
+                config = True
+            elif _under(path, root / "content"):
+                content = True
+        return config, content
+
+    # -- the phases --------------------------------------------------------------------
+
+    def _load(self) -> None:
+        project = load_project(self.site_dir, self.overrides)
+        if self.preview_origin:
+            # The site's own sub-path (base_url "https://example.com/portfolio/") is kept, on the preview's host.
+            preview_url = self.preview_origin + base_path(project.config.site.base_url)
+            config = apply_overrides(project.config, {"site.base_url": preview_url}, "sitegen serve")
+            # Image files keep the published address in their metadata, so the preview and
+            # `sitegen build` share one image cache instead of re-encoding every photo.
+            project = dataclasses.replace(project, config=config, published_base_url=project.config.site.base_url)
+        theme = Theme.load(project.config.site.theme, project.root)
+        self.project, self.theme = project, theme
+        self._reset_caches()
+        self.probes = ProbeCache(project.cache_dir)
+        self.image_cache = ImageCache(project.cache_dir)
+        self.images = None
+        set_pixel_limit(project.config.images.max_pixels)
+
+    def _run_images(
+        self, jobs: list[ImageJob], cache: ImageCache, workers: int, max_pixels: int, progress: Progress | None
+    ) -> BatchResult:
+        """Image jobs in chunks, so Ctrl-C during a large import stops after the current chunk."""
+        total = BatchResult()
+        started = shown = time.perf_counter()
+        chunk = max(1, workers) * self.chunk_per_worker
+        for start in range(0, len(jobs), chunk):
+            if self.should_stop():
+                raise Interrupted
+            part = run_batch(jobs[start : start + chunk], cache, workers, max_pixels, progress)
+            total.sets.update(part.sets)
+            total.errors.update(part.errors)
+            total.processed += part.processed
+            total.reused += part.reused
+            now = time.perf_counter()
+            if part.processed and self.echo and len(jobs) > chunk and now - shown > 2:
+                shown, done = now, min(start + chunk, len(jobs))
+                self.echo(f"  photos: {done} of {len(jobs)} done ({now - started:.0f} s)")
+        return total
+
+    def _unchanged_images(self, site: Site) -> ImageResults | None:
+        """The last image results for the new model, when only pages' text changed since; else None.
+
+        Image jobs are made from photo files, their sidecars, their galleries'
+        index.md and the configuration. When every change since the last good
+        rebuild is the Markdown of a page that keeps its URL, none of those
+        changed, and the image phase (planning 400 jobs costs more than
+        rendering the page) is not run at all.
+        """
+        old_site, old = self.site, self.images
+        if self._pending_paths is None or old_site is None or old is None:
+            return None
+        content = self.site_dir.resolve() / "content"
+        before = {page.source: page.path for page in old_site.all_pages() if page.source}
+        after = {page.source: page.path for page in site.all_pages() if page.source}
+        for path in self._pending_paths:
+            if _under(path, content) and (path not in before or after.get(path) != before[path]):
+                return None
+        by_key = {photo.key: image_set for photo, image_set in old.images.items()}
+        images = {}
+        for photo in site.all_photos():
+            if photo.key not in by_key:
+                return None
+            images[photo] = by_key[photo.key]
+        if len(images) != len(by_key):
+            return None
+        return ImageResults(images, old.media, 0, len(images), old.by_job)
+
+    def _known_images(self) -> ImageResults | None:
+        """The last run's image results, minus entries another build pruned from the cache meanwhile."""
+        if self.images is None or self.image_cache is None:
+            return None
+        root = self.image_cache.root
+        alive = {ident: done for ident, done in self.images.by_job.items() if (root / ident[0]).is_dir()}
+        return ImageResults({}, {}, by_job=alive)
+
+    def rebuild(self, changed: Iterable[Path] | None = None, reporter: Reporter | None = None) -> Rebuild:
+        """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything"."""
+        started, cpu = time.perf_counter(), time.thread_time()
+        paths = list(changed) if changed is not None else None
+        config, content = self.classify(paths) if paths is not None else (True, True)
+        self._pending_config |= config
+        self._pending_content |= content or config
+        if paths is None or self._pending_paths is None:
+            self._pending_paths = None
+        else:
+            self._pending_paths.update(paths)
+        full = self._pending_config
+        if full:
+            self._load()
+        project, theme = self.project, self.theme
+        assert project is not None and theme is not None and self.probes is not None and self.image_cache
+        reporter = reporter or Reporter(root=project.root)
+
+        site, images = self.site, self.images
+        read = self._pending_content or site is None
+        processed, image_phase = 0, False
+        if read:
+            site = read_site(project, reporter, self.probes, memo=self.parsed)
+            self.probes.save()
+            if self.build_time is None:
+                self.build_time = site.build_time
+            site.build_time = self.build_time
+            images = self._unchanged_images(site) if not full else None
+            if images is None:
+                images = process_images(
+                    site,
+                    project,
+                    reporter,
+                    None,
+                    cache=self.image_cache,
+                    previous=self._known_images(),
+                    runner=self._run_images,
+                )
+                processed, image_phase = images.processed, True
+        assert site is not None and images is not None
+
+        staged = self.folder.staging()
+        try:
+            renderer = MemoRenderer(site, images.images, images.media, theme, staged, reporter, memo=self.pages)
+            renderer.render_all()
+            if reporter.errors:
+                raise BuildFailed(f"{len(reporter.errors)} error(s) above; the preview shows the last good site")
+            with self.exclusive():
+                applied = self.folder.apply(staged)
+        finally:
+            staged.discard()
+
+        # Everything succeeded: this is the state the next rebuild starts from.
+        self.pages.finish()
+        self.parsed.sweep()
+        renamed = {
+            old: renderer.assets.published[name]
+            for name, old in self.assets.items()
+            if name in renderer.assets.published and renderer.assets.published[name] != old
+        }
+        self.assets = dict(renderer.assets.published)
+        self.site, self.images = site, images
+        self._pending_config = self._pending_content = False
+        self._pending_paths = set()
+        self.number += 1
+        return Rebuild(
+            number=self.number,
+            full=full,
+            read_content=read,
+            image_phase=image_phase,
+            images_processed=processed,
+            pages_rendered=list(self.pages.rendered),
+            pages_reused=len(self.pages.reused),
+            applied=applied,
+            renamed_assets=renamed,
+            problems=list(reporter.problems),
+            seconds=time.perf_counter() - started,
+            cpu_seconds=time.thread_time() - cpu,
+        )
+
+    # -- what to watch -------------------------------------------------------------------
+
+    def watched_folders(self) -> Iterator[Path]:
+        """Folders whose files the site is built from (the site folder itself is watched for its config)."""
+        root = self.site_dir.resolve()
+        yield root / "content"
+        yield root / "templates"
+        yield root / "static"
+        if self.theme is not None:
+            for folder in self.theme.chain:
+                yield folder.resolve()
+
+
+__all__ = ["BuildSession", "Interrupted", "Rebuild"]

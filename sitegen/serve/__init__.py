@@ -1,0 +1,1 @@
+"""``sitegen serve``: the preview server, its output folder, file watching and live reload."""
