@@ -15,6 +15,7 @@ import base64
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -290,6 +291,21 @@ class ImageCache:
         return pruned
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a clean server process where the platform has one.
+
+    ``sitegen serve`` runs builds from a threaded process (HTTP server, file
+    watcher); forking such a process can copy a lock held by another thread and
+    hang the child. The forkserver imports the pipeline once, so workers still
+    start in milliseconds.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context()
+
+
 def run_batch(
     jobs: list[ImageJob],
     cache: ImageCache,
@@ -324,7 +340,7 @@ def run_batch(
             if progress:
                 progress(done, total)
     elif total:
-        with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=_worker_context()) as pool:
             futures = {pool.submit(run_job, job, str(cache.root), max_pixels): job for job in unique}
             for done, future in enumerate(as_completed(futures), 1):
                 job = futures[future]
