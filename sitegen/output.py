@@ -51,6 +51,21 @@ def check_target(target: Path, site_root: Path, protected: list[Path]) -> None:
             )
 
 
+def claim(written: dict[str, str], site_path: str, origin: str) -> str:
+    """Record that ``origin`` writes ``site_path``; refuses paths escaping the output and double writes.
+
+    Shared by the build's output and the preview folder, so both refuse exactly the same things.
+    """
+    pure = PurePosixPath(site_path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise SitegenError(f"refusing to write outside the output folder: {site_path!r} ({origin})")
+    key = pure.as_posix()
+    if key in written:
+        raise SitegenError(f"{key} would be written twice (by {written[key]} and by {origin})")
+    written[key] = origin
+    return key
+
+
 class Output:
     """A transaction on the output folder: write files, then :meth:`commit` or :meth:`abort`."""
 
@@ -72,14 +87,8 @@ class Output:
 
     def path(self, site_path: str, origin: str) -> Path:
         """Where ``site_path`` goes; refuses paths escaping the output and double writes."""
-        pure = PurePosixPath(site_path)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise SitegenError(f"refusing to write outside the output folder: {site_path!r} ({origin})")
-        key = pure.as_posix()
-        if key in self.written:
-            raise SitegenError(f"{key} would be written twice (by {self.written[key]} and by {origin})")
-        self.written[key] = origin
-        dest = self.tmp.joinpath(*pure.parts)
+        key = claim(self.written, site_path, origin)
+        dest = self.tmp.joinpath(*key.split("/"))
         if dest.parent not in self._dirs:
             dest.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(dest.parent)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +21,7 @@ from sitegen.protect.headers import response_headers
 from sitegen.serve.livereload import SCRIPT_PATH, inject
 from sitegen.urls import Urls
 
-from .test_session import make_site
+from .test_session import make_site, make_site_with_own_theme
 
 PROTECTION = [name for name, _ in response_headers(Urls("http://x/"), "")]
 
@@ -351,21 +350,15 @@ def test_broken_template_shows_an_overlay_and_recovers(preview, client, site):
 
 
 def test_css_change_swaps_stylesheets_without_reload(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = make_site_with_own_theme(tmp_path / "site")
     theme = site / "mytheme"
-    (theme / "templates").mkdir(parents=True)
-    (theme / "static").mkdir()
-    css = Path(__file__).resolve().parents[1] / "themes/default/static/style.css"
-    shutil.copy(css, theme / "static/style.css")
-    config = site / "sitegen.toml"
-    config.write_text(config.read_text() + 'theme = "./mytheme"\n')
     with Preview(site, port=free_port(), jobs=1, quiet_period=0.02, log=lambda *a: None) as p:
         assert p.wait_built(60)
         client = Client(p.server.server_address[1])
         events = Events(p.server.server_address[1])
         try:
             events.next("hello")
-            (theme / "static/style.css").write_text(css.read_text() + "\nh1 { color: red; }\n")
+            (theme / "static/style.css").write_text((theme / "static/style.css").read_text() + "\nh1 { color: red; }\n")
             name, data = events.next()
             assert name == "css"
             ((old, new),) = data["renamed"].items()

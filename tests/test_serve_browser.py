@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pytest
 
 from sitegen.commands.serve import Preview
 
-from .test_session import make_site
+from .test_session import make_site, make_site_with_own_theme
 
 pytestmark = pytest.mark.browser
 
@@ -100,19 +99,15 @@ def test_a_build_error_shows_an_overlay_until_fixed(chromium, page, tmp_path):
 
 
 def test_a_stylesheet_change_is_swapped_without_reloading(page, tmp_path):
-    site = make_site(tmp_path / "site")
+    site = make_site_with_own_theme(tmp_path / "site")
     theme = site / "mytheme"
-    (theme / "templates").mkdir(parents=True)
-    (theme / "static").mkdir()
-    css = Path(__file__).resolve().parents[1] / "themes/default/static/style.css"
-    shutil.copy(css, theme / "static/style.css")
-    config = site / "sitegen.toml"
-    config.write_text(config.read_text() + 'theme = "./mytheme"\n')
     with start(site) as preview:
         page.goto(preview.url + "about/")
         connected(preview)
         page.evaluate("window.untouched = true")
-        (theme / "static/style.css").write_text(css.read_text() + "\nmain { outline: 7px solid rgb(255, 0, 0); }\n")
+        (theme / "static/style.css").write_text(
+            (theme / "static/style.css").read_text() + "\nmain { outline: 7px solid rgb(255, 0, 0); }\n"
+        )
         page.wait_for_function(
             "getComputedStyle(document.querySelector('main')).outlineWidth === '7px'", timeout=10_000
         )

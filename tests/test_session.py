@@ -42,6 +42,18 @@ def make_site(root: Path) -> Path:
     return root
 
 
+def make_site_with_own_theme(root: Path) -> Path:
+    """make_site() with a theme folder of its own holding a copy of the default stylesheet."""
+    site = make_site(root)
+    theme = site / "mytheme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "themes/default/static/style.css", theme / "static/style.css")
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text() + 'theme = "./mytheme"\n')
+    return site
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site")

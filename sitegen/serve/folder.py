@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import SitegenError
+from ..output import claim
 
 PREFIX = "serve-"
 _TMP = ".sitegen-tmp-"
@@ -53,14 +53,7 @@ class StagedOutput:
         if _plain_key(site_path) and site_path not in self.written:  # the common case, without pathlib (thousands)
             self.written[site_path] = origin
             return site_path
-        pure = PurePosixPath(site_path)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise SitegenError(f"refusing to write outside the output folder: {site_path!r} ({origin})")
-        key = pure.as_posix()
-        if key in self.written:
-            raise SitegenError(f"{key} would be written twice (by {self.written[key]} and by {origin})")
-        self.written[key] = origin
-        return key
+        return claim(self.written, site_path, origin)
 
     def exists(self, site_path: str) -> bool:
         return PurePosixPath(site_path).as_posix() in self.written
