@@ -15,6 +15,7 @@ claiming one URL) stop the build.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -365,6 +366,15 @@ class _Reader:
         return None
 
 
+def _photo_files(content: Path) -> list[Path]:
+    """Every visible photo file below ``content`` (for probing ahead; the reader decides what counts)."""
+    found = []
+    for folder, dirs, files in os.walk(content):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        found += [Path(folder, f) for f in files if not f.startswith((".", "_")) and is_photo(Path(f))]
+    return found
+
+
 def read_site(
     project: Project,
     reporter: Reporter,
@@ -382,6 +392,7 @@ def read_site(
             f"{content}: no content folder; put your photos and pages in content/ (or run `sitegen new`)"
         )
     reader = _Reader(project, reporter, probes, project.config.build.drafts if drafts is None else drafts, memo)
+    probes.prefetch(_photo_files(content), os.cpu_count() or 1)
     home = reader.read_home(content / "index.md")
     reader.claimed[""] = home.source or content
     pages: list[Page] = []
