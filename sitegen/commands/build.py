@@ -19,7 +19,7 @@ from typing import Any
 
 from ..config import Project, load_project
 from ..content.model import Photo, Site
-from ..content.reader import read_site
+from ..content.reader import photo_files, read_site
 from ..errors import Problem, Reporter, Severity, SitegenError
 from ..images.formats import set_pixel_limit
 from ..images.pipeline import BatchResult, ImageCache, ImageJob, ImageSet, run_batch
@@ -182,6 +182,8 @@ def build(
         return BuildReport(**fields, seconds=time.perf_counter() - started, up_to_date=True, notes=notes_for(project))
 
     probes = ProbeCache(project.cache_dir)
+    if project.content_dir.is_dir():
+        probes.prefetch(photo_files(project.content_dir), os.cpu_count() or 1)
     site = read_site(project, reporter, probes)
     probes.save()
 

@@ -366,7 +366,7 @@ class _Reader:
         return None
 
 
-def _photo_files(content: Path) -> list[Path]:
+def photo_files(content: Path) -> list[Path]:
     """Every visible photo file below ``content`` (for probing ahead; the reader decides what counts)."""
     found = []
     for folder, dirs, files in os.walk(content):
@@ -392,7 +392,6 @@ def read_site(
             f"{content}: no content folder; put your photos and pages in content/ (or run `sitegen new`)"
         )
     reader = _Reader(project, reporter, probes, project.config.build.drafts if drafts is None else drafts, memo)
-    probes.prefetch(_photo_files(content), os.cpu_count() or 1)
     home = reader.read_home(content / "index.md")
     reader.claimed[""] = home.source or content
     pages: list[Page] = []

@@ -28,7 +28,8 @@ def _best(urls: Urls, site_path: str) -> str:
 
 def script(data: dict[str, Any]) -> Markup:
     """A JSON-LD <script>; "<", ">" and "&" are escaped so no caption can close the element."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # Compact: the C encoder is several times faster than the indented one, and every photo page has one.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
 

@@ -14,6 +14,7 @@ presets; matching ignores case and accepts spaces for dashes ("CC BY 4.0").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -193,6 +194,7 @@ def check_licence(value: str) -> str | None:
     return f"is {problem}" if problem.startswith("not") else problem
 
 
+@functools.lru_cache(maxsize=256)
 def get(identifier: str) -> Licence:
-    """The licence for an identifier (any accepted spelling)."""
+    """The licence for an identifier (any accepted spelling); cached, since every photo page asks."""
     return LICENCES[licence_id(identifier)]

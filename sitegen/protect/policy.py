@@ -80,7 +80,22 @@ def embeds_rights(config: Config) -> bool:
     return bool(getattr(metadata, "embed_rights", True))
 
 
+_last: tuple[Config, Signals] | None = None
+
+
 def signals_for(config: Config) -> Signals:
+    """The signals a config asks for. Every page's head tags ask, so the answer for the last config
+    object is kept (configs are immutable; a new one, after an edit, is a new object)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is config:
+        return last[1]
+    signals = _signals_for(config)
+    _last = (config, signals)
+    return signals
+
+
+def _signals_for(config: Config) -> Signals:
     p = config.protect
     preset = PRESETS[p.policy]
     on = preset.name != "off"

@@ -17,6 +17,7 @@ same viewport widths, page gutters and gaps (a test keeps them in step).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -155,3 +156,10 @@ def tiles(aspects: Sequence[float], row_height: int, breakpoints: Sequence[Break
                 sizes.append(value)
         result.append(Tile(style=style, sizes=", ".join(sizes)))
     return result
+
+
+@functools.lru_cache(maxsize=128)
+def cached_tiles(aspects: tuple[float, ...], row_height: int) -> tuple[Tile, ...]:
+    """:func:`tiles`, remembered: a preview rebuild asks for every gallery's grid again to see whether
+    it changed, and a gallery's photos rarely do."""
+    return tuple(tiles(aspects, row_height))

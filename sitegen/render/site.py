@@ -124,7 +124,7 @@ class Renderer:
     def justify(self, photos: list[Photo]) -> list[tuple[Photo, layout.Tile]]:
         """The gallery grid's justified rows: each photo with its tile style and ``sizes``."""
         sets = [self.images[p] for p in photos]
-        tiles = layout.tiles([s.width / s.height for s in sets], self.config.theme_options.row_height)
+        tiles = layout.cached_tiles(tuple(s.width / s.height for s in sets), self.config.theme_options.row_height)
         return list(zip(photos, tiles, strict=True))
 
     def _logo(self) -> Logo | None:
