@@ -181,6 +181,14 @@ def _tdm_string(out: Path) -> None:
     (out / ".well-known/tdmrep.json").write_text('[{"location": "/", "tdm-reservation": "1"}]', "utf-8")
 
 
+def _drop_json_ld(out: Path) -> None:
+    page = out / "water/walruses/index.html"
+    text = page.read_text("utf-8")
+    start = text.index('<script type="application/ld+json">')
+    end = text.index("</script>", start) + len("</script>")
+    page.write_text(text[:start] + text[end:], "utf-8")
+
+
 BREAKAGES = {
     "robots-ai": _blank_line_in_ai_group,
     "robots-search": lambda out: (out / "robots.txt").write_text("User-agent: *\nDisallow: /\n", "utf-8"),
@@ -192,6 +200,7 @@ BREAKAGES = {
     "originals": _original_published,
     "image-privacy": _gps_image,
     "image-size": _oversized,
+    "licence-data": _drop_json_ld,
 }
 
 

@@ -10,7 +10,6 @@ fields that Google Images and rights-aware tools read
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -145,7 +144,3 @@ def xmp_packet(rights: Rights | None, description: Description | None) -> bytes 
         # JPEG allows one 64 KB XMP segment: an essay-length caption must not cost the rights fields.
         return xmp_packet(rights, Description(title=description.title, alt=description.alt))
     return data
-
-
-def year_of(moment: dt.datetime | None, fallback: int) -> int:
-    return moment.year if moment else fallback

@@ -59,10 +59,6 @@ class SourceInfo:
     def taken_at(self) -> dt.datetime | None:
         return dt.datetime.fromisoformat(self.taken) if self.taken else None
 
-    @property
-    def aspect(self) -> float:
-        return self.width / self.height if self.height else 1.0
-
 
 def file_hash(path: Path) -> str:
     """Content hash of a source: derivatives are keyed on it, so a touched-but-unchanged file costs nothing."""

@@ -18,7 +18,15 @@ from .findings import gather
 from .images import image_checks, originals_check
 from .model import Check, Report, Status
 from .robots import ai_txt_check, robots_checks
-from .signals import cache_check, header_problems, headers_check, meta_check, tdm_policy_check, tdmrep_check
+from .signals import (
+    cache_check,
+    header_problems,
+    headers_check,
+    licence_data_check,
+    meta_check,
+    tdm_policy_check,
+    tdmrep_check,
+)
 from .source import HttpSource, Source
 
 if TYPE_CHECKING:
@@ -81,6 +89,10 @@ def run_audit(
     if signals is not None and not (signals.noai and signals.tdmrep):
         meta = off("meta-tags", meta.title, "[protect] noai, tdmrep or policy")
     checks += [meta, visible]
+    if config is not None and not config.licensing.json_ld:
+        checks.append(off("licence-data", "Licence data for search engines", "[licensing] json_ld = false"))
+    else:
+        checks.append(licence_data_check(findings))
     if tdm_on:
         for response in [*findings.pages.values(), *findings.images.values()]:
             policy_urls.update(response.header_values("tdm-policy"))

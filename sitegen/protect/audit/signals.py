@@ -210,3 +210,48 @@ def cache_check(images: dict[str, Response]) -> Check:
             "Publish the generated host file: image names carry a content hash, so a year is safe.",
         )
     return Check("image-cache", title, Status.PASS, "hashed images are cached for a long time")
+
+
+IMAGE_OBJECT_FIELDS = ("contentUrl", "license", "acquireLicensePage", "creditText", "creator", "copyrightNotice")
+
+
+def _image_objects(data: object) -> list[dict]:
+    """Every schema.org ImageObject in one JSON-LD block (top level, a list, or an @graph)."""
+    items = data if isinstance(data, list) else [data]
+    found: list[dict] = []
+    for item in items:
+        if isinstance(item, dict):
+            if item.get("@type") == "ImageObject":
+                found.append(item)
+            found += _image_objects(item.get("@graph", []))
+    return found
+
+
+def licence_data_check(findings: Findings) -> Check:
+    """schema.org ImageObject on photo pages: what Google Images needs for its "Licensable" badge.
+
+    A photo page is one whose og:type is "article" (as the default theme marks them); any page
+    with an ImageObject is checked for the fields Google reads, and broken JSON-LD always fails.
+    """
+    title = "Licence data for search engines"
+    fix = "Keep {{ protection_head }} in every <head> and [licensing] json_ld on."
+    problems: list[str] = []
+    objects = 0
+    for path, facts in findings.page_facts.items():
+        if facts.json_ld_errors:
+            problems.append(f"{path}: JSON-LD that is not valid JSON")
+        found = [obj for block in facts.json_ld for obj in _image_objects(block)]
+        objects += len(found)
+        if not found and "article" in facts.meta.get("og:type", []):
+            problems.append(f"{path}: photo page without an ImageObject")
+        for obj in found:
+            missing = [k for k in IMAGE_OBJECT_FIELDS if not obj.get(k)]
+            if missing:
+                problems.append(f"{path}: ImageObject lacks {', '.join(missing)}")
+    if problems:
+        return Check("licence-data", title, Status.FAIL, f"{len(problems)} problems: {short(problems, 2)}", fix)
+    if not objects:
+        return Check("licence-data", title, Status.WARN, "no page carries a schema.org ImageObject", fix)
+    return Check(
+        "licence-data", title, Status.PASS, f"{objects} ImageObjects with licence, creator and where to license"
+    )

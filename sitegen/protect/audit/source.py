@@ -9,6 +9,7 @@ requests, each with a timeout and a size limit, one at a time.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import http.client
 import time
@@ -51,22 +52,22 @@ class Response:
         return self.error is None and 200 <= self.status < 300
 
 
-class Source:
+class Source(abc.ABC):
     """A site seen as URL paths. ``base_path`` is where the site lives ("/" or "/portfolio/")."""
 
     mode = ""
     base_path = "/"
     headers_note = ""
 
-    def describe(self) -> str:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def describe(self) -> str: ...
 
-    def get(self, url_path: str, limit: int = 5 * MB) -> Response:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def get(self, url_path: str, limit: int = 5 * MB) -> Response: ...
 
+    @abc.abstractmethod
     def page_paths(self) -> list[str]:
         """Every HTML page this source can name without crawling (folder: all; URL: the sitemap)."""
-        raise NotImplementedError
 
     @property
     def requests_made(self) -> int:
