@@ -2,7 +2,8 @@
 
 import pytest
 
-from sitegen.errors import SitegenError
+from sitegen.commands.build import build
+from sitegen.errors import ConfigError, SitegenError
 from sitegen.output import MARKER, Output, check_target
 
 from .conftest import make_photo
@@ -114,3 +115,25 @@ def test_build_refuses_to_overwrite_foreign_output(site_dir, run_build):
     with pytest.raises(SitegenError, match="not created by sitegen"):
         run_build()
     assert (site_dir / "public" / "mine.txt").read_text() == "precious"
+
+
+def test_cache_in_static_is_refused_before_anything_is_written(site_dir, write, run_build):
+    """Issue 9 item 7: the cache in static/ published probe data and build stamps."""
+    make_photo(site_dir / "content/g/a.jpg")
+    write("sitegen.toml", '[build]\ncache_dir = "static"\n')
+    with pytest.raises(ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "static" is static/'):
+        run_build()
+    assert not (site_dir / "static").exists() and not (site_dir / "public").exists()
+
+
+def test_output_into_the_cache_is_refused(site_dir, write, run_build):
+    make_photo(site_dir / "content/g/a.jpg")
+    run_build()
+    write("sitegen.toml", '[site]\noutput = ".sitegen-cache"\n')
+    with pytest.raises(ConfigError, match=r"\[site\] output: \"\.sitegen-cache\" is the cache folder"):
+        run_build()
+    write("sitegen.toml", "")
+    with pytest.raises(ConfigError, match=r"--output: the output folder .* is inside the cache folder"):
+        build(site_dir, overrides={"build.jobs": 1}, output_dir=site_dir / ".sitegen-cache" / "www")
+    assert not (site_dir / ".sitegen-cache" / "www").exists()
+    assert (site_dir / ".sitegen-cache" / "build-stamps").is_dir()  # the cache itself is untouched

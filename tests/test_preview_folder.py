@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.errors import SitegenError
+from sitegen.errors import ConfigError, SitegenError
 from sitegen.serve.folder import PreviewFolder, StagedOutput
 
 
@@ -90,3 +90,19 @@ def test_remove_leaves_nothing(folder):
     staged.path("x.txt", "t").write_text("x")
     folder.remove()
     assert not folder.root.exists() and not folder.root.with_name(folder.root.name + ".scratch").exists()
+
+
+def test_serve_refuses_a_cache_in_content_and_deletes_nothing(tmp_path):
+    """Issue 9 item 1: with cache_dir = "content", starting the preview deleted content/serve-2019/."""
+    from sitegen.commands.serve import Preview
+
+    from .conftest import make_photo
+
+    site = tmp_path / "site"
+    photo = make_photo(site / "content" / "serve-2019" / "a.jpg")
+    (site / "sitegen.toml").write_text('[build]\ncache_dir = "content"\n', "utf-8")
+    preview = Preview(site, port=0, jobs=1, log=lambda *a: None)
+    with pytest.raises(ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "content" is content/'):
+        preview.start()
+    assert photo.is_file()
+    assert sorted(p.name for p in (site / "content").iterdir()) == ["serve-2019"]

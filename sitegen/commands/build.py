@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Project, load_project
+from ..config import Project, check_folders, load_project
 from ..content.model import Photo, Site
 from ..content.reader import photo_files, read_site
 from ..errors import Problem, Reporter, Severity, SitegenError
@@ -158,6 +158,8 @@ def build(
     project = load_project(site_dir, overrides)
     reporter = reporter or Reporter(root=project.root)
     target = (output_dir or project.output_dir).resolve()
+    if output_dir is not None:
+        check_folders(project, target, "--output")
     check_target(target, project.root, [project.content_dir, project.templates_dir, project.static_dir])
     theme = Theme.load(project.config.site.theme, project.root)
     set_pixel_limit(project.config.images.max_pixels)
