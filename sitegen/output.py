@@ -195,7 +195,13 @@ class OutputLock:
                 if text not in (b"", LOCK_TEXT.encode()):
                     raise SitegenError(f"{self.path} exists and was not created by sitegen; move it away")
                 if not text:
-                    os.write(fd, LOCK_TEXT.encode())
+                    try:
+                        os.write(fd, LOCK_TEXT.encode())
+                    except OSError as exc:  # a full disk: leave no empty lock file behind
+                        with contextlib.suppress(OSError):
+                            self.path.unlink()
+                        exc.filename = str(self.path)
+                        raise
             except BaseException:
                 os.close(fd)
                 raise
@@ -259,14 +265,21 @@ def environment_failure(exc: OSError, outcome: str) -> SitegenError:
     return SitegenError(f"{where}: {exc.strerror or exc} ({code}); {outcome}")
 
 
+_FULL_OR_READ_ONLY = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+
+
 @contextlib.contextmanager
 def _named(path: Path) -> Iterator[None]:
-    """Give an OSError the path it concerns (a full disk fails in write(), whose error names no file)."""
+    """Give an OSError the path it concerns.
+
+    A full disk fails in write(), whose error names no file, and shutil's copy names the source
+    first: for a full or read-only file system, the file being written is the one to name.
+    """
     try:
         yield
     except OSError as exc:
-        if exc.filename is None:
-            exc.filename = str(path)
+        if exc.filename is None or exc.errno in _FULL_OR_READ_ONLY:
+            exc.filename, exc.filename2 = str(path), None
         raise
 
 
@@ -343,7 +356,7 @@ class Output:
             try:
                 os.link(source, dest)
             except OSError as exc:
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO):
+                if exc.errno in (*_FULL_OR_READ_ONLY, errno.EIO):
                     raise  # a copy would fail the same way
                 shutil.copyfile(source, dest)
 

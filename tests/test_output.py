@@ -318,8 +318,10 @@ def test_a_file_named_server_config_stops_the_build_before_the_swap(site_dir, wr
 def _fail_inside(tmp_tag: str, code: int, marker: bool = False):
     """A write that fails the way the kernel fails it: in write(), so the error names no file."""
 
-    def check(path: object) -> None:
+    def check(path: object, source: object = None) -> None:
         if tmp_tag in str(path) and (MARKER in str(path)) == marker:
+            if source is not None:  # shutil's copy names the source first, the destination second
+                raise OSError(code, os.strerror(code), str(source), None, str(path))
             raise OSError(code, os.strerror(code))
 
     return check
@@ -328,7 +330,7 @@ def _fail_inside(tmp_tag: str, code: int, marker: bool = False):
 @pytest.mark.parametrize(
     ("layer", "code"),
     [("write_text", code) for code in (errno.ENOSPC, errno.EROFS, errno.EIO, errno.EACCES, errno.EDQUOT)]
-    + [("marker", errno.ENOSPC), ("link", errno.ENOSPC), ("copy", errno.EROFS)],
+    + [("marker", errno.ENOSPC), ("link", errno.ENOSPC), ("copy", errno.ENOSPC)],
 )
 def test_an_environment_error_while_writing_stops_with_one_line(site_dir, write, run_build, monkeypatch, code, layer):
     """Issue 9 item 3 / issue 10: a full or read-only output file system gave a traceback."""
@@ -349,7 +351,7 @@ def test_an_environment_error_while_writing_stops_with_one_line(site_dir, write,
         monkeypatch.setattr(shutil, "copyfile", lambda src, dst, **k: fail(dst))  # a copy fails alike
     else:
         real_copy = shutil.copyfile
-        monkeypatch.setattr(shutil, "copyfile", lambda src, dst, **k: fail(dst) or real_copy(src, dst, **k))
+        monkeypatch.setattr(shutil, "copyfile", lambda src, dst, **k: fail(dst, src) or real_copy(src, dst, **k))
     with pytest.raises(SitegenError) as info:
         run_build()
     message = str(info.value)
@@ -379,3 +381,15 @@ def test_a_read_only_output_parent_is_one_line_on_the_command_line(site_dir, mon
         f"error: {site_dir}/.public.sitegen-lock: Read-only file system (EROFS); "
         "the build stopped; the previous output is untouched"
     ]
+
+
+def test_a_lock_that_cannot_be_written_leaves_no_file(tmp_path, monkeypatch):
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full)
+    lock = OutputLock(tmp_path / "public")
+    with pytest.raises(OSError) as info:
+        lock.acquire()
+    assert info.value.filename == str(tmp_path / ".public.sitegen-lock")
+    assert list(tmp_path.iterdir()) == []
