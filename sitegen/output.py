@@ -247,8 +247,8 @@ def restore_interrupted(target: Path) -> bool:
     place. Skipped while another build holds the lock: that build restores it itself.
     """
     target = target.resolve()
-    if not target.parent.is_dir():
-        return False
+    if os.path.lexists(target) or not any(target.parent.glob(f".{target.name}{_OLD_TAG}*")):
+        return False  # the usual case, decided without creating a lock file
     lock = OutputLock(target)
     if not lock.acquire(blocking=False):
         return False
