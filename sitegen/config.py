@@ -211,7 +211,8 @@ class BuildSection:
     jobs: int = option(0, "Parallel image workers; 0 means one per CPU core.", check=_at_least(0))
     cache_dir: str = option(
         ".sitegen-cache",
-        "Cache of processed images, relative to the site folder. Kept out of the output so it is never published.",
+        "Cache of processed images, relative to the site folder. A folder of its own: it may not be, hold or sit "
+        "inside content/, static/, templates/, the theme or the output, so it is never published.",
         check=_check_relative_dir,
     )
 
@@ -622,6 +623,86 @@ def apply_overrides(config: Config, overrides: dict[str, Any], source: str = "co
     return config
 
 
+def _overlap(a: Path, b: Path) -> str | None:
+    """How folder ``a`` relates to folder ``b`` when one holds the other (the same, inside, containing)."""
+    if a == b:
+        return "is"
+    if b in a.parents:
+        return "is inside"
+    if a in b.parents:
+        return "contains"
+    return None
+
+
+def _theme_folder(project: Project) -> Path | None:
+    from .render.theme import resolve_theme  # the theme machinery needs jinja2; config itself does not
+
+    try:
+        return resolve_theme(project.config.site.theme, project.root).resolve()
+    except ConfigError:
+        return None  # an unknown theme is reported when the theme is loaded
+
+
+def check_folders(project: Project, output: Path | None = None, output_source: str | None = None) -> None:
+    """Refuse a cache folder that shares any folder with the site's inputs or its output.
+
+    sitegen writes into its cache, prunes it and deletes its preview folders there: a cache that is,
+    holds or sits inside content/, static/, templates/, the theme or the output would mix generated
+    files into the site (and publish them) or let that pruning reach a photographer's files. The
+    comparison is on resolved paths, so a symlink cannot hide an overlap. ``output`` is the folder
+    actually built into when it is not ``[site] output`` (``--output``), named by ``output_source``.
+    """
+    text = ""
+    if project.config_file is not None:
+        try:
+            text = project.config_file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+    where_file = str(project.config_file or project.root / CONFIG_NAME)
+
+    def where(key: str) -> str:
+        line = _line_of(text, key) if text else None
+        return f"{where_file}:{line}" if line else where_file
+
+    cache = project.cache_dir
+    cache_value = project.config.build.cache_dir
+    folders = [
+        ("content/", project.content_dir.resolve()),
+        ("static/", project.static_dir.resolve()),
+        ("templates/", project.templates_dir.resolve()),
+    ]
+    theme = _theme_folder(project)
+    if theme is not None:
+        folders.append((f"the theme ({project.config.site.theme})", theme))
+    advice = 'the cache must be a folder of its own, such as ".sitegen-cache"'
+    for what, folder in folders:
+        relation = _overlap(cache, folder)
+        if relation:
+            raise ConfigError(
+                f'{where("build.cache_dir")}: [build] cache_dir: "{cache_value}" {relation} {what} '
+                f"of the site ({folder}); {advice}"
+            )
+    out = (output or project.output_dir).resolve()
+    relation = _overlap(out, cache)
+    if relation is None:
+        return
+    published = "the cache would be published with its private files (source paths, camera data, build stamps)"
+    if output is not None and output_source:
+        raise ConfigError(
+            f"{output_source}: the output folder {out} {relation} the cache folder {cache} "
+            f"([build] cache_dir in {where_file}); {published}"
+        )
+    if cache_value == BuildSection.cache_dir:  # the output is what was moved onto the cache
+        raise ConfigError(
+            f'{where("site.output")}: [site] output: "{project.config.site.output}" {relation} the cache folder '
+            f'({cache}); {published}; use a folder such as "public"'
+        )
+    raise ConfigError(
+        f'{where("build.cache_dir")}: [build] cache_dir: "{cache_value}" {_overlap(cache, out)} the output folder '
+        f"({out}); {published}, and replaced on every build; {advice}"
+    )
+
+
 def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project:
     """Read ``root/sitegen.toml`` if present; a missing file means all defaults."""
     root = root.resolve()
@@ -639,4 +720,6 @@ def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project
         config = Config()
     if overrides:
         config = apply_overrides(config, overrides)
-    return Project(root=root, config=config, config_file=config_file)
+    project = Project(root=root, config=config, config_file=config_file)
+    check_folders(project)
+    return project

@@ -10,6 +10,7 @@ killing the server.
 from __future__ import annotations
 
 import contextlib
+import errno
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,3 +94,16 @@ class Reporter:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+# Errors of the machine, not of a file: no space, no permission, read-only or failing disk, no file
+# handles left. Another photo or page would fail the same way, so they stop the build instead of
+# skipping one item (skipping would publish a site with holes and call it a success).
+ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO, errno.EMFILE, errno.ENFILE}
+)
+
+
+def is_environment_error(exc: OSError) -> bool:
+    """True when ``exc`` comes from the environment (disk full, permission, read-only, I/O) rather than the input."""
+    return exc.errno in ENVIRONMENT_ERRNOS

@@ -97,3 +97,57 @@ def test_readme_documents_every_key():
     readme = (REPO / "README.md").read_text("utf-8")
     for key, _, _ in iter_keys(Config):
         assert f"`{key}`" in readme, f"README does not document {key}"
+
+
+def folder_error(tmp_path: Path, toml: str) -> str:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True, exist_ok=True)
+    (site / "sitegen.toml").write_text(toml, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_project(site)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "fragment"),
+    [
+        ('[build]\ncache_dir = "content"\n', "[build] cache_dir", '"content" is content/'),
+        ('[build]\ncache_dir = "content/cache"\n', "[build] cache_dir", "is inside content/"),
+        ('[build]\ncache_dir = "static"\n', "[build] cache_dir", '"static" is static/'),
+        ('[build]\ncache_dir = "templates/x"\n', "[build] cache_dir", "is inside templates/"),
+        ('[build]\ncache_dir = "."\n', "[build] cache_dir", "contains content/"),
+        ('[build]\ncache_dir = ".."\n', "[build] cache_dir", "contains content/"),
+        ('[build]\ncache_dir = "public"\n', "[build] cache_dir", "is the output folder"),
+        ('[build]\ncache_dir = "public/.cache"\n', "[build] cache_dir", "is inside the output folder"),
+        ('[site]\noutput = ".sitegen-cache"\n', "[site] output", "is the cache folder"),
+        ('[site]\noutput = ".sitegen-cache/public"\n', "[site] output", "is inside the cache folder"),
+    ],
+)
+def test_cache_folder_shares_no_folder_with_the_site(tmp_path, toml, key, fragment):
+    message = folder_error(tmp_path, toml)
+    assert message.startswith(f"{tmp_path / 'site' / 'sitegen.toml'}:2: {key}: "), message
+    assert fragment in message
+
+
+def test_cache_folder_inside_a_theme_folder_is_refused(tmp_path):
+    (tmp_path / "site" / "mytheme" / "templates").mkdir(parents=True)
+    message = folder_error(tmp_path, '[site]\ntheme = "./mytheme"\n[build]\ncache_dir = "mytheme/cache"\n')
+    assert "[build] cache_dir" in message and "is inside the theme (./mytheme)" in message
+
+
+def test_a_symlink_cannot_hide_an_overlap(tmp_path):
+    site = tmp_path / "site"
+    (site / "content" / "galleries").mkdir(parents=True)
+    (site / "cache-link").symlink_to(site / "content" / "galleries")
+    message = folder_error(tmp_path, '[build]\ncache_dir = "cache-link"\n')
+    assert "is inside content/" in message
+
+
+def test_separate_folders_are_fine(tmp_path):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "sitegen.toml").write_text('[site]\noutput = "../www"\n[build]\ncache_dir = "../cache"\n', "utf-8")
+    project = load_project(site)
+    assert project.cache_dir == (tmp_path / "cache").resolve()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from sitegen.errors import SitegenError
-from sitegen.serve.folder import PreviewFolder, StagedOutput
+from sitegen.errors import ConfigError, SitegenError
+from sitegen.serve.folder import MARKER, PreviewFolder, StagedOutput, marker_text
 
 
 @pytest.fixture
@@ -90,3 +93,77 @@ def test_remove_leaves_nothing(folder):
     staged.path("x.txt", "t").write_text("x")
     folder.remove()
     assert not folder.root.exists() and not folder.root.with_name(folder.root.name + ".scratch").exists()
+
+
+def test_serve_refuses_a_cache_in_content_and_deletes_nothing(tmp_path):
+    """Issue 9 item 1: with cache_dir = "content", starting the preview deleted content/serve-2019/."""
+    from sitegen.commands.serve import Preview
+
+    from .conftest import make_photo
+
+    site = tmp_path / "site"
+    photo = make_photo(site / "content" / "serve-2019" / "a.jpg")
+    (site / "sitegen.toml").write_text('[build]\ncache_dir = "content"\n', "utf-8")
+    preview = Preview(site, port=0, jobs=1, log=lambda *a: None)
+    with pytest.raises(ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "content" is content/'):
+        preview.start()
+    assert photo.is_file()
+    assert sorted(p.name for p in (site / "content").iterdir()) == ["serve-2019"]
+
+
+def _dead_pid() -> int:
+    """A PID no process has: a child that has already been reaped."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_only_marked_folders_of_dead_previews_are_deleted(tmp_path):
+    """Issue 9 item 1: every serve-<digits> folder whose PID was not running was deleted."""
+    cache = tmp_path / "cache"
+    dead = _dead_pid()
+    stale = cache / f"serve-{dead}"  # a preview that was killed: its marker says so
+    (stale / "site").mkdir(parents=True)
+    (stale / MARKER).write_text(marker_text(dead))
+    gallery = cache / "serve-2019"  # a photographer's folder that merely has the name
+    (gallery / "a.jpg").parent.mkdir(parents=True)
+    (gallery / "a.jpg").write_bytes(b"photo")
+    claimed = {"empty": b"", "other pid": marker_text(dead + 1).encode(), "longer": marker_text(dead).encode() + b"x"}
+    kept = []
+    for n, (name, text) in enumerate(claimed.items()):
+        folder = cache / f"serve-{dead + 1000 + n}"
+        folder.mkdir()
+        (folder / MARKER).write_bytes(text)
+        (folder / "notes.txt").write_text(name)
+        kept.append(folder)
+    alive = cache / f"serve-{os.getppid()}"  # a preview still running
+    alive.mkdir()
+    (alive / MARKER).write_text(marker_text(os.getppid()))
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / MARKER).write_text(marker_text(dead + 2))
+    (outside / "keep.txt").write_text("keep")
+    (cache / f"serve-{dead + 2}").symlink_to(outside)
+
+    folder = PreviewFolder.create(cache)
+    assert not stale.exists()
+    assert (gallery / "a.jpg").read_bytes() == b"photo"
+    assert all((f / "notes.txt").is_file() for f in kept) and (alive / MARKER).is_file()
+    assert (outside / "keep.txt").read_text() == "keep"
+    folder.remove()
+    assert not folder.home.exists()
+
+
+def test_the_marker_is_not_served(folder):
+    folder.apply(stage(folder, {"index.html": "home"}))
+    assert sorted(p.name for p in folder.root.iterdir()) == ["index.html"]
+    assert (folder.home / MARKER).read_text() == marker_text(os.getpid())
+
+
+def test_an_unmarked_folder_with_this_process_id_is_refused(tmp_path):
+    mine = tmp_path / "cache" / f"serve-{os.getpid()}"
+    mine.mkdir(parents=True)
+    (mine / "a.jpg").write_bytes(b"photo")
+    with pytest.raises(SitegenError, match="was not created by sitegen"):
+        PreviewFolder.create(tmp_path / "cache")
+    assert (mine / "a.jpg").read_bytes() == b"photo"

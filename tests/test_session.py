@@ -12,7 +12,7 @@ import pytest
 from sitegen.commands.build import build
 from sitegen.commands.session import BuildSession, Rebuild
 from sitegen.errors import SitegenError
-from sitegen.serve.folder import PreviewFolder
+from sitegen.serve.folder import PreviewFolder, marker_text
 
 from .conftest import make_photo
 
@@ -322,9 +322,10 @@ def test_preview_matches_sitegen_build(session, site, tmp_path):
 
 def test_preview_folder_is_private_and_removed(site):
     folder = PreviewFolder.create(site / ".sitegen-cache")
-    assert folder.root.parent == site / ".sitegen-cache" and str(os.getpid()) in folder.root.name
+    assert folder.root.parent.parent == site / ".sitegen-cache" and str(os.getpid()) in folder.root.parent.name
     stale = site / ".sitegen-cache" / "serve-999999999"  # a server that was killed
     stale.mkdir()
+    (stale / ".sitegen-preview").write_text(marker_text(999999999))
     again = PreviewFolder.create(site / ".sitegen-cache")
     assert not stale.exists()
     again.remove()

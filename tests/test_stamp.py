@@ -4,6 +4,7 @@ import os
 
 from sitegen.commands.build import build
 from sitegen.errors import Reporter
+from sitegen.output import MARKER_TEXT
 
 from .conftest import make_photo
 
@@ -45,7 +46,7 @@ def test_any_input_change_rebuilds(site_dir, write):
 def test_output_removed_or_replaced_rebuilds(site_dir, tmp_path):
     make_photo(site_dir / "content/g/a.jpg")
     run(site_dir)
-    (site_dir / "public/.sitegen-output").write_text("someone else's build\n")
+    (site_dir / "public/.sitegen-output").write_text(MARKER_TEXT + "build 0123456789abcdef\n")  # another build
     assert not run(site_dir)[0].up_to_date
     import shutil
 

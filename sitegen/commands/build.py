@@ -10,23 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from ..config import Project, load_project
+from ..config import Project, check_folders, load_project
 from ..content.model import Photo, Site
 from ..content.reader import photo_files, read_site
-from ..errors import Problem, Reporter, Severity, SitegenError
+from ..errors import Problem, Reporter, Severity, SitegenError, is_environment_error
 from ..images.formats import set_pixel_limit
 from ..images.pipeline import BatchResult, ImageCache, ImageJob, ImageSet, run_batch
 from ..images.plan import plan
 from ..images.probe import ProbeCache
-from ..output import Output, check_target
-from ..protect.hostfiles import write_server_snippets
+from ..output import Output, check_target, environment_failure, restore_interrupted
+from ..protect.hostfiles import SERVER_CONFIG_DIR, write_server_snippets
 from ..protect.policy import signals_for
 from ..render.site import Renderer
 from ..render.theme import Theme
@@ -68,11 +69,58 @@ def write_server_config(project: Project, target: Path, reporter: Reporter) -> N
     """nginx and Caddy snippets beside the published output (not inside it: they are not for the web).
 
     Written after the swap, for `sitegen build` only (a preview has no server to configure), and
-    again on an up-to-date build so a deleted snippet comes back.
+    again on an up-to-date build so a deleted snippet comes back. What can be checked beforehand
+    is, by :func:`check_server_config_folder`; a failure here still says the site was published.
     """
     config = project.config
     if signals_for(config).header_files:
-        write_server_snippets(config, Urls(config.site.base_url), target, reporter)
+        try:
+            write_server_snippets(config, Urls(config.site.base_url), target, reporter)
+        except OSError as exc:
+            raise environment_failure(
+                exc, f"the site is published, but the server snippets in {SERVER_CONFIG_DIR}/ beside it are not"
+            ) from exc
+
+
+def check_server_config_folder(project: Project, target: Path) -> None:
+    """Refuse, before anything is swapped, a ``server-config`` beside the output that is not a folder."""
+    folder = target.parent / SERVER_CONFIG_DIR
+    if signals_for(project.config).header_files and (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        raise SitegenError(
+            f"{folder} is not a folder: sitegen writes the nginx and Caddy snippets there "
+            "([protect] header_files); move that file away, or set header_files = false"
+        )
+
+
+def _say_waiting(reporter: Reporter, target: Path) -> Callable[[], None] | None:
+    echo = reporter.echo
+    if echo is None:
+        return None
+    return lambda: echo(f"waiting: another sitegen build is writing {target}; this one goes on when it has finished")
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def stops_on_environment_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """A full disk, a read-only or failing file system, a refused permission: one line naming the path.
+
+    Such errors are not the input's fault and would fail every other file the same way, so the
+    build stops. Raised before the swap, so the previous output is untouched (the steps after
+    the swap say otherwise themselves).
+    """
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except OSError as exc:
+            if not is_environment_error(exc):
+                raise
+            raise environment_failure(exc, "the build stopped; the previous output is untouched") from exc
+
+    return run
 
 
 def workers_for(jobs: int) -> int:
@@ -139,6 +187,7 @@ def process_images(
     return results
 
 
+@stops_on_environment_errors
 def build(
     site_dir: Path,
     *,
@@ -158,7 +207,12 @@ def build(
     project = load_project(site_dir, overrides)
     reporter = reporter or Reporter(root=project.root)
     target = (output_dir or project.output_dir).resolve()
+    if output_dir is not None:
+        check_folders(project, target, "--output")
     check_target(target, project.root, [project.content_dir, project.templates_dir, project.static_dir])
+    if restore_interrupted(target) and reporter.echo:
+        reporter.echo(f"restored {target}: the previous build was interrupted while swapping it")
+    check_server_config_folder(project, target)
     theme = Theme.load(project.config.site.theme, project.root)
     set_pixel_limit(project.config.images.max_pixels)
 
@@ -190,7 +244,7 @@ def build(
     results = process_images(site, project, reporter, progress)
 
     token = stamps.new_token()
-    with Output(target) as out:
+    with Output(target, waiting=_say_waiting(reporter, target)) as out:
         Renderer(site, results.images, results.media, theme, out, reporter).render_all()
         if reporter.errors:
             raise BuildFailed(f"build failed with {len(reporter.errors)} error(s); the previous output is untouched")
@@ -221,5 +275,10 @@ def build(
         {"severity": p.severity.value, "message": p.message, "path": str(p.path) if p.path else None, "line": p.line}
         for p in reporter.problems
     ]
-    stamps.save(Stamp(inputs, token, problems, kept))
+    try:
+        stamps.save(Stamp(inputs, token, problems, kept))
+    except OSError as exc:
+        raise environment_failure(
+            exc, "the site is published, but the next build cannot know it is up to date"
+        ) from exc
     return report

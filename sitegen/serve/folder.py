@@ -9,23 +9,65 @@ longer has. A failed rebuild is never applied, so the folder always holds the
 last good site. The folder lives in the site's cache folder (same file system
 as the image cache, so derivatives are hard links, not copies), is named after
 the server's process and is removed when the server stops; one left behind by
-a killed server is removed by the next one.
+a killed server is removed by the next one, but only when it carries the
+marker file the preview writes into it: a folder of that name that sitegen did
+not create is never deleted.
+
+Layout: ``serve-<pid>/`` holds the marker, ``site/`` (what is served, so the
+marker is not) and ``scratch/``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..errors import SitegenError
 from ..output import claim
 
 PREFIX = "serve-"
 _TMP = ".sitegen-tmp-"
+MARKER = ".sitegen-preview"
+
+
+def marker_text(pid: int) -> str:
+    return f"sitegen preview folder of process {pid}; deleted by sitegen when that process has ended.\n"
+
+
+def _marked(folder: Path, pid: int) -> bool:
+    """True when ``folder`` (not a symlink) holds the marker the preview of process ``pid`` wrote."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    expected = marker_text(pid).encode()
+    try:
+        fd = os.open(folder / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, len(expected) + 1) == expected
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Delete a preview folder, its marker last, so one cut short is still recognised next time."""
+    for entry in folder.iterdir():
+        if entry.name != MARKER:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 def _plain_key(site_path: str) -> bool:
@@ -123,28 +165,40 @@ def _pid_alive(pid: int) -> bool:
 class PreviewFolder:
     """The folder the preview server serves; only ever changed by :meth:`apply` while no request reads it."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, home: Path | None = None) -> None:
         self.root = root
+        self.home = home  # the marked serve-<pid> folder holding root, when made by create()
+        self.scratch_root = home / "scratch" if home else root.with_name(f"{root.name}.scratch")
         self.on_disk: dict[str, Any] = {}  # site path -> stamp of what the file holds
 
     @classmethod
     def create(cls, cache_dir: Path) -> PreviewFolder:
         cache_dir.mkdir(parents=True, exist_ok=True)
         for stale in cache_dir.glob(f"{PREFIX}*"):
-            match = re.fullmatch(rf"{PREFIX}(\d+)(?:\.scratch)?", stale.name)
-            if match and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1))):
-                shutil.rmtree(stale, ignore_errors=True)
-        root = cache_dir / f"{PREFIX}{os.getpid()}"
-        shutil.rmtree(root, ignore_errors=True)
+            match = re.fullmatch(rf"{PREFIX}(\d+)", stale.name)
+            if not match:
+                continue
+            pid = int(match.group(1))
+            if pid != os.getpid() and not _pid_alive(pid) and _marked(stale, pid):
+                with contextlib.suppress(OSError):  # what cannot go now goes next time
+                    _remove_marked(stale)
+        home = cache_dir / f"{PREFIX}{os.getpid()}"
+        if home.exists() or home.is_symlink():
+            if not _marked(home, os.getpid()):  # left by an earlier process with our PID, or not ours
+                raise SitegenError(f"{home} exists and was not created by sitegen's preview; move it away")
+            _remove_marked(home)
+        home.mkdir()
+        (home / MARKER).write_text(marker_text(os.getpid()), "utf-8")
+        root = home / "site"
         root.mkdir()
-        return cls(root)
+        return cls(root, home)
 
     @property
     def built(self) -> bool:
         return bool(self.on_disk)
 
     def staging(self) -> StagedOutput:
-        return StagedOutput(self.root.with_name(f"{self.root.name}.scratch") / secrets.token_hex(4))
+        return StagedOutput(self.scratch_root / secrets.token_hex(4))
 
     def apply(self, staged: StagedOutput) -> Applied:
         """Make the folder hold exactly what ``staged`` describes, writing only what differs."""
@@ -204,5 +258,10 @@ class PreviewFolder:
 
     def remove(self) -> None:
         """Delete the folder and any scratch space (server shutdown)."""
+        if self.home is not None:
+            if _marked(self.home, os.getpid()):
+                with contextlib.suppress(OSError):  # shutting down: the next start removes what is left
+                    _remove_marked(self.home)
+            return
         shutil.rmtree(self.root, ignore_errors=True)
-        shutil.rmtree(self.root.with_name(f"{self.root.name}.scratch"), ignore_errors=True)
+        shutil.rmtree(self.scratch_root, ignore_errors=True)
