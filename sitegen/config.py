@@ -65,6 +65,12 @@ def _check_relative_dir(value: str) -> str | None:
     return None
 
 
+def _check_follow_links(value: list[str]) -> str | None:
+    if any(not v.strip() for v in value):
+        return "must not contain an empty folder name"
+    return None
+
+
 def _check_email(value: str) -> str | None:
     if value == "" or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         return None
@@ -213,6 +219,14 @@ class BuildSection:
         ".sitegen-cache",
         "Cache of processed images, relative to the site folder. Kept out of the output so it is never published.",
         check=_check_relative_dir,
+    )
+    follow_links: list[str] = option(
+        [],
+        "Folders outside the site folder that symlinks in content/, static/ and templates/ may point into "
+        '(e.g. ["~/Pictures/Exports"] for a gallery linked to your photo library), absolute or relative to the '
+        "site folder. Empty: a symlink leading out of the site folder is refused with a warning, so no file "
+        "from elsewhere on your computer is ever published by accident.",
+        check=_check_follow_links,
     )
 
 
