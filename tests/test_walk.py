@@ -344,3 +344,23 @@ def test_a_static_tiff_with_private_metadata_is_refused(site_dir, write, run_bui
     assert (report.output_dir / "plain.tif").read_bytes() == (static / "plain.tif").read_bytes()
     lines = texts(reporter)
     assert sum(line.startswith("static/scan.tif:") and "XMP" in line for line in lines) == 1, lines
+
+
+def test_the_preview_rebuilds_when_a_linked_library_folder_changes(site_dir, outside, write):
+    from sitegen.commands.serve import Preview
+
+    from .test_serve import Client, free_port, wait_for
+
+    linked_site(site_dir, outside, write)
+    write("sitegen.toml", f'[build]\nfollow_links = ["{outside / "library"}"]\n')
+    preview = Preview(site_dir, port=free_port(), jobs=1, quiet_period=0.02, log=lambda lv, m: None)
+    preview.start()
+    try:
+        assert preview.wait_built(60)
+        client = Client(preview.server.server_address[1])
+        assert client.get("/trip/img-1/")[0] == 200
+        assert client.get("/trip/img-3/")[0] == 404
+        make_photo(outside / "library/trip/IMG_3.jpg")
+        wait_for(lambda: client.get("/trip/img-3/")[0] == 200, timeout=60)
+    finally:
+        preview.stop()
