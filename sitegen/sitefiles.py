@@ -23,6 +23,8 @@ The rule:
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -39,6 +41,7 @@ MAX_DEPTH = 32
 site and keeps every recursive step of the build (reader, menus, breadcrumbs) well within bounds."""
 
 Ident = tuple[int, int]
+_BAD_NAME = "the file name is not valid UTF-8 (it cannot become a URL); rename the file"
 
 
 def shown(path: Path) -> Path:
@@ -73,14 +76,18 @@ def _inside(path: Path, folder: Path) -> bool:
 class Entry:
     """A readable file or folder: its path as the user wrote it, and what it really is."""
 
-    path: Path
+    fspath: str  # a string: building a Path per file is most of a walk's cost, and the stamp needs none
     is_dir: bool
     st: os.stat_result
     trail: tuple[Ident, ...] = ()  # folders from the input folder down to this one (itself included)
 
+    @functools.cached_property
+    def path(self) -> Path:
+        return Path(self.fspath)
+
     @property
     def name(self) -> str:
-        return self.path.name
+        return os.path.basename(self.fspath)
 
     @property
     def ident(self) -> Ident:
@@ -129,27 +136,20 @@ class SiteFiles:
         symlink at ``path`` itself can lead elsewhere (saves resolving every file).
         """
         if not name_is_text(path.name):
-            return "the file name is not valid UTF-8 (it cannot become a URL); rename the file"
+            return _BAD_NAME
         try:
-            lst = os.lstat(path)
+            is_link = stat.S_ISLNK(os.lstat(path).st_mode)
         except OSError as exc:
             return f"cannot read it ({exc.strerror or exc})"
-        if not linked_only or stat.S_ISLNK(lst.st_mode):
-            try:
-                real = Path(os.path.realpath(path, strict=True))
-            except FileNotFoundError:
-                return f"broken symlink (it points to {os.readlink(path)!r}, which does not exist)"
-            except (OSError, RuntimeError) as exc:
-                if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == 40:  # ELOOP
-                    return "symlink loop (the link leads back to itself)"
-                return f"cannot read it ({getattr(exc, 'strerror', None) or exc})"
-            if not any(_inside(real, folder) for folder in self.allowed):
-                return (
-                    f"symlink to {shown(real)}, outside the site folder; sitegen publishes nothing from "
-                    "outside the site unless that folder is listed in [build] follow_links"
-                )
+        return self._judge(str(path), is_link or not linked_only, lambda: os.stat(path))
+
+    def _judge(self, path: str, resolve: bool, get_stat: Callable[[], os.stat_result]) -> Entry | str:
+        if resolve:
+            problem = self._outside(path)
+            if problem:
+                return problem
         try:
-            st = os.stat(path)
+            st = get_stat()
         except OSError as exc:
             return f"cannot read it ({exc.strerror or exc})"
         if stat.S_ISDIR(st.st_mode):
@@ -157,6 +157,26 @@ class SiteFiles:
         if stat.S_ISREG(st.st_mode):
             return Entry(path, False, st)
         return f"{_kind(st.st_mode)}, not a regular file"
+
+    def _outside(self, path: str) -> str | None:
+        """Why the real path of ``path`` may not be read (broken, a loop, outside), or None."""
+        try:
+            real = Path(os.path.realpath(path, strict=True))
+        except FileNotFoundError:
+            try:
+                return f"broken symlink (it points to {os.readlink(path)!r}, which does not exist)"
+            except OSError:
+                return "broken symlink (a folder on its way does not exist)"
+        except (OSError, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+                return "symlink loop (the link leads back to itself)"
+            return f"cannot read it ({getattr(exc, 'strerror', None) or exc})"
+        if any(_inside(real, folder) for folder in self.allowed):
+            return None
+        return (
+            f"symlink to {shown(real)}, outside the site folder; sitegen publishes nothing from "
+            "outside the site unless that folder is listed in [build] follow_links"
+        )
 
     def file(self, path: Path) -> Path | None:
         """``path`` if it is a readable regular file under the rule; absent files are None silently."""
@@ -180,7 +200,7 @@ class SiteFiles:
             return None
         if not entry.is_dir:
             return None
-        return Entry(entry.path, True, entry.st, (entry.ident,))
+        return Entry(entry.fspath, True, entry.st, (entry.ident,))
 
     def entries(self, folder: Entry, skip: Callable[[str], bool] | None = None) -> list[Entry] | None:
         """The readable entries of ``folder``, sorted by name; None if it cannot be listed (warned).
@@ -189,30 +209,37 @@ class SiteFiles:
         looked at, so a stray ``._café.jpg`` costs nothing but an info line.
         """
         try:
-            with os.scandir(folder.path) as it:
-                names = sorted(e.name for e in it)
+            with os.scandir(folder.fspath) as it:
+                listed = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             self.refuse(folder.path, f"cannot read folder ({exc.strerror or exc})")
             return None
         found: list[Entry] = []
-        for name in names:
-            path = folder.path / name
+        for item in listed:
+            name, path = item.name, item.path
             if skip is not None and skip(name):
                 if self.reporter is not None:
-                    self.reporter.info("hidden file skipped", shown(path))
+                    self.reporter.info("hidden file skipped", shown(Path(path)))
                 continue
-            entry = self.inspect(path, linked_only=True)
+            if not name_is_text(name):
+                self.refuse(Path(path), _BAD_NAME)
+                continue
+            try:
+                is_link = item.is_symlink()
+            except OSError:
+                is_link = True  # cannot tell: check it the careful way
+            entry = self._judge(path, is_link, item.stat)  # scandir's stat: one system call, cached
             if isinstance(entry, str):
-                self.refuse(path, entry)
+                self.refuse(Path(path), entry)
                 continue
             if entry.is_dir:
                 if entry.ident in folder.trail:
-                    self.refuse(path, "symlink loop (this folder leads back to one of its parents)")
+                    self.refuse(Path(path), "symlink loop (this folder leads back to one of its parents)")
                     continue
                 if len(folder.trail) > MAX_DEPTH:
-                    self.refuse(path, f"folders nested more than {MAX_DEPTH} levels deep are not read")
+                    self.refuse(Path(path), f"folders nested more than {MAX_DEPTH} levels deep are not read")
                     continue
-                entry = Entry(entry.path, True, entry.st, (*folder.trail, entry.ident))
+                entry = Entry(entry.fspath, True, entry.st, (*folder.trail, entry.ident))
             found.append(entry)
         return found
 

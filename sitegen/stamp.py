@@ -43,7 +43,7 @@ def _tree_entries(files: SiteFiles, root: Path) -> Iterable[str]:
         yield from refused
         return
     for entry in files.walk(root):
-        yield f"{entry.path}:{entry.st.st_size}:{entry.st.st_mtime_ns}"
+        yield f"{entry.fspath}:{entry.st.st_size}:{entry.st.st_mtime_ns}"
     yield from refused
 
 
