@@ -9,6 +9,7 @@ text ends up in the scaffolded config of ``sitegen new`` and in the README.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import string
 import tomllib
@@ -22,6 +23,7 @@ from .configschema import SchemaError, build, coerce, option, section
 from .errors import ConfigError
 from .protect.crawlers import check_allow_tokens, check_block_tokens
 from .protect.licences import check_licence
+from .sitefiles import not_a_file
 
 CONFIG_NAME = "sitegen.toml"
 
@@ -642,6 +644,9 @@ def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project
     if not root.is_dir():
         raise ConfigError(f"{root}: site folder does not exist")
     config_file = root / CONFIG_NAME
+    problem = not_a_file(config_file) if os.path.lexists(config_file) else None
+    if problem:
+        raise ConfigError(f"{config_file}: {problem}")
     if config_file.is_file():
         try:
             text = config_file.read_text(encoding="utf-8")

@@ -68,6 +68,21 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` (which exists, possibly as a broken link) cannot be read as a file, or None.
+
+    For single files outside the walked folders (``sitegen.toml``): opening a named pipe would
+    block forever, and treating it as absent would silently build with other settings.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    return "a folder, not a file" if stat.S_ISDIR(mode) else f"{_kind(mode)}, not a regular file"
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 

@@ -364,3 +364,13 @@ def test_the_preview_rebuilds_when_a_linked_library_folder_changes(site_dir, out
         wait_for(lambda: client.get("/trip/img-3/")[0] == 200, timeout=60)
     finally:
         preview.stop()
+
+
+def test_a_sitegen_toml_that_is_a_pipe_stops_the_build_with_one_line(site_dir, write):
+    """Before, it was silently taken as "no config file": a build with other settings than asked."""
+    from sitegen.errors import ConfigError
+
+    write("content/index.md", "---\ntitle: Home\n---\n")
+    os.mkfifo(site_dir / "sitegen.toml")
+    with pytest.raises(ConfigError, match=r"sitegen\.toml: a named pipe, not a regular file"):
+        load_project(site_dir)
