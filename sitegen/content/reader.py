@@ -7,6 +7,9 @@ Rules (also in the README):
   ``index.md`` inside it carries the gallery's front matter and text.
 * ``NAME.md`` (or ``NAME.jpg.md``) beside ``NAME.jpg`` is that photo's sidecar.
 * Hidden files (``.DS_Store``) and unknown files are skipped, never fatal.
+* Which files exist at all (symlinks out of the site, pipes, undecodable names,
+  link loops, nesting depth) is decided by :mod:`sitegen.sitefiles`, the same
+  rule the stamp, the static copier and the theme loader use.
 
 A bad file costs only itself: it is reported as one ``file:line`` warning and
 left out. Only problems that would make the site wrong as a whole (two things
