@@ -9,6 +9,7 @@ text ends up in the scaffolded config of ``sitegen new`` and in the README.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import string
 import tomllib
@@ -22,6 +23,7 @@ from .configschema import SchemaError, build, coerce, option, section
 from .errors import ConfigError
 from .protect.crawlers import check_allow_tokens, check_block_tokens
 from .protect.licences import check_licence
+from .sitefiles import not_a_file
 
 CONFIG_NAME = "sitegen.toml"
 
@@ -62,6 +64,12 @@ def _placeholders(allowed: set[str]):
 def _check_relative_dir(value: str) -> str | None:
     if not value.strip():
         return "must not be empty"
+    return None
+
+
+def _check_follow_links(value: list[str]) -> str | None:
+    if any(not v.strip() for v in value):
+        return "must not contain an empty folder name"
     return None
 
 
@@ -214,6 +222,14 @@ class BuildSection:
         "Cache of processed images, relative to the site folder. A folder of its own: it may not be, hold or sit "
         "inside content/, static/, templates/, the theme or the output, so it is never published.",
         check=_check_relative_dir,
+    )
+    follow_links: list[str] = option(
+        [],
+        "Folders outside the site folder that symlinks in content/, static/ and templates/ may point into "
+        '(e.g. ["~/Pictures/Exports"] for a gallery linked to your photo library), absolute or relative to the '
+        "site folder. Empty: a symlink leading out of the site folder is refused with a warning, so no file "
+        "from elsewhere on your computer is ever published by accident.",
+        check=_check_follow_links,
     )
 
 
@@ -709,6 +725,9 @@ def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project
     if not root.is_dir():
         raise ConfigError(f"{root}: site folder does not exist")
     config_file = root / CONFIG_NAME
+    problem = not_a_file(config_file) if os.path.lexists(config_file) else None
+    if problem:
+        raise ConfigError(f"{config_file}: {problem}")
     if config_file.is_file():
         try:
             text = config_file.read_text(encoding="utf-8")

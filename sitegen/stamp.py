@@ -13,9 +13,9 @@ the output still carries the matching build token in its marker file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,48 +26,51 @@ from . import __version__
 from .config import Project
 from .images.pipeline import PIPELINE_VERSION
 from .output import MARKER
+from .sitefiles import SiteFiles
 
 
-def _tree_entries(root: Path) -> Iterable[str]:
-    if not root.is_dir():
+def _tree_entries(files: SiteFiles, root: Path) -> Iterable[str]:
+    """One line per file the build could read below ``root``, and one per file it refuses.
+
+    The same walker as the build itself (:mod:`sitegen.sitefiles`), so a link loop, a pipe or
+    an undecodable name is a line here too, never a crash or a hang. A refusal's reason is part
+    of its line: a dangling link whose target appears changes the fingerprint.
+    """
+    refused: list[str] = []
+    files = dataclasses.replace(files, on_refuse=lambda path, reason: refused.append(f"{path}:refused:{reason}"))
+    if files.root(root) is None:
         yield f"{root}:absent"
+        yield from refused
         return
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=True):
-                stack.append(Path(entry.path))
-                continue
-            try:
-                st = entry.stat()
-            except OSError:  # a broken link: its presence still matters
-                yield f"{entry.path}:broken"
-                continue
-            yield f"{entry.path}:{st.st_size}:{st.st_mtime_ns}"
+    for entry in files.walk(root):
+        yield f"{entry.fspath}:{entry.st.st_size}:{entry.st.st_mtime_ns}"
+    yield from refused
+
+
+def _encode(line: str) -> bytes:
+    """File names are bytes on disk; ones that are not UTF-8 must still count, not crash."""
+    return line.encode("utf-8", "surrogateescape")
 
 
 def fingerprint(project: Project, target: Path, theme_dirs: Iterable[Path], year: int) -> str:
     digest = hashlib.blake2b(digest_size=16)
     parts: list[str] = [__version__, str(PIPELINE_VERSION), repr(project.config), str(target), str(year)]
     for part in parts:
-        digest.update(part.encode() + b"\0")
-    roots = [project.content_dir, project.templates_dir, project.static_dir, *theme_dirs]
-    for root in roots:
-        for line in _tree_entries(root):
-            digest.update(line.encode() + b"\0")
+        digest.update(_encode(part) + b"\0")
+    site_files = SiteFiles.for_project(project)
+    roots = [(site_files, project.content_dir), (site_files, project.templates_dir), (site_files, project.static_dir)]
+    roots += [(site_files.within(folder), folder) for folder in theme_dirs]
+    for files, root in roots:
+        for line in _tree_entries(files, root):
+            digest.update(_encode(line) + b"\0")
     for name in (project.config.watermark.font, project.config.watermark.logo):
         if name:
             path = project.root / name
             try:
                 st = path.stat()
-                digest.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
+                digest.update(_encode(f"{path}:{st.st_size}:{st.st_mtime_ns}"))
             except OSError:
-                digest.update(f"{path}:absent".encode())
+                digest.update(_encode(f"{path}:absent"))
     return digest.hexdigest()
 
 

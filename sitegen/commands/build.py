@@ -237,7 +237,7 @@ def build(
 
     probes = ProbeCache(project.cache_dir)
     if project.content_dir.is_dir():
-        probes.prefetch(photo_files(project.content_dir), os.cpu_count() or 1)
+        probes.prefetch(photo_files(project), os.cpu_count() or 1)
     site = read_site(project, reporter, probes)
     probes.save()
 

@@ -40,6 +40,7 @@ from ..images.probe import ProbeCache
 from ..render.deps import MemoRenderer, PageMemo
 from ..render.theme import Theme
 from ..serve.folder import Applied, PreviewFolder
+from ..sitefiles import SiteFiles
 from ..urls import base_path
 from .build import BuildFailed, ImageResults, Progress, process_images
 
@@ -117,13 +118,18 @@ class BuildSession:
     def classify(self, paths: Iterable[Path]) -> tuple[bool, bool]:
         """(config changed, content changed) for a set of changed paths."""
         root = self.site_dir.resolve()
+        linked = self._linked_folders()
         config = content = False
         for path in paths:
             if path == root / CONFIG_NAME:
                 config = True
-            elif _under(path, root / "content"):
+            elif _under(path, root / "content") or any(_under(path, folder) for folder in linked):
                 content = True
         return config, content
+
+    def _linked_folders(self) -> tuple[Path, ...]:
+        """The ``[build] follow_links`` folders: galleries linked there change without an event in content/."""
+        return SiteFiles.for_project(self.project).allowed[1:] if self.project is not None else ()
 
     # -- the phases --------------------------------------------------------------------
 
@@ -292,6 +298,8 @@ class BuildSession:
         if self.theme is not None:
             for folder in self.theme.chain:
                 yield folder.resolve()
+        # A linked folder holding the site itself is not watched: the preview's own writes would trigger rebuilds.
+        yield from (folder for folder in self._linked_folders() if not _under(root, folder))
 
 
 __all__ = ["BuildSession", "Interrupted", "Rebuild"]

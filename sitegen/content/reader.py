@@ -7,6 +7,9 @@ Rules (also in the README):
   ``index.md`` inside it carries the gallery's front matter and text.
 * ``NAME.md`` (or ``NAME.jpg.md``) beside ``NAME.jpg`` is that photo's sidecar.
 * Hidden files (``.DS_Store``) and unknown files are skipped, never fatal.
+* Which files exist at all (symlinks out of the site, pipes, undecodable names,
+  link loops, nesting depth) is decided by :mod:`sitegen.sitefiles`, the same
+  rule the stamp, the static copier and the theme loader use.
 
 A bad file costs only itself: it is reported as one ``file:line`` warning and
 left out. Only problems that would make the site wrong as a whole (two things
@@ -15,7 +18,6 @@ claiming one URL) stop the build.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +29,7 @@ from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
 from ..protect.licences import licence_id
 from ..protect.licensing import LICENSING_PATH
+from ..sitefiles import Entry, SiteFiles, is_hidden
 from ..urls import base_path
 from . import frontmatter as fm
 from .markup import Markup
@@ -94,6 +97,15 @@ class _Reader:
         self.memo = memo
         self.claimed: dict[str, Path] = {}  # site path -> source that claimed it
         self.seen_photos: set[str] = set()
+        self.files = SiteFiles.for_project(project, reporter)
+        self.readable: set[Path] = set()  # every regular file the walker admitted so far
+
+    def listing(self, folder: Entry) -> list[Entry] | None:
+        """A folder's entries under the one rule of :mod:`sitegen.sitefiles` (hidden ones left out)."""
+        found = self.files.entries(folder, is_hidden)
+        if found is not None:
+            self.readable.update(e.path for e in found if not e.is_dir)
+        return found
 
     # -- helpers -----------------------------------------------------------
 
@@ -159,7 +171,7 @@ class _Reader:
 
     def read_home(self, path: Path) -> Page:
         title = self.project.config.site.title
-        if not path.is_file():
+        if path not in self.readable:
             return Page(source=None, path="", title=title, kind="home", template="home.html")
         loaded = self.load(path, HOME_FIELDS, "home page")
         if loaded is None:
@@ -173,7 +185,7 @@ class _Reader:
 
     def read_licensing(self, path: Path) -> Page | None:
         """The generated /licensing/ page; ``content/licensing.md``, when present, supplies its title and text."""
-        meta, body = (self.load(path, PAGE_FIELDS, "page") if path.is_file() else None) or ({}, "")
+        meta, body = (self.load(path, PAGE_FIELDS, "page") if path in self.readable else None) or ({}, "")
         if meta.get("slug") and slugify(meta["slug"]) + "/" != LICENSING_PATH:
             self.reporter.warning(
                 f"`slug:` ignored: the licensing page is always /{LICENSING_PATH}, the address every "
@@ -184,7 +196,7 @@ class _Reader:
         if not self.claim(LICENSING_PATH, path):
             return None
         page = self._page(path, LICENSING_PATH, meta, body, "Licensing")
-        page.source = path if path.is_file() else None
+        page.source = path if path in self.readable else None
         page.kind = "licensing"
         page.template = meta.get("template", "licensing.html")
         page.draft = False
@@ -207,23 +219,19 @@ class _Reader:
 
     # -- galleries ---------------------------------------------------------
 
-    def read_folder(self, folder: Path, parent: Gallery | None, pages: list[Page]) -> Gallery | None:
+    def read_folder(self, node: Entry, parent: Gallery | None, pages: list[Page]) -> Gallery | None:
         """Read one folder; returns a gallery, or None for a folder that holds only pages (or nothing)."""
-        try:
-            entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
-        except OSError as exc:
-            self.reporter.warning(f"cannot read folder ({exc.strerror}); skipped", folder)
+        folder = node.path
+        listing = self.listing(node)
+        if listing is None:
             return None
-        visible = []
-        for entry in entries:
-            if entry.name.startswith(".") or entry.name.startswith("_"):
-                self.reporter.info("hidden file skipped", entry)
-            else:
-                visible.append(entry)
+        listing.sort(key=lambda e: natural_key(e.name))
+        visible = [e.path for e in listing]
+        dirs = {e.path: e for e in listing if e.is_dir}
 
-        photos = [e for e in visible if is_photo(e) and not e.is_dir()]  # broken links get a warning later
+        photos = [e for e in visible if is_photo(e) and e not in dirs]
         stems = {p.stem.casefold(): p for p in photos} | {p.name.casefold(): p for p in photos}
-        index = folder / "index.md" if (folder / "index.md").is_file() else None
+        index = folder / "index.md" if folder / "index.md" in self.readable else None
         key = folder.relative_to(self.project.content_dir).as_posix()
 
         meta, body = (self.load(index, GALLERY_FIELDS, "gallery") if index else None) or ({}, "")
@@ -239,7 +247,7 @@ class _Reader:
         sub_pages: list[Path] = []
         sidecars: dict[Path, Path] = {}
         for entry in visible:
-            if entry.is_dir():
+            if entry in dirs:
                 continue
             suffix = entry.suffix.lower()
             if suffix == ".md":
@@ -266,8 +274,8 @@ class _Reader:
                 gallery.photos.append(photo)
 
         for entry in visible:
-            if entry.is_dir():
-                child = self.read_folder(entry, gallery, pages)
+            if entry in dirs:
+                child = self.read_folder(dirs[entry], gallery, pages)
                 if child is not None:
                     gallery.children.append(child)
 
@@ -366,13 +374,14 @@ class _Reader:
         return None
 
 
-def photo_files(content: Path) -> list[Path]:
-    """Every visible photo file below ``content`` (for probing ahead; the reader decides what counts)."""
-    found = []
-    for folder, dirs, files in os.walk(content):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        found += [Path(folder, f) for f in files if not f.startswith((".", "_")) and is_photo(Path(f))]
-    return found
+def photo_files(project: Project) -> list[Path]:
+    """Every readable visible photo below ``content/`` (for probing ahead; the reader decides what counts).
+
+    Walked under the same rule as the reader, silently (the reader reports), so probing ahead
+    never opens a pipe or a file outside the site.
+    """
+    files = SiteFiles.for_project(project)
+    return [e.path for e in files.walk(project.content_dir, is_hidden) if is_photo(e.path)]
 
 
 def read_site(
@@ -387,25 +396,26 @@ def read_site(
     ``memo`` (kept by ``sitegen serve`` between reads) skips parsing files whose text did not change.
     """
     content = project.content_dir
-    if not content.is_dir():
+    reader = _Reader(project, reporter, probes, project.config.build.drafts if drafts is None else drafts, memo)
+    top = reader.files.root(content)
+    entries = reader.listing(top) if top is not None else None
+    if entries is None:
         raise ContentError(
             f"{content}: no content folder; put your photos and pages in content/ (or run `sitegen new`)"
         )
-    reader = _Reader(project, reporter, probes, project.config.build.drafts if drafts is None else drafts, memo)
     home = reader.read_home(content / "index.md")
     reader.claimed[""] = home.source or content
     pages: list[Page] = []
     galleries: list[Gallery] = []
     # With [licensing] page on, content/licensing.md is not a page of its own but the text of the generated one.
     licensing_md = content / "licensing.md" if project.config.licensing.page else None
-    entries = sorted(content.iterdir(), key=lambda p: natural_key(p.name))
-    for entry in entries:
+    entries.sort(key=lambda e: natural_key(e.name))
+    for node in entries:
+        entry = node.path
         if entry == licensing_md:
             continue
-        if entry.name.startswith((".", "_")):
-            reporter.info("hidden file skipped", entry)
-        elif entry.is_dir():
-            gallery = reader.read_folder(entry, None, pages)
+        if node.is_dir:
+            gallery = reader.read_folder(node, None, pages)
             if gallery is not None:
                 galleries.append(gallery)
         elif entry.suffix.lower() == ".md":

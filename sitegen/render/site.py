@@ -23,9 +23,11 @@ from ..output import Output
 from ..protect.files import write_protection_files
 from ..protect.head import HeadContext, head_tags
 from ..protect.pages import template_globals
+from ..sitefiles import SiteFiles
 from ..urls import Urls
 from . import feeds, layout
 from .logo import Logo, logo_size
+from .scrub import ScrubError, is_checked, scrub
 from .theme import Assets, Theme
 
 
@@ -37,6 +39,11 @@ class NavItem:
     url: str
     obj: Any = None
     path: str | None = None
+
+
+def _system_junk(name: str) -> bool:
+    """Files operating systems leave in folders; ``._*`` are macOS metadata twins (AppleDouble)."""
+    return name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith("._")
 
 
 def _location(exc: BaseException) -> str:
@@ -65,8 +72,9 @@ class Renderer:
         self.output = output
         self.reporter = reporter
         self.urls = Urls(self.config.site.base_url)
-        self.assets = Assets(theme.static_files())
-        self.env = theme.environment()
+        self.files = SiteFiles.for_project(site.project, reporter)
+        self.assets = Assets(theme.static_files(self.files))
+        self.env = theme.environment(self.files)
         self._srcsets: dict[tuple[int, str], str] = {}
         self._install_globals()
 
@@ -133,7 +141,7 @@ class Renderer:
             return None
         path = self.site.project.static_dir / name
         where = self.site.project.config_file
-        if not path.is_file():
+        if self.files.file(path) is None:
             self.reporter.warning(f"[theme_options] logo: {path} does not exist; showing the site title", where)
             return None
         size = logo_size(path)
@@ -167,7 +175,7 @@ class Renderer:
     def _favicon(self) -> str:
         static = self.site.project.static_dir
         for name in ("favicon.svg", "favicon.png", "favicon.ico"):
-            if (static / name).is_file():
+            if self.files.file(static / name) is not None:
                 return self.urls.url(name)
         return self.asset("favicon.svg")
 
@@ -340,20 +348,32 @@ class Renderer:
     def write_assets(self) -> None:
         # Every theme file under its plain name (so CSS url() references resolve) ...
         for name, source in self.assets.files.items():
-            self.output.copy(f"theme/{name}", source, origin=f"theme {source}")
+            self.publish_file(f"theme/{name}", source, origin=f"theme {source}")
         # ... and the ones templates asked for under content-hashed names too.
         for name, site_path in self.assets.published.items():
-            self.output.copy(site_path, self.assets.files[name], origin=f"theme {name}")
+            self.publish_file(site_path, self.assets.files[name], origin=f"theme {name}")
         static = self.site.project.static_dir
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if not path.is_file() or path.name in (".DS_Store", "Thumbs.db"):
-                    continue
-                rel = path.relative_to(static).as_posix()
-                if self.output.exists(rel):
-                    self.reporter.warning(f"ignored: sitegen generates /{rel} itself", path)
-                    continue
-                self.output.copy(rel, path, origin=str(path))
+        for entry in self.files.walk(static, _system_junk):
+            path = entry.path
+            rel = path.relative_to(static).as_posix()
+            if self.output.exists(rel):
+                self.reporter.warning(f"ignored: sitegen generates /{rel} itself", path)
+                continue
+            self.publish_file(rel, path, origin=str(path))
+
+    def publish_file(self, site_path: str, source: Path, origin: str) -> None:
+        """Copy a static or theme file, without the private metadata of images (see :mod:`.scrub`)."""
+        if not is_checked(source.suffix):
+            self.output.copy(site_path, source, origin=origin)
+            return
+        try:
+            cleaned = scrub(source.read_bytes(), source.suffix)
+        except ScrubError as exc:
+            self.reporter.warning(f"not published: {exc}", source)
+            return
+        if cleaned.removed:
+            self.reporter.info(f"published without its metadata: {', '.join(cleaned.removed)}", source)
+        self.output.write_bytes(site_path, cleaned.data, origin=origin)
 
     def write_images(self) -> None:
         """Link each photo's cached derivatives into the output: the only image bytes ever published."""

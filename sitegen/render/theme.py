@@ -10,14 +10,18 @@ photographer did not write by hand (Lightroom exports, EXIF).
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from ..configschema import closest
 from ..errors import ConfigError
+from ..sitefiles import SiteFiles
 
 BUILTIN_THEMES = Path(str(resources.files("sitegen.themes")))
 
@@ -63,9 +67,13 @@ class Theme:
         dirs = [self.site_templates] if self.site_templates.is_dir() else []
         return dirs + [theme / "templates" for theme in self.chain]
 
-    def environment(self) -> jinja2.Environment:
+    def files_for(self, files: SiteFiles) -> SiteFiles:
+        """The site's rule, also admitting each theme's own folder (built-in themes live in sitegen)."""
+        return files.within(*self.chain)
+
+    def environment(self, files: SiteFiles) -> jinja2.Environment:
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs()]),
+            loader=CheckedLoader([str(d) for d in self.template_dirs()], self.files_for(files)),
             autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -74,16 +82,49 @@ class Theme:
         )
         return env
 
-    def static_files(self) -> dict[str, Path]:
+    def static_files(self, files: SiteFiles) -> dict[str, Path]:
         """Theme assets by relative path; a more specific theme's file wins."""
-        files: dict[str, Path] = {}
+        found: dict[str, Path] = {}
         for theme in reversed(self.chain):
             static = theme / "static"
-            if static.is_dir():
-                for path in sorted(static.rglob("*")):
-                    if path.is_file() and not path.name.startswith("."):
-                        files[path.relative_to(static).as_posix()] = path
-        return files
+            for entry in self.files_for(files).walk(static, _dotted):
+                found[entry.path.relative_to(static).as_posix()] = entry.path
+        return found
+
+
+def _dotted(name: str) -> bool:
+    return name.startswith(".")
+
+
+class CheckedLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading only what :mod:`sitegen.sitefiles` admits.
+
+    A template that is a link out of the site (or a pipe) is reported and treated as absent,
+    so the next folder of the lookup order (the theme) supplies it instead.
+    """
+
+    def __init__(self, searchpath: list[str], files: SiteFiles) -> None:
+        super().__init__(searchpath)
+        self.files = files
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            filename = os.path.join(folder, *pieces)
+            if self.files.file(Path(filename)) is None:
+                continue
+            with open(filename, encoding=self.encoding) as f:
+                contents = f.read()
+            mtime = os.path.getmtime(filename)
+
+            def uptodate(filename: str = filename, mtime: float = mtime) -> bool:
+                try:
+                    return os.path.getmtime(filename) == mtime
+                except OSError:
+                    return False
+
+            return contents, os.path.normpath(filename), uptodate
+        raise jinja2.TemplateNotFound(template)
 
 
 class Assets:
