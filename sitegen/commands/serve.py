@@ -28,7 +28,7 @@ from ..config import CONFIG_NAME, load_project
 from ..errors import Problem, Reporter, Severity, SitegenError
 from ..protect.headers import protection_headers
 from ..serve.folder import PreviewFolder
-from ..serve.http import PreviewHTTPServer, SiteView, bind, serve_in_thread
+from ..serve.http import PreviewHTTPServer, SiteView, bind, is_loopback, serve_in_thread
 from ..serve.livereload import LiveReload
 from ..serve.watch import ChangeQueue, Watcher
 from ..urls import Urls, base_path
@@ -57,6 +57,18 @@ def url_host(host: str) -> str:
     if host in ("", "0.0.0.0", "::"):
         return "localhost"
     return f"[{host}]" if ":" in host else host
+
+
+def exposure_warning(host: str, bound: str, port: int, drafts: bool) -> str | None:
+    """The warning for a preview other computers can reach (``bound``: the address the socket got)."""
+    if is_loopback(bound):
+        return None
+    shown = "drafts included" if drafts else "unpublished changes included"
+    return (
+        f"warning: --host {host} makes the preview reachable from the network: anyone who can reach this "
+        f"computer on port {port} can see the site ({shown}); it answers only to this computer's addresses "
+        "and name"
+    )
 
 
 class Preview:
@@ -119,6 +131,9 @@ class Preview:
             port = self.server.server_address[1]
             if self.requested_port and port != self.requested_port:
                 self.log("info", f"Port {self.requested_port} is in use; using {port} instead.")
+            exposed = exposure_warning(self.host, str(self.server.server_address[0]), port, project.config.build.drafts)
+            if exposed is not None:
+                self.log("warning", exposed)
             origin = f"http://{url_host(self.host)}:{port}"
             self.url = origin + self._base_path
             self.folder = PreviewFolder.create(project.cache_dir)
