@@ -193,7 +193,7 @@ async def fetch(port: int, url: str) -> bytes:
     return data
 
 
-async def run(args: argparse.Namespace, site: Path, port: int, urls: list[str]) -> dict[str, float]:
+async def run(args: argparse.Namespace, site: Path, port: int, urls: list[str], pid: int) -> dict[str, float]:
     tally = Tally()
     load = Load(port, urls, args.http10, tally)
     start = asyncio.Event()
@@ -203,7 +203,7 @@ async def run(args: argparse.Namespace, site: Path, port: int, urls: list[str]) 
     if stalls:
         await asyncio.sleep(0.5)  # the stalled transfers have filled their socket buffers
     events = await sse_reload(port)
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), cpu_seconds(pid)
     start.set()
     await asyncio.sleep(args.seconds / 2)
     # The edit: saved as editors do (written elsewhere, renamed into place).
@@ -229,10 +229,20 @@ async def run(args: argparse.Namespace, site: Path, port: int, urls: list[str]) 
     load.stop.set()
     await asyncio.gather(*clients)
     elapsed = time.perf_counter() - began
+    figures["server CPU"] = cpu_seconds(pid) - cpu_before
     stall_done.set()
     await asyncio.gather(*stalls, return_exceptions=True)
     report(args, tally, elapsed, figures)
     return figures
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far; nan where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -260,6 +270,10 @@ def report(args: argparse.Namespace, tally: Tally, elapsed: float, figures: dict
     errors = sum(tally.errors.values())
     detail = ", ".join(f"{k}: {v}" for k, v in sorted(tally.errors.items()))
     print(f"  errors           {errors}" + (f"  ({detail})" if detail else ""))
+    server_cpu = figures.pop("server CPU")
+    if lat:
+        per_request = server_cpu / len(lat) * 1e6
+        print(f"  server CPU       {server_cpu:.1f} s, {per_request:.0f} µs per request (the edit's rebuild included)")
     for name, seconds in figures.items():
         print(f"  edit: {name:<15} {seconds * ms:.0f} ms after the save")
     if tally.during_edit:
@@ -306,7 +320,7 @@ def main() -> None:
         try:
             urls = discover(port)
             print(f"{len(urls)} URLs: {', '.join(urls[:6])}, …")
-            asyncio.run(run(args, site, port, urls))
+            asyncio.run(run(args, site, port, urls, proc.pid))
         finally:
             proc.terminate()
             proc.wait(60)

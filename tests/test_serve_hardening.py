@@ -411,3 +411,29 @@ def test_connections_beyond_the_cap_get_room_or_a_503(preview):
     finally:
         for stream in streams:
             stream.close()
+
+
+# -- what a path means is remembered only while the folder stays the same ------------------
+
+
+def test_a_path_looked_up_before_an_edit_is_looked_up_again_after_it(preview, site):
+    port = port_of(preview)
+    events = Events(port)
+    conn = Raw(port)
+    try:
+        events.next("hello")
+        assert conn.request("/new/")[0] == 404
+        save(site / "content/new.md", "---\ntitle: New\n---\nA new page.\n")
+        events.next("reload")
+        status, _, body = conn.request("/new/")
+        assert status == 200 and b"A new page." in body
+        (site / "content/new.md").unlink()
+        events.next("reload")
+        assert conn.request("/new/")[0] == 404
+        # A file deleted behind the preview's back (no rebuild) is a 404, not a server error.
+        assert conn.request("/about/")[0] == 200
+        (preview.folder.root / "about/index.html").unlink()
+        assert conn.request("/about/")[0] == 404
+    finally:
+        conn.close()
+        events.close()

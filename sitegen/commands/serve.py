@@ -18,7 +18,8 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,7 @@ class Preview:
         self.watcher: Watcher | None = None
         self.last: Rebuild | None = None
         self.url = ""
+        self._generation = 0  # of the preview folder's files, for the server's lookups
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -125,6 +127,7 @@ class Preview:
             live=self.live,
             placeholder=self._placeholder,
             log=(lambda line: self.log("info", line)) if self.verbose else None,
+            generation=lambda: self._generation,
         )
         try:
             self.server = bind(self.host, self.requested_port, view)
@@ -143,7 +146,7 @@ class Preview:
                 self.folder,
                 overrides=self.overrides,
                 preview_origin=origin,
-                exclusive=self.queue.writing,
+                exclusive=self._writing,
                 should_stop=self._stopping.is_set,
                 echo=lambda line: self.log("info", line),
             )
@@ -194,6 +197,16 @@ class Preview:
     def wait_built(self, timeout: float | None = None) -> bool:
         """True once the first build finished (well or not)."""
         return self._built.wait(timeout)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A rebuild changes the preview folder: no request reads meanwhile, and what was looked up is stale."""
+        with self.queue.writing():
+            self._generation += 1
+            try:
+                yield
+            finally:
+                self._generation += 1
 
     # -- what the server asks ----------------------------------------------------------
 

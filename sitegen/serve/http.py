@@ -8,6 +8,11 @@ resolved with symlinks; a file whose real path is outside the folder is
 refused. Folders are served only through their ``index.html``. Every response,
 errors included, carries the site's protection headers, and HTML is never
 cached, so a reload always shows the latest build.
+
+Only requests naming this server in ``Host`` are answered (see
+:class:`HostRule`), and one slow or hostile client costs at most its own
+thread: answers are prepared under the rebuild lock but sent after it, headers
+have a deadline, and the number of connections is capped.
 """
 
 from __future__ import annotations
@@ -143,6 +148,9 @@ class SiteView:
     live: LiveReload
     placeholder: Callable[[], str | None]  # HTML to show when there is no good build yet
     log: Callable[[str], None] | None = None
+    # Changes whenever files in ``root`` change (read while ``reading``): what a request path means is
+    # then looked up once per version of the folder, not resolved with a dozen lstat calls every time.
+    generation: Callable[[], int] | None = None
 
 
 # -- which Host names the preview answers -----------------------------------------------------
@@ -429,7 +437,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if placeholder is not None:
             return self._html(503, placeholder, "")
         base = view.base_path()
-        target = resolve(view.root, base, self.path)
+        target = self.server.target(base, self.path)
         if target.kind == "bad":
             reply = _text(400, "Bad request\n")
         elif target.kind == "forbidden":
@@ -457,9 +465,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _file(self, file: Path, url_path: str) -> Reply:
         ctype = content_type(file)
-        if ctype.startswith("text/html"):
-            return self._html(200, file.read_text("utf-8", errors="replace"), url_path)
-        fh = file.open("rb")
+        try:
+            if ctype.startswith("text/html"):
+                return self._html(200, file.read_text("utf-8", errors="replace"), url_path)
+            fh = file.open("rb")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):  # removed behind the preview's back
+            return self._not_found(self.server.view)
         try:
             st = os.fstat(fh.fileno())
             etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
@@ -540,8 +551,31 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._conns: dict[socket.socket, _DeadlineReader] = {}  # oldest first
         self._conns_lock = threading.Lock()
+        self._targets: dict[tuple[str, str, str], Target] = {}
+        self._targets_generation: int | None = None
+        self._targets_lock = threading.Lock()
         super().__init__(address, PreviewHandler)
         self.hosts = HostRule.for_bind(host, str(self.server_address[0]))
+
+    def target(self, base: str, request_target: str) -> Target:
+        """:func:`resolve`, remembered while the folder's generation stays the same (at most 4096 paths)."""
+        view = self.view
+        if view.generation is None:
+            return resolve(view.root, base, request_target)
+        generation = view.generation()
+        key = (str(view.root), base, request_target)
+        with self._targets_lock:
+            if generation != self._targets_generation:
+                self._targets.clear()
+                self._targets_generation = generation
+            known = self._targets.get(key)
+        if known is not None:
+            return known
+        found = resolve(view.root, base, request_target)
+        with self._targets_lock:
+            if generation == self._targets_generation and len(self._targets) < 4096:
+                self._targets[key] = found
+        return found
 
     def reader_for(self, sock: socket.socket) -> _DeadlineReader:
         with self._conns_lock:
