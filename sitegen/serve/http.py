@@ -373,9 +373,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
             log(f"{self.address_string()} {format % args}")
 
     def send_header(self, keyword: str, value: str) -> None:
-        if keyword.lower() == "connection":
+        """The base class's, without its per-header checks on the hot path (a dozen headers a response)."""
+        if len(keyword) == 10 and keyword.lower() == "connection":
             self._connection_sent = True
-        super().send_header(keyword, value)
+            super().send_header(keyword, value)  # also decides whether the connection stays open
+            return
+        self._headers_buffer.append(f"{keyword}: {value}\r\n".encode("latin-1", "strict"))
 
     def end_headers(self) -> None:
         self._finish_headers()
