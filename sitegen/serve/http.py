@@ -363,8 +363,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if self.server.hosts.allows(hosts[0]):
             return None
         return 421, (
-            "Misdirected request: this preview answers to localhost and this computer's addresses only.\n"
-            "To reach it under another name, start it with --host NAME.\n"
+            "Misdirected request: this preview answers only to localhost, loopback addresses and the name\n"
+            "or address it was started with (--host); to reach it under another name, start it with --host NAME.\n"
         )
 
     def log_message(self, format: str, *args: object) -> None:
