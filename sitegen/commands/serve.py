@@ -18,7 +18,8 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from ..config import CONFIG_NAME, load_project
 from ..errors import Problem, Reporter, Severity, SitegenError
 from ..protect.headers import protection_headers
 from ..serve.folder import PreviewFolder
-from ..serve.http import PreviewHTTPServer, SiteView, bind, serve_in_thread
+from ..serve.http import PreviewHTTPServer, SiteView, bind, is_loopback, serve_in_thread
 from ..serve.livereload import LiveReload
 from ..serve.watch import ChangeQueue, Watcher
 from ..urls import Urls, base_path
@@ -57,6 +58,18 @@ def url_host(host: str) -> str:
     if host in ("", "0.0.0.0", "::"):
         return "localhost"
     return f"[{host}]" if ":" in host else host
+
+
+def exposure_warning(host: str, bound: str, port: int, drafts: bool) -> str | None:
+    """The warning for a preview other computers can reach (``bound``: the address the socket got)."""
+    if is_loopback(bound):
+        return None
+    shown = "drafts included" if drafts else "unpublished changes included"
+    return (
+        f"warning: --host {host} makes the preview reachable from the network: anyone who can reach this "
+        f"computer on port {port} can see the site ({shown}); it answers only to this computer's addresses "
+        "and name"
+    )
 
 
 class Preview:
@@ -92,6 +105,7 @@ class Preview:
         self.watcher: Watcher | None = None
         self.last: Rebuild | None = None
         self.url = ""
+        self._generation = 0  # of the preview folder's files, for the server's lookups
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -113,12 +127,16 @@ class Preview:
             live=self.live,
             placeholder=self._placeholder,
             log=(lambda line: self.log("info", line)) if self.verbose else None,
+            generation=lambda: self._generation,
         )
         try:
             self.server = bind(self.host, self.requested_port, view)
             port = self.server.server_address[1]
             if self.requested_port and port != self.requested_port:
                 self.log("info", f"Port {self.requested_port} is in use; using {port} instead.")
+            exposed = exposure_warning(self.host, str(self.server.server_address[0]), port, project.config.build.drafts)
+            if exposed is not None:
+                self.log("warning", exposed)
             origin = f"http://{url_host(self.host)}:{port}"
             self.url = origin + self._base_path
             self.folder = PreviewFolder.create(project.cache_dir)
@@ -128,7 +146,7 @@ class Preview:
                 self.folder,
                 overrides=self.overrides,
                 preview_origin=origin,
-                exclusive=self.queue.writing,
+                exclusive=self._writing,
                 should_stop=self._stopping.is_set,
                 echo=lambda line: self.log("info", line),
             )
@@ -179,6 +197,16 @@ class Preview:
     def wait_built(self, timeout: float | None = None) -> bool:
         """True once the first build finished (well or not)."""
         return self._built.wait(timeout)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A rebuild changes the preview folder: no request reads meanwhile, and what was looked up is stale."""
+        with self.queue.writing():
+            self._generation += 1
+            try:
+                yield
+            finally:
+                self._generation += 1
 
     # -- what the server asks ----------------------------------------------------------
 
