@@ -120,6 +120,8 @@ def test_grid_is_clean_and_the_lightbox_shows_marked_files(screen, marked_site, 
             )
         src = chosen(page, CURRENT)
         seen.append(src)
+        backdrop = page.eval_on_selector(CURRENT, "i => i.style.backgroundImage")
+        assert "-thumb." not in backdrop, "the clean thumbnail is not shown behind the full view while it loads"
         assert "-thumb." not in src and has_mark(local_file(output, src)), f"{kind}@{dpr}x lightbox showed {src}"
     assert len(set(seen)) == len(PHOTOS)
     offered = page.evaluate(CANDIDATES, ".lb-slide source, .lb-slide img")

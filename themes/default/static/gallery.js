@@ -236,8 +236,11 @@
       img.draggable = false;
       img.style.maxWidth = "min(100%, " + largest + "px)"; // a small original is not blown up
       img.style.backgroundColor = thumb.style.backgroundColor;
-      // The grid's file is already in the cache: it fills in while the large one loads.
-      if (thumb.currentSrc) img.style.backgroundImage = 'url("' + thumb.currentSrc + '")';
+      // The grid's file is already in the cache: it fills in while the large one loads,
+      // unless it is a clean thumbnail (a full view never shows an unmarked picture).
+      if (thumb.currentSrc && !thumb.dataset.viewSrcset) {
+        img.style.backgroundImage = 'url("' + thumb.currentSrc + '")';
+      }
       img.sizes = sizes;
       img.srcset = thumb.dataset.viewSrcset || thumb.srcset;
       img.src = thumb.dataset.viewSrc || thumb.getAttribute("src");
