@@ -18,7 +18,13 @@ EXIF and GPS made from the demo photos in content/, then measures in one run:
    Sigal makes one large image and one thumbnail per photo, so sitegen runs with
    matching settings for that row (one 2048 px JPEG and one 480 px JPEG);
 5. a no-op rebuild of --noop-photos small photos (the figure the cache exists for);
-6. encode cost and size per format at 2048 px, which chose the default formats.
+6. encode cost and size per format at 2048 px, which chose the default formats;
+7. the watermark by role against the old width rule, per photo and in one process
+   (``--roles`` runs only this section): the old rule marked only files at least
+   ``min_width`` wide and published no other copy; the role rule marks every
+   full view and, with ``thumbnails = "clean"``, encodes clean thumbnails below
+   ``min_width`` as well. Same decode, resize, mark and encode functions as the
+   pipeline, so the difference is the extra marks and encodes.
 
 Figures are printed, never asserted: the machine this runs on is noisy.
 """
@@ -243,6 +249,83 @@ def format_costs(site: Path, samples: int = 6) -> list[tuple[str, float, float]]
     return rows
 
 
+# --- watermark roles ----------------------------------------------------------------------------------
+
+
+def old_width_rule(job, min_width: int) -> dict[str, bytes]:
+    """What the pipeline did before roles: one file per width, marked only from ``min_width`` up."""
+    from sitegen.images import pipeline, process, watermark
+
+    image, _ = pipeline._decode(job)
+    options = {fmt: process.EncodeOptions(quality=job.settings.quality_of(fmt)) for fmt in job.settings.formats}
+    files: dict[str, bytes] = {}
+    current = image
+    for size in job.sizes:
+        current = process.resize(current, size)
+        marked = watermark.apply(current, job.watermark) if size.width >= min_width else current
+        for fmt in job.settings.formats:
+            files[job.file_name(size, fmt)] = process.encode(marked, fmt, options[fmt])
+    process.dominant_colour(current), process.lqip(current)
+    return files
+
+
+def role_costs(site: Path, samples: int, runs: int) -> list[tuple[str, float, int, int, int]]:
+    """(rule, CPU ms per photo, files, KB published per photo, largest clean width) for each rule."""
+    from sitegen.config import Config
+    from sitegen.images.pipeline import ImageJob, render_files
+    from sitegen.images.plan import settings_from
+    from sitegen.images.watermark import WatermarkSpec
+
+    settings = settings_from(Config())
+    spec = WatermarkSpec("© 2026 Bench Mark", None, None, "bottom-right", 0.035, 0.025, 0.7, "auto")
+    jobs = []
+    for source in sorted((site / "content" / "gallery").glob("*.jpg"))[:samples]:
+        with Image.open(source) as image:
+            size = image.size
+        jobs.append(ImageJob(str(source), "x", 1, size, settings, "media/g/p", watermark=spec))
+
+    def clean_below(job: ImageJob, limit: int) -> ImageJob:
+        from dataclasses import replace
+
+        return replace(job, clean_widths=tuple(s.width for s in job.sizes if s.width < limit))
+
+    def roles(limit: int):
+        return lambda j: render_files(clean_below(j, limit))[0]
+
+    rules = [
+        ("old width rule, min_width = 1000", lambda j: old_width_rule(j, 1000), 1000),
+        ('roles, thumbnails = "clean", min_width = 1000', roles(1000), 1000),
+        ('roles, thumbnails = "clean", min_width = 1600 (default)', roles(1600), 1600),
+        ('roles, thumbnails = "marked"', roles(0), 0),
+    ]
+    rows = []
+    for name, run, limit in rules:
+        total, count, size = 0.0, 0, 0
+        for job in jobs:
+            times = []
+            for _ in range(runs):
+                start = time.process_time()  # CPU time: other processes on a shared machine do not count
+                files = run(job)
+                times.append(time.process_time() - start)
+            total += min(times)
+            count += len(files)
+            size += sum(len(b) for b in files.values())
+        widest = max((w for w in WIDTHS if w < limit), default=0)
+        rows.append((name, total / len(jobs) * 1000, count // len(jobs), size // len(jobs) // 1024, widest))
+    return rows
+
+
+def print_roles(site: Path, samples: int, runs: int) -> None:
+    print(f"7. watermark by role vs the old width rule ({samples} photos of 6000x4000, WebP+JPEG, 1 process)")
+    rows = role_costs(site, samples, runs)
+    base = rows[0][1]
+    print(f"   {'rule':58s} {'CPU ms':>9s} {'vs old':>7s} {'files':>6s} {'KB/photo':>9s} {'widest clean':>13s}")
+    for name, ms, files, kb, widest in rows:
+        clean = f"{widest} px" if widest else "none"
+        print(f"   {name:58s} {ms:9.0f} {ms / base:6.2f}x {files:6d} {kb:9d} {clean:>13s}")
+    print("   (old rule: full views below min_width were unmarked; every role rule marks them all)\n")
+
+
 def best(fn, runs: int) -> float:
     return min(fn() for _ in range(runs))
 
@@ -254,9 +337,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--runs", type=int, default=2, help="repeat timed cold builds, keep the best")
     parser.add_argument("--sigal", type=Path, default=ROOT / "benchmarks" / ".venv-sigal" / "bin" / "sigal")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["floor", "sigal", "memory", "noop", "formats"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["floor", "sigal", "memory", "noop", "formats", "roles"]
+    )
+    parser.add_argument("--roles", action="store_true", help="only section 7: watermark by role vs width rule")
+    parser.add_argument("--role-photos", type=int, default=6, help="photos timed in section 7")
     args = parser.parse_args()
     w = args.workers
+    if args.roles:
+        site = corpus(f"camera-{args.role_photos}", args.role_photos, (6000, 4000))
+        print_roles(site, args.role_photos, args.runs)
+        return
     print(f"sitegen image benchmark: {args.photos} photos of 6000x4000 (24 MP), {w} worker(s), best of {args.runs}\n")
 
     site = corpus(f"camera-{args.photos}", args.photos, (6000, 4000))
@@ -328,6 +419,10 @@ def main() -> None:
         print("6. encoding one 2048 px derivative (median time, mean size)")
         for fmt, ms, kb in format_costs(site):
             print(f"   {fmt:5s} {ms:7.0f} ms  {kb:7.0f} KB")
+        print()
+
+    if "roles" not in args.skip:
+        print_roles(site, min(args.role_photos, args.photos), args.runs)
     print(f"\nchildren CPU time: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime:.1f} s")
 
 

@@ -295,7 +295,7 @@ def _fraction(low: float, high: float):
 class WatermarkSection:
     enabled: bool = option(
         True,
-        "Mark the larger published images. On by default: a visible credit travels with every copy. "
+        "Mark every full view of a photo. On by default: a visible credit travels with every copy. "
         "Galleries and photos can switch it off or change it with `watermark:` in their front matter.",
     )
     text: str = option(
@@ -335,9 +335,16 @@ class WatermarkSection:
         '"auto" draws light or dark lettering depending on the photo under the mark, with a contrasting '
         "outline, so it stays legible on snow and on night skies.",
     )
+    thumbnails: Literal["clean", "marked"] = option(
+        "clean",
+        'Grid and gallery-card thumbnails: "clean" (unmarked copies, only below min_width) or "marked" '
+        "(the same marked files as the full views). Full views (photo page, lightbox, social card) are "
+        "marked at every width either way.",
+    )
     min_width: int = option(
-        1000,
-        "Only derivatives at least this wide are marked: large views carry the mark, grid thumbnails stay clean.",
+        1600,
+        "No unmarked file this wide or wider is published: clean thumbnails are made only at the widths "
+        "below it (a wider grid tile shows the widest of them). 0 marks the thumbnails too.",
         check=_at_least(0),
     )
 
@@ -525,7 +532,7 @@ class Config:
     contact: ContactSection = section(ContactSection, "How visitors and licensees reach you.")
     build: BuildSection = section(BuildSection, "How `sitegen build` behaves.")
     images: ImagesSection = section(ImagesSection, "Published image files (derivatives of your originals).")
-    watermark: WatermarkSection = section(WatermarkSection, "The visible mark on larger published images.")
+    watermark: WatermarkSection = section(WatermarkSection, "The visible mark on every full view of a photo.")
     metadata: MetadataSection = section(
         MetadataSection, "What the published image files say about themselves (nothing private, ever)."
     )

@@ -303,7 +303,7 @@ def test_iptc_caption_and_keywords_are_read(site_dir, run_build):
 
 # --- watermark -------------------------------------------------------------------------------
 
-SPEC = WatermarkSpec("© 2026 Jane Doe", None, None, "bottom-right", 0.06, 0.03, 1.0, "auto", 100)
+SPEC = WatermarkSpec("© 2026 Jane Doe", None, None, "bottom-right", 0.06, 0.03, 1.0, "auto")
 
 
 def changed_box(before: Image.Image, after: Image.Image) -> tuple[int, int, int, int] | None:
@@ -316,7 +316,7 @@ def changed_box(before: Image.Image, after: Image.Image) -> tuple[int, int, int,
 )
 def test_watermark_is_in_the_pixels_where_expected(position, region):
     photo = Image.new("RGB", (800, 600), (90, 120, 150))
-    marked = apply(photo, WatermarkSpec(SPEC.text, None, None, position, 0.06, 0.03, 1.0, "auto", 100))
+    marked = apply(photo, WatermarkSpec(SPEC.text, None, None, position, 0.06, 0.03, 1.0, "auto"))
     box = changed_box(photo, marked)
     assert box is not None
     x0, y0, x1, y1 = region
@@ -345,7 +345,7 @@ def test_watermark_is_legible_on_light_and_dark(background, darker):
 
 def test_tiled_watermark_covers_the_middle():
     photo = Image.new("RGB", (800, 600), (90, 120, 150))
-    marked = apply(photo, WatermarkSpec(SPEC.text, None, None, "tiled", 0.05, 0.03, 1.0, "auto", 100))
+    marked = apply(photo, WatermarkSpec(SPEC.text, None, None, "tiled", 0.05, 0.03, 1.0, "auto"))
     box = changed_box(photo, marked)
     assert box == (0, 0, 800, 600) or (box[0] < 100 and box[2] > 700 and box[1] < 100 and box[3] > 500)
 
@@ -354,19 +354,20 @@ def test_logo_watermark(tmp_path):
     logo = tmp_path / "logo.png"
     Image.new("RGBA", (40, 20), (255, 0, 0, 255)).save(logo)
     photo = Image.new("RGB", (800, 600), (0, 0, 255))
-    marked = apply(photo, WatermarkSpec("", None, str(logo), "bottom-left", 0.06, 0.03, 1.0, "auto", 100))
+    marked = apply(photo, WatermarkSpec("", None, str(logo), "bottom-left", 0.06, 0.03, 1.0, "auto"))
     r, _g, b = marked.getpixel((int(800 * 0.03) + 5, 600 - int(600 * 0.03) - 5))
     assert r > 200 and b < 60  # the red logo is in the bottom-left corner
 
 
-def test_watermark_only_from_min_width(tmp_path):
+def test_views_are_marked_at_every_width_and_clean_copies_are_thumbnails(tmp_path):
     path = make_photo(tmp_path / "src.jpg", size=(1600, 1200), colour=(90, 90, 90))
-    spec = WatermarkSpec("© Jane", None, None, "bottom-right", 0.06, 0.03, 1.0, "auto", 1000)
+    spec = WatermarkSpec("© Jane", None, None, "bottom-right", 0.06, 0.03, 1.0, "auto")
     settings = Settings((480, 1200), 1600, ("jpeg",), (("jpeg", 95),))
     plain, _ = render_files(job_for(path, settings=settings))
-    marked, _ = render_files(job_for(path, settings=settings, watermark=spec))
-    assert plain["480.jpg"] == marked["480.jpg"]  # thumbnails stay clean
-    for name in ("1200.jpg", "1600.jpg"):
+    marked, _ = render_files(job_for(path, settings=settings, watermark=spec, clean_widths=(480,)))
+    assert set(marked) == {"480.jpg", "1200.jpg", "1600.jpg", "thumb-480.jpg"}
+    assert plain["480.jpg"] == marked["thumb-480.jpg"]  # the thumbnail is clean
+    for name in ("480.jpg", "1200.jpg", "1600.jpg"):  # every view is marked, the small one too
         box = changed_box(decoded(plain, name), decoded(marked, name))
         assert box is not None and box[0] > decoded(plain, name).width * 0.5
 

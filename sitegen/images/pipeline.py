@@ -49,9 +49,20 @@ class Derivative:
         return MIME[self.format]
 
 
+ROLES = ("view", "thumb")
+
+
 @dataclass(frozen=True)
 class ImageSet:
-    """Everything a template needs for one photo's <picture>."""
+    """Everything a template needs for one photo's <picture>.
+
+    Files have a role, not just a width: ``derivatives`` are the full views
+    (photo page, lightbox, social card, feeds), marked at every width when the
+    photo is watermarked; ``thumbnails`` are the clean grid/card copies, made
+    only below ``[watermark] min_width``. When there are none, thumbnails are
+    the full-view files, so a thumbnail is never more protected than its view
+    and no view is ever served from the clean set.
+    """
 
     width: int
     height: int
@@ -59,21 +70,25 @@ class ImageSet:
     lqip: str  # data: URI
     derivatives: tuple[Derivative, ...]
     formats: tuple[str, ...]
+    thumbnails: tuple[Derivative, ...] = ()
 
-    def of_format(self, fmt: str) -> list[Derivative]:
-        return sorted((d for d in self.derivatives if d.format == fmt), key=lambda d: d.width)
+    def of_format(self, fmt: str, role: str = "view") -> list[Derivative]:
+        if role not in ROLES:
+            raise ValueError(f"unknown image role {role!r}; expected one of {', '.join(ROLES)}")
+        files = self.thumbnails if role == "thumb" and self.thumbnails else self.derivatives
+        return sorted((d for d in files if d.format == fmt), key=lambda d: d.width)
 
     @property
     def fallback_format(self) -> str:
         """The most compatible format present, for <img src>: JPEG if published, else the last listed."""
         return "jpeg" if "jpeg" in self.formats else self.formats[-1]
 
-    def largest(self, fmt: str | None = None) -> Derivative:
-        return self.of_format(fmt or self.fallback_format)[-1]
+    def largest(self, fmt: str | None = None, role: str = "view") -> Derivative:
+        return self.of_format(fmt or self.fallback_format, role)[-1]
 
-    def closest(self, width: int, fmt: str | None = None) -> Derivative:
+    def closest(self, width: int, fmt: str | None = None, role: str = "view") -> Derivative:
         """Smallest derivative at least ``width`` wide (or the largest there is)."""
-        candidates = self.of_format(fmt or self.fallback_format)
+        candidates = self.of_format(fmt or self.fallback_format, role)
         return next((d for d in candidates if d.width >= width), candidates[-1])
 
 
@@ -105,6 +120,7 @@ class ImageJob:
     description: Description | None = None
     keep_camera: bool = False
     file_hashes: tuple[str, ...] = ()  # content of the watermark font/logo files
+    clean_widths: tuple[int, ...] = ()  # widths of the unmarked thumbnails (only when watermarked)
 
     @functools.cached_property
     def key(self) -> str:
@@ -124,6 +140,7 @@ class ImageJob:
                 repr(self.description),
                 str(self.keep_camera),
                 ",".join(self.file_hashes),
+                repr(self.clean_widths),
             )
         )
         return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
@@ -133,28 +150,39 @@ class ImageJob:
         w, h = self.source_size
         return process.plan_sizes(w, h, self.settings.widths, self.settings.max_size)
 
-    def file_name(self, size: process.Size, fmt: str) -> str:
-        return f"{size.width}.{EXTENSIONS[fmt]}"
+    @property
+    def thumb_sizes(self) -> list[process.Size]:
+        return [s for s in self.sizes if s.width in self.clean_widths]
+
+    def file_name(self, size: process.Size, fmt: str, role: str = "view") -> str:
+        return f"{'thumb-' if role == 'thumb' else ''}{size.width}.{EXTENSIONS[fmt]}"
+
+    def _files(self) -> list[tuple[str, process.Size, str, str]]:
+        """(site path, size, format, role) of every published file.
+
+        A thumbnail is "<stem>-<width>-thumb.<hash>": a view always has digits
+        before its hash, so no photo's view can be named like another's thumbnail.
+        """
+        short = self.key[:10]
+        out = []
+        for role, sizes in (("view", self.sizes), ("thumb", self.thumb_sizes)):
+            infix = "-thumb" if role == "thumb" else ""
+            for s in sizes:
+                for fmt in self.settings.formats:
+                    out.append((f"{self.output_stem}-{s.width}{infix}.{short}.{EXTENSIONS[fmt]}", s, fmt, role))
+        return out
 
     def image_set(self, meta: dict[str, Any]) -> ImageSet:
-        short = self.key[:10]
-        derivatives = tuple(
-            Derivative(f"{self.output_stem}-{s.width}.{short}.{EXTENSIONS[fmt]}", s.width, s.height, fmt)
-            for s in self.sizes
-            for fmt in self.settings.formats
-        )
+        files = self._files()
+        views = tuple(Derivative(path, s.width, s.height, fmt) for path, s, fmt, role in files if role == "view")
+        thumbs = tuple(Derivative(path, s.width, s.height, fmt) for path, s, fmt, role in files if role == "thumb")
         top = self.sizes[0]
-        return ImageSet(top.width, top.height, meta["colour"], meta["lqip"], derivatives, self.settings.formats)
+        return ImageSet(top.width, top.height, meta["colour"], meta["lqip"], views, self.settings.formats, thumbs)
 
     def cache_files(self, cache_root: Path) -> dict[str, Path]:
         """Published site path -> cached file, for the writer to link into the output."""
         folder = cache_root / self.key
-        short = self.key[:10]
-        return {
-            f"{self.output_stem}-{s.width}.{short}.{EXTENSIONS[fmt]}": folder / self.file_name(s, fmt)
-            for s in self.sizes
-            for fmt in self.settings.formats
-        }
+        return {path: folder / self.file_name(s, fmt, role) for path, s, fmt, role in self._files()}
 
 
 # --- the worker -----------------------------------------------------------------
@@ -196,11 +224,15 @@ def render_files(job: ImageJob) -> tuple[dict[str, bytes], dict[str, Any]]:
     }
     files: dict[str, bytes] = {}
     current = image
+    clean = set(job.clean_widths)
     for size in job.sizes:  # largest first: each size is derived from the clean one before it
         current = process.resize(current, size)
-        marked = watermark.apply(current, job.watermark) if watermark.applies_to(size.width, job.watermark) else current
+        # Every full view is marked, whatever its width; the clean copy is a thumbnail only.
+        view = watermark.apply(current, job.watermark) if job.watermark is not None else current
         for fmt in job.settings.formats:
-            files[job.file_name(size, fmt)] = process.encode(marked, fmt, options[fmt])
+            files[job.file_name(size, fmt)] = process.encode(view, fmt, options[fmt])
+            if size.width in clean:
+                files[job.file_name(size, fmt, "thumb")] = process.encode(current, fmt, options[fmt])
     meta = {
         "colour": process.dominant_colour(current),
         "lqip": "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii"),

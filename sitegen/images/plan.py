@@ -19,6 +19,7 @@ from ..content.model import Photo, Site
 from ..errors import ConfigError
 from ..protect.licensing import acquire_licence_url, licence_of, licensing_url
 from ..urls import Urls
+from . import process
 from .metadata import Description, Rights
 from .pipeline import ImageJob, Settings
 from .probe import file_hash
@@ -110,7 +111,6 @@ class Planner:
             margin=settings.margin,
             opacity=settings.opacity,
             style=settings.style,
-            min_width=settings.min_width,
         )
         return spec, tuple(hashes)
 
@@ -178,6 +178,19 @@ class Planner:
 
     # -- jobs ----------------------------------------------------------------------
 
+    def clean_widths(self, photo: Photo, spec: WatermarkSpec | None) -> tuple[int, ...]:
+        """Widths of the unmarked grid/card thumbnails: none unless the photo is marked and
+        ``thumbnails = "clean"``; then every derivative width below ``min_width``.
+
+        The role, not the width, decides what is marked: full views are marked at every
+        width (a 2x phone's 800 px lightbox file too), and only thumbnails can be clean.
+        """
+        settings = self.watermark_settings(photo)
+        if spec is None or settings is None or settings.thumbnails != "clean":
+            return ()
+        sizes = process.plan_sizes(photo.info.width, photo.info.height, self.settings.widths, self.settings.max_size)
+        return tuple(s.width for s in sizes if s.width < settings.min_width)
+
     def job(self, photo: Photo) -> ImageJob:
         spec, hashes = self.watermark_spec(photo)
         return ImageJob(
@@ -192,6 +205,7 @@ class Planner:
             description=self.description(photo),
             keep_camera=self.config.metadata.keep_camera_info,
             file_hashes=hashes,
+            clean_widths=self.clean_widths(photo, spec),
         )
 
 

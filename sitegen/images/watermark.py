@@ -26,7 +26,6 @@ class WatermarkSpec:
     margin: float
     opacity: float
     style: str  # "auto", "light" or "dark"
-    min_width: int
 
 
 LIGHT = ((255, 255, 255), (0, 0, 0))  # fill, outline
@@ -141,7 +140,3 @@ def apply(image: Image.Image, spec: WatermarkSpec) -> Image.Image:
     stamp = probe if colours == LIGHT else _stamp(spec, text_height, colours)
     _composite(marked, _fade(stamp, spec.opacity), (x, y))
     return marked
-
-
-def applies_to(width: int, spec: WatermarkSpec | None) -> bool:
-    return spec is not None and width >= spec.min_width and bool(spec.text or spec.logo)

@@ -75,7 +75,7 @@ class Renderer:
         self.files = SiteFiles.for_project(site.project, reporter)
         self.assets = Assets(theme.static_files(self.files))
         self.env = theme.environment(self.files)
-        self._srcsets: dict[tuple[int, str], str] = {}
+        self._srcsets: dict[tuple[int, str, str], str] = {}
         self._install_globals()
 
     # -- template API ----------------------------------------------------------
@@ -95,10 +95,14 @@ class Renderer:
     def image(self, photo: Photo | None) -> ImageSet | None:
         return self.images.get(photo) if photo is not None else None
 
-    def srcset(self, image_set: ImageSet, fmt: str) -> str:
-        key = (id(image_set), fmt)
+    def srcset(self, image_set: ImageSet, fmt: str, role: str = "view") -> str:
+        """``role`` is "view" (full views: photo page, lightbox; always the marked files) or "thumb"
+        (grid and card thumbnails: clean or marked as [watermark] thumbnails says)."""
+        key = (id(image_set), fmt, role)
         if key not in self._srcsets:  # the grid and the photo page ask for the same ones
-            self._srcsets[key] = ", ".join(f"{self.urls.url(d.path)} {d.width}w" for d in image_set.of_format(fmt))
+            self._srcsets[key] = ", ".join(
+                f"{self.urls.url(d.path)} {d.width}w" for d in image_set.of_format(fmt, role)
+            )
         return self._srcsets[key]
 
     def asset(self, name: str) -> str:

@@ -205,7 +205,10 @@
       document.title = title + " · " + this.pageTitle;
     }
 
-    /* A slide: a fresh <picture> with the grid tile's sources, sized for the whole screen. */
+    /* A slide: a fresh <picture> with the photo's full-view files, sized for the whole screen.
+       A tile's srcset may list clean thumbnails ([watermark] thumbnails = "clean"); the full
+       view takes the marked files from data-view-srcset, and the tile's own only when the
+       theme did not set it (then the tile already shows the full-view files). */
     makeSlide(i) {
       const tile = this.links[i];
       const thumb = tile.querySelector("img");
@@ -221,7 +224,7 @@
         const source = document.createElement("source");
         source.type = from.type;
         source.sizes = sizes;
-        source.srcset = from.srcset;
+        source.srcset = from.dataset.viewSrcset || from.srcset;
         picture.append(source);
       }
       const img = document.createElement("img");
@@ -233,11 +236,14 @@
       img.draggable = false;
       img.style.maxWidth = "min(100%, " + largest + "px)"; // a small original is not blown up
       img.style.backgroundColor = thumb.style.backgroundColor;
-      // The grid's file is already in the cache: it fills in while the large one loads.
-      if (thumb.currentSrc) img.style.backgroundImage = 'url("' + thumb.currentSrc + '")';
+      // The grid's file is already in the cache: it fills in while the large one loads,
+      // unless it is a clean thumbnail (a full view never shows an unmarked picture).
+      if (thumb.currentSrc && !thumb.dataset.viewSrcset) {
+        img.style.backgroundImage = 'url("' + thumb.currentSrc + '")';
+      }
       img.sizes = sizes;
-      img.srcset = thumb.srcset;
-      img.src = thumb.getAttribute("src");
+      img.srcset = thumb.dataset.viewSrcset || thumb.srcset;
+      img.src = thumb.dataset.viewSrc || thumb.getAttribute("src");
       figure.append(picture);
       return figure;
     }
