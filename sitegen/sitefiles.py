@@ -179,9 +179,9 @@ class SiteFiles:
             real = Path(os.path.realpath(path, strict=True))
         except FileNotFoundError:
             try:
-                return f"broken symlink (it points to {os.readlink(path)!r}, which does not exist)"
+                return f"cannot read it: broken symlink (it points to {os.readlink(path)!r}, which does not exist)"
             except OSError:
-                return "broken symlink (a folder on its way does not exist)"
+                return "cannot read it: broken symlink (a folder on its way does not exist)"
         except (OSError, RuntimeError) as exc:
             if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
                 return "symlink loop (the link leads back to itself)"
