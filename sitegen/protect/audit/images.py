@@ -13,7 +13,8 @@ ORIGINAL_SUFFIXES = (".tif", ".tiff", ".heic", ".heif", ".dng", ".cr2", ".cr3", 
 
 
 def image_checks(findings: Findings, max_size: int, licensing: str | None) -> list[Check]:
-    facts = findings.image_facts
+    # Unreadable files are left out here: they are reported as not checked (findings.image_gap), never as clean.
+    facts = {p: f for p, f in findings.image_facts.items() if not f.error}
     n = len(facts)
     checks = []
     private = [f"{p} ({', '.join(f.private)})" for p, f in facts.items() if f.private]
@@ -30,9 +31,6 @@ def image_checks(findings: Findings, max_size: int, licensing: str | None) -> li
     )
     rights_bad = []
     for path, f in facts.items():
-        if f.error:
-            rights_bad.append(f"{path}: {f.error}")
-            continue
         missing = f.missing_rights()
         problems = [f"no {', '.join(missing)}"] if missing else []
         mining = f.data_mining()
