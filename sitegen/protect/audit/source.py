@@ -342,7 +342,8 @@ class HttpSource(Source):
             if reply.status not in REDIRECTS:
                 response.body, response.truncated = _read(reply, limit)
         except TimeoutError:
-            response = Response(path, 0, error=f"no complete response within {allowed:g} s")
+            cut_by = f"--max-time of {self.max_time:g} s reached" if allowed < self.timeout else ""
+            response = Response(path, 0, error=cut_by or f"no complete response within {allowed:g} s")
         except (OSError, http.client.HTTPException, ValueError) as exc:
             response.status, response.body = 0, b""
             response.error = str(exc) or type(exc).__name__
