@@ -338,3 +338,22 @@ def test_cli_shows_unchecked_and_exits_non_zero(output_copy, example_copy):
     assert as_json.exit_code == 1 and data["ok"] is False and data["unchecked"] >= 1
     (privacy,) = [c for c in data["checks"] if c["id"] == "image-privacy"]
     assert privacy["status"] == "unchecked"
+
+
+def test_originals_not_probed_within_the_budget_are_not_a_pass(tmp_path):
+    original = tmp_path / "content" / "g" / "a.jpg"
+    original.parent.mkdir(parents=True)
+    write_rights_image(original)
+
+    def answer(path: str) -> Answer:
+        if path == "/sitemap.xml":
+            return 404, [], b"", None
+        return site_files(path) or (200, [("Content-Type", "text/html")], html(), None)
+
+    with scripted(answer) as (url, _):
+        source = HttpSource(url, timeout=5, max_requests=6)
+        source.get(source.base_path)  # as `audit` does first
+        report = run_audit(source, originals=[original])
+    check = report.get("originals")
+    assert check.status is Status.UNCHECKED, check
+    assert "not tried: 3 of 3 places an original could be (--max-requests 6 used up)" in check.detail

@@ -16,7 +16,7 @@ from .. import crawlers
 from ..policy import embeds_rights, signals_for
 from .findings import Findings, gather
 from .images import image_checks, originals_check
-from .model import Check, Report, Status
+from .model import FIX_UNCHECKED, Check, Report, Status
 from .robots import ai_txt_check, robots_checks
 from .signals import (
     cache_check,
@@ -142,7 +142,6 @@ def run_audit(
 PAGE_CHECKS = {"meta-tags", "search-visible", "licence-data", "headers-page"}
 IMAGE_CONTENT_CHECKS = {"image-privacy", "image-rights", "image-size", "originals"}
 IMAGE_RESPONSE_CHECKS = {"headers-image", "image-cache"}
-FIX_UNCHECKED = "Fix what stopped the audit (named above), or raise --max-requests / --max-time, and audit again."
 
 
 def _reached(response: Response) -> tuple[str, int]:

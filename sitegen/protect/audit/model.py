@@ -17,6 +17,9 @@ class Status(StrEnum):
     UNCHECKED = "unchecked"
 
 
+FIX_UNCHECKED = "Fix what stopped the audit (named above), or raise --max-requests / --max-time, and audit again."
+
+
 @dataclass
 class Check:
     id: str
