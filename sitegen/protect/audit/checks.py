@@ -171,15 +171,15 @@ def _gap_of(
 def _covered(check: Check, gap: str, seen: int) -> Check:
     """A check is a pass only for everything it should have seen: anything left unseen makes it UNCHECKED.
 
-    A failure stays a failure (what was seen is broken), with what was not seen added; a verdict
+    A failure or warning stays (what was seen is wrong), with what was not seen added; a verdict
     reached from seeing nothing at all ("no page found") is no verdict.
     """
     if not gap:
         return check
     if not seen:
         return Check(check.id, check.title, Status.UNCHECKED, f"not checked: {gap}", FIX_UNCHECKED)
-    if check.status is Status.FAIL:
-        return Check(check.id, check.title, Status.FAIL, f"{check.detail}; not checked: {gap}", check.fix)
+    if check.status in (Status.FAIL, Status.WARN):
+        return Check(check.id, check.title, check.status, f"{check.detail}; not checked: {gap}", check.fix)
     return Check(check.id, check.title, Status.UNCHECKED, f"{check.detail}; not checked: {gap}", FIX_UNCHECKED)
 
 

@@ -65,7 +65,7 @@ def _gap(missed: dict[str, str], kind: str, links: int = 0) -> str:
         for path, reason in missed.items():
             reasons.setdefault(reason, []).append(path)
         parts.append(
-            f"{len(missed)} {kind}s: "
+            f"{len(missed)} {kind}{'s' if len(missed) != 1 else ''}: "
             + "; ".join(f"{short(paths, 2)} ({reason})" for reason, paths in list(reasons.items())[:3])
         )
     if links:
@@ -86,10 +86,6 @@ def why(response: Response) -> str:
 GONE = (404, 410)  # nothing is published there, so nothing there needs protecting: not a gap
 
 
-def _missed_reason(response: Response) -> str:
-    return response.error or f"HTTP {response.status}"
-
-
 def gather(source: Source) -> Findings:
     """Fetch the pages and images to check: all of a folder; for a URL, within the request budget and time."""
     findings = Findings()
@@ -108,7 +104,7 @@ def gather(source: Source) -> Findings:
     for path, response in findings.images.items():
         if not response.ok:
             if response.error or response.status not in GONE:
-                findings.images_missed[path] = _missed_reason(response)
+                findings.images_missed[path] = why(response)
             continue
         # A body cut at the size limit still has its header and metadata at the start.
         facts = read_facts(response.body)
@@ -130,7 +126,7 @@ def _gather_url(source: HttpSource, paths: list[str], findings: Findings) -> Non
         findings.pages[path] = response
         if not response.ok:
             if response.error or response.status not in GONE:
-                findings.pages_missed[path] = _missed_reason(response)
+                findings.pages_missed[path] = why(response)
             continue
         if "html" not in (response.header("Content-Type") or "text/html"):
             continue

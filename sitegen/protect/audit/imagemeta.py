@@ -15,7 +15,7 @@ import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from PIL import ExifTags, Image, ImageFile
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -159,7 +159,7 @@ def _open_header(data: bytes) -> ImageFile.ImageFile:
             return factory(io.BytesIO(data), "")
         except (SyntaxError, IndexError, TypeError, struct.error, OSError, ValueError):
             continue
-    raise OSError("cannot identify image file")
+    raise UnidentifiedImageError("no image format reads this header")
 
 
 def read_facts(data: bytes) -> ImageFacts:
@@ -169,6 +169,9 @@ def read_facts(data: bytes) -> ImageFacts:
             facts.format = image.format
             facts.width, facts.height = image.size
             exif = image.getexif()
+    except UnidentifiedImageError:
+        facts.error = "not a readable image (unknown format, or damaged)"
+        return facts
     except (OSError, ValueError, SyntaxError, struct.error) as exc:
         facts.error = f"not a readable image ({exc})"
         return facts
