@@ -4,7 +4,8 @@ Both give the checks the same view (responses with status, headers and body,
 for URL paths), so every check is written once. The HTTP side is deliberately
 narrow: it talks only to the origin it was given (no proxies from the
 environment, no redirect to another host), sends a bounded number of
-requests, each with a timeout and a size limit, one at a time.
+requests one at a time, each with a deadline for the whole request and a
+size limit, and stops at an overall deadline.
 """
 
 from __future__ import annotations
