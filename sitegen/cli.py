@@ -170,26 +170,42 @@ def new(directory: Path, title: str, author: str) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Site folder whose sitegen.toml and originals the result is compared with (automatic for a site PATH).",
 )
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds per request, in all."
+)
 @click.option(
     "--max-requests", type=click.IntRange(min=1), default=300, show_default=True, help="Requests a URL audit may send."
+)
+@click.option(
+    "--max-time",
+    type=click.FloatRange(min=1),
+    default=180.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds a URL audit may take in all; what is left is reported as not checked.",
 )
 @click.option(
     "--max-size", type=click.IntRange(min=1), metavar="PX", help="Size cap in pixels (default: from config, 2048)."
 )
 def audit(
-    target: str, as_json: bool, site: Path | None, timeout: float, max_requests: int, max_size: int | None
+    target: str,
+    as_json: bool,
+    site: Path | None,
+    timeout: float,
+    max_requests: int,
+    max_time: float,
+    max_size: int | None,
 ) -> None:
     """Check that a built site (PATH) or a deployed one (URL) sends every protection.
 
-    Prints every protection with PASS or FAIL and a one-line fix, and exits with
-    status 1 when any failed. A URL audit talks only to that site, one request at a
-    time, within --max-requests.
+    Prints every protection with PASS, FAIL, WARN, SKIP or UNCHECKED and a one-line
+    fix, and exits with status 1 when any failed or could not be checked. A URL audit
+    talks only to that site, one request at a time, within --max-requests and --max-time.
     """
     from .commands.audit import AuditOptions, format_json, format_table
     from .commands.audit import audit as run_audit
 
-    options = AuditOptions(site=site, timeout=timeout, max_requests=max_requests, max_size=max_size)
+    options = AuditOptions(site=site, timeout=timeout, max_requests=max_requests, max_time=max_time, max_size=max_size)
     try:
         report = run_audit(target, options)
     except SitegenError as exc:

@@ -351,7 +351,10 @@ def test_url_audit_respects_the_request_budget(live_example):
     url, _ = live_example
     report = audit(url, AuditOptions(max_requests=12))
     assert report.stats["requests"] <= 12
-    assert statuses(report)["coverage"] is Status.WARN and "budget" in report.get("coverage").detail
+    # What the budget left out is said, and no check that missed part of the site passes.
+    coverage = report.get("coverage")
+    assert coverage.status is Status.UNCHECKED and "--max-requests" in coverage.detail
+    assert statuses(report)["meta-tags"] is Status.UNCHECKED and not report.ok
 
 
 def test_url_audit_times_out_on_a_silent_server():
@@ -378,7 +381,8 @@ def test_cli_table_json_and_exit_status(copy_of_output, example_copy):
     with_rights_images(copy_of_output, "https://example.com/licensing/")
     ok = runner.invoke(cli, ["audit", str(copy_of_output), "--site", str(example_copy)])
     assert ok.exit_code == 0, ok.output
-    assert "PASS  robots.txt refuses AI crawlers" in ok.output and "Every protection checked passed." in ok.output
+    assert "Every protection checked passed." in ok.output
+    assert any(line.split()[:2] == ["PASS", "robots.txt"] for line in ok.output.splitlines())
 
     _drop_meta(copy_of_output)
     failed = runner.invoke(cli, ["audit", str(copy_of_output), "--site", str(example_copy)])
@@ -393,7 +397,7 @@ def test_cli_table_json_and_exit_status(copy_of_output, example_copy):
     assert as_json.exit_code == 1 and data["ok"] is False and data["mode"] == "folder"
     (meta,) = [c for c in data["checks"] if c["id"] == "meta-tags"]
     assert meta["status"] == "fail" and meta["fix"]
-    assert {c["status"] for c in data["checks"]} <= {"pass", "fail", "warn", "skip"}
+    assert {c["status"] for c in data["checks"]} <= {"pass", "fail", "warn", "skip", "unchecked"}
 
 
 def test_cli_reports_unusable_targets(tmp_path):

@@ -23,6 +23,7 @@ class AuditOptions:
     site: Path | None = None
     timeout: float = 10.0
     max_requests: int = 300
+    max_time: float = 180.0  # the whole URL audit; what is left is reported as not checked
     max_size: int | None = None
 
 
@@ -56,7 +57,7 @@ def audit(target: str, options: AuditOptions | None = None) -> Report:
     try:
         if is_url:
             source: FolderSource | HttpSource = HttpSource(
-                target, timeout=options.timeout, max_requests=options.max_requests
+                target, timeout=options.timeout, max_requests=options.max_requests, max_time=options.max_time
             )
             home = source.get(source.base_path)
             if home.error or home.status == 0:
@@ -75,27 +76,46 @@ def audit(target: str, options: AuditOptions | None = None) -> Report:
     return run_audit(source, config=config, originals=originals, max_size=options.max_size)
 
 
-_MARK = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.WARN: "WARN", Status.SKIP: "SKIP"}
+_MARK = {
+    Status.PASS: "PASS",
+    Status.FAIL: "FAIL",
+    Status.WARN: "WARN",
+    Status.SKIP: "SKIP",
+    Status.UNCHECKED: "UNCHECKED",
+}
+_MARK_WIDTH = max(len(m) for m in _MARK.values())
 
 
 def format_table(report: Report, colour: bool = False) -> str:
-    """One row per protection; failing and warning rows get their fix on the next line."""
+    """One row per protection; failing, unchecked and warning rows get their fix on the next line."""
     import click
 
-    colours = {Status.PASS: "green", Status.FAIL: "red", Status.WARN: "yellow", Status.SKIP: None}
+    colours = {
+        Status.PASS: "green",
+        Status.FAIL: "red",
+        Status.WARN: "yellow",
+        Status.SKIP: None,
+        Status.UNCHECKED: "magenta",
+    }
     width = max(len(c.title) for c in report.checks)
+    pad = _MARK_WIDTH
     lines = [f"Audit of {report.target} ({'deployed site' if report.mode == 'url' else 'built folder'})", ""]
-    lines.append(f"{'':4}  {'Protection':<{width}}  Result")
+    lines.append(f"{'':{pad}}  {'Protection':<{width}}  Result")
     for check in report.checks:
-        mark = _MARK[check.status]
+        mark = f"{_MARK[check.status]:<{pad}}"
         if colour and colours[check.status]:
             mark = click.style(mark, fg=colours[check.status], bold=True)
         lines.append(f"{mark}  {check.title:<{width}}  {check.detail}")
-        if check.fix and check.status in (Status.FAIL, Status.WARN):
-            lines.append(f"{'':4}  {'':<{width}}  fix: {check.fix}")
-    failed = len(report.failed)
+        if check.fix and check.status in (Status.FAIL, Status.WARN, Status.UNCHECKED):
+            lines.append(f"{'':{pad}}  {'':<{width}}  fix: {check.fix}")
+    failed, unchecked = len(report.failed), len(report.unchecked)
     lines.append("")
-    lines.append(f"{failed} protection(s) failed." if failed else "Every protection checked passed.")
+    summary = []
+    if failed:
+        summary.append(f"{failed} protection(s) failed.")
+    if unchecked:
+        summary.append(f"{unchecked} protection(s) could not be checked (UNCHECKED is not a pass).")
+    lines.append(" ".join(summary) or "Every protection checked passed.")
     return "\n".join(lines)
 
 

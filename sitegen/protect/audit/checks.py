@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from .. import crawlers
 from ..policy import embeds_rights, signals_for
-from .findings import gather
+from .findings import Findings, gather
 from .images import image_checks, originals_check
-from .model import Check, Report, Status
+from .model import FIX_UNCHECKED, Check, Report, Status
 from .robots import ai_txt_check, robots_checks
 from .signals import (
     cache_check,
@@ -27,7 +27,7 @@ from .signals import (
     tdm_policy_check,
     tdmrep_check,
 )
-from .source import HttpSource, Source
+from .source import HttpSource, Response, Source
 
 if TYPE_CHECKING:
     from ...config import Config
@@ -63,7 +63,10 @@ def run_audit(
     where = "/robots.txt" + (" (the host root, where crawlers look)" if source.base_path != "/" else "")
     robots_text = robots.body.decode("utf-8", "replace") if robots.ok else None
 
+    switched_off: set[str] = set()
+
     def off(cid: str, title: str, switch: str) -> Check:
+        switched_off.add(cid)
         return Check(cid, title, Status.SKIP, f"switched off in sitegen.toml ({switch})")
 
     checks: list[Check] = []
@@ -117,27 +120,86 @@ def run_audit(
         found = [off(c.id, c.title, "[metadata] embed_rights = false") if c.id == "image-rights" else c for c in found]
     checks += found
     checks.append(originals_check(source, findings, list(originals or [])))
-    skipped = findings.skipped_pages + findings.skipped_images
-    coverage = f"{len(findings.pages)} pages and {len(findings.images)} images checked" + (
-        f" with {source.requests_made} requests" if isinstance(source, HttpSource) else ""
-    )
-    checks.append(
-        Check(
-            "coverage",
-            "Audit coverage",
-            Status.WARN if skipped else Status.PASS,
-            coverage + (f"; {skipped} not checked: request budget used up" if skipped else ""),
-            "Raise --max-requests to check everything.",
-        )
-    )
+    checks = [
+        c
+        if c.id in switched_off
+        else _covered(c, *_gap_of(c.id, findings, source.mode == "url", robots, ai_txt, tdmrep))
+        for c in checks
+    ]
+    checks.append(_coverage_check(source, findings))
     report.checks = checks
     report.stats = {
         "pages": len(findings.pages),
         "images": len(findings.images),
         "requests": source.requests_made,
-        "not_checked": skipped,
+        "pages_not_checked": findings.skipped_pages,
+        "images_not_checked": findings.skipped_images,
+        "not_checked": findings.skipped_pages + findings.skipped_images,
     }
     return report
+
+
+PAGE_CHECKS = {"meta-tags", "search-visible", "licence-data", "headers-page"}
+IMAGE_CONTENT_CHECKS = {"image-privacy", "image-rights", "image-size", "originals"}
+IMAGE_RESPONSE_CHECKS = {"headers-image", "image-cache"}
+
+
+def _reached(response: Response) -> tuple[str, int]:
+    """A single file: (why it could not be checked, 0) or ('', 1). A 404 is a finding, not a gap."""
+    return (f"{response.url_path}: {response.error}", 0) if response.error else ("", 1)
+
+
+def _gap_of(
+    cid: str, findings: Findings, url_mode: bool, robots: Response, ai_txt: Response, tdmrep: Response
+) -> tuple[str, int]:
+    """What a check should have seen and did not, and how many things it did see."""
+    ok_images = sum(1 for r in findings.images.values() if r.ok)
+    if cid in PAGE_CHECKS:
+        return findings.page_gap(), sum(1 for r in findings.pages.values() if r.ok)
+    # Over HTTP, images are found on the pages: the images of a page not read were never seen.
+    unseen = f"the images of {findings.skipped_pages} pages not read" if url_mode and findings.skipped_pages else ""
+    if cid in IMAGE_CONTENT_CHECKS:
+        gap = ", ".join(filter(None, [findings.image_gap(content=True), unseen]))
+        return gap, ok_images - len(findings.images_unreadable)
+    if cid in IMAGE_RESPONSE_CHECKS:
+        return ", ".join(filter(None, [findings.image_gap(content=False), unseen])), ok_images
+    if cid.startswith("robots-"):
+        return _reached(robots)
+    return {"ai-txt": _reached(ai_txt), "tdmrep": _reached(tdmrep)}.get(cid, ("", 1))
+
+
+def _covered(check: Check, gap: str, seen: int) -> Check:
+    """A check is a pass only for everything it should have seen: anything left unseen makes it UNCHECKED.
+
+    A failure or warning stays (what was seen is wrong), with what was not seen added; a verdict
+    reached from seeing nothing at all ("no page found") is no verdict.
+    """
+    if not gap:
+        return check
+    if not seen:
+        return Check(check.id, check.title, Status.UNCHECKED, f"not checked: {gap}", FIX_UNCHECKED)
+    if check.status in (Status.FAIL, Status.WARN):
+        return Check(check.id, check.title, check.status, f"{check.detail}; not checked: {gap}", check.fix)
+    return Check(check.id, check.title, Status.UNCHECKED, f"{check.detail}; not checked: {gap}", FIX_UNCHECKED)
+
+
+def _coverage_check(source: Source, findings: Findings) -> Check:
+    """Checked N of M: what the audit saw, and what it did not (and why)."""
+    pages_found = len(set(findings.pages) | set(findings.pages_missed))
+    images_found = len(set(findings.image_paths_seen) | set(findings.images))
+    checked_pages = len(findings.page_facts)
+    checked_images = sum(1 for f in findings.image_facts.values() if not f.error)
+    detail = f"checked {checked_pages} of {pages_found} pages and {checked_images} of {images_found} images"
+    if isinstance(source, HttpSource):
+        detail += f" with {source.requests_made} requests"
+    gaps = [g for g in (findings.page_gap(), findings.image_gap()) if g]
+    if not checked_pages:
+        gaps.append("no page could be read")
+    if not gaps:
+        return Check("coverage", "Audit coverage", Status.PASS, detail)
+    return Check(
+        "coverage", "Audit coverage", Status.UNCHECKED, f"{detail}; not checked: {'; '.join(gaps)}", FIX_UNCHECKED
+    )
 
 
 __all__ = ["header_problems", "run_audit"]

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -132,14 +134,45 @@ def parse_xmp(packet: bytes) -> dict[tuple[str, str], list[str]]:
     return found
 
 
+def _open_header(data: bytes) -> ImageFile.ImageFile:
+    """The image with its header read and no pixel decoded, whatever size the header declares.
+
+    ``Image.open`` refuses a file declaring more pixels than Pillow's decompression-bomb limit, but
+    the audit never decodes pixels: such a file is exactly what it must see (too large, maybe
+    GPS-tagged). So a refused file is opened again by the format's own header reader, the one
+    ``Image.open`` would have used, without that check.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        pass
+    Image.init()
+    prefix = data[:16]
+    for name in Image.ID:
+        factory, accept = Image.OPEN[name]
+        accepted = accept is None or accept(prefix)
+        if not accepted or isinstance(accepted, str):  # a str is Pillow's "recognised but unsupported"
+            continue
+        try:
+            return factory(io.BytesIO(data), "")
+        except (SyntaxError, IndexError, TypeError, struct.error, OSError, ValueError):
+            continue
+    raise UnidentifiedImageError("no image format reads this header")
+
+
 def read_facts(data: bytes) -> ImageFacts:
     facts = ImageFacts()
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with _open_header(data) as image:
             facts.format = image.format
             facts.width, facts.height = image.size
             exif = image.getexif()
-    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+    except UnidentifiedImageError:
+        facts.error = "not a readable image (unknown format, or damaged)"
+        return facts
+    except (OSError, ValueError, SyntaxError, struct.error) as exc:
         facts.error = f"not a readable image ({exc})"
         return facts
     facts.artist = str(exif.get(ExifTags.Base.Artist) or "").strip() or None

@@ -12,6 +12,12 @@ class Status(StrEnum):
     FAIL = "fail"  # a protection is missing or broken: the audit exits non-zero
     WARN = "warn"  # worth a look, not a failure (e.g. not checkable from here)
     SKIP = "skip"  # switched off in sitegen.toml, or nothing to check
+    # Something that should have been checked was not (unreachable, timed out, unreadable, over a limit).
+    # Never a pass: the protection may be missing there, so the audit exits non-zero as for a failure.
+    UNCHECKED = "unchecked"
+
+
+FIX_UNCHECKED = "Fix what stopped the audit (named above), or raise --max-requests / --max-time, and audit again."
 
 
 @dataclass
@@ -40,8 +46,13 @@ class Report:
         return [c for c in self.checks if c.status is Status.FAIL]
 
     @property
+    def unchecked(self) -> list[Check]:
+        return [c for c in self.checks if c.status is Status.UNCHECKED]
+
+    @property
     def ok(self) -> bool:
-        return not self.failed
+        """Every protection was checked and none failed."""
+        return not self.failed and not self.unchecked
 
     def get(self, check_id: str) -> Check:
         return next(c for c in self.checks if c.id == check_id)
@@ -51,6 +62,8 @@ class Report:
             "target": self.target,
             "mode": self.mode,
             "ok": self.ok,
+            "failed": len(self.failed),
+            "unchecked": len(self.unchecked),
             "checks": [c.to_dict() for c in self.checks],
             "stats": self.stats,
         }

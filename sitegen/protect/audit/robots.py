@@ -31,6 +31,9 @@ CORE_AI_AGENTS = (
     "cohere-training-data-crawler",
 )
 ROBOTS_SAMPLE = 24
+# Each URL costs every core agent two parser calls: beyond this many URLs (a page with 100,000 links),
+# an evenly spaced selection is asked, and the detail says so.
+ROBOTS_MAX_URLS = 2000
 FIX_ROBOTS = (
     "Build with [protect] robots_txt = true and publish robots.txt at the root of the host: "
     "crawlers only read /robots.txt."
@@ -81,7 +84,9 @@ def robots_checks(
         url = origin + path
         return {"protego": protego.can_fetch(url, agent), "urllib.robotparser": legacy.can_fetch(agent, url)}
 
-    paths = url_paths or ["/"]
+    found = url_paths or ["/"]
+    paths = found[:: -(-len(found) // ROBOTS_MAX_URLS)]
+    on = f"{len(paths)} URLs" + (f" (evenly spaced among {len(found)})" if len(paths) < len(found) else "")
     step = max(1, len(paths) // ROBOTS_SAMPLE)
     sample = paths[::step][:ROBOTS_SAMPLE]
     core = [a for a in CORE_AI_AGENTS if a in refuse] or refuse[:10]
@@ -111,7 +116,7 @@ def robots_checks(
                 "robots-ai",
                 titles["robots-ai"],
                 Status.PASS,
-                f"{len(refuse)} AI agents refused on {len(paths)} URLs by protego and urllib.robotparser",
+                f"{len(refuse)} AI agents refused on {on} by protego and urllib.robotparser",
             )
         )
     refused = []

@@ -55,13 +55,16 @@ def tdm_policy_check(source: Source, policy_urls: set[str]) -> Check:
     fix = "Publish tdm-policy.json with the site (sitegen writes it when [protect] tdmrep is on)."
     if not policy_urls:
         return Check("tdm-policy", title, Status.FAIL, "no tdm-policy URL is given anywhere", fix)
-    problems, checked = [], 0
+    problems, checked, unreached = [], 0, []
     for url in sorted(policy_urls):
         path = own_path(source, url)
         if path is None:
             continue
         checked += 1
         response = source.get(path)
+        if response.error:  # no answer from the host (timeout, loop, limits): not a verdict on the policy
+            unreached.append(f"{url} ({response.error})")
+            continue
         if not response.ok:
             problems.append(f"{url} ({why(response)})")
             continue
@@ -75,6 +78,8 @@ def tdm_policy_check(source: Source, policy_urls: set[str]) -> Check:
                 problems.append(f"{url} is not a TDMRep ODRL policy")
     if problems:
         return Check("tdm-policy", title, Status.FAIL, "; ".join(problems[:3]), fix)
+    if unreached:
+        return Check("tdm-policy", title, Status.UNCHECKED, f"not checked: {short(unreached, 2)}", fix)
     if not checked:
         return Check("tdm-policy", title, Status.WARN, f"policy on another site, not checked: {short(policy_urls)}")
     return Check("tdm-policy", title, Status.PASS, f"{short(policy_urls, 2)} is published")

@@ -4,20 +4,20 @@ Both give the checks the same view (responses with status, headers and body,
 for URL paths), so every check is written once. The HTTP side is deliberately
 narrow: it talks only to the origin it was given (no proxies from the
 environment, no redirect to another host), sends a bounded number of
-requests, each with a timeout and a size limit, one at a time.
+requests one at a time, each with a deadline for the whole request and a
+size limit, and stops at an overall deadline.
 """
 
 from __future__ import annotations
 
 import abc
-import contextlib
 import http.client
+import io
+import socket
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from ... import __version__
 from ..hostfiles import parse_headers_file
@@ -25,6 +25,8 @@ from ..hostfiles import parse_headers_file
 USER_AGENT = f"sitegen-audit/{__version__} (checks a site's AI opt-out signals at its owner's request)"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".tif", ".tiff", ".heic", ".heif")
 MB = 1024 * 1024
+_HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Connection": "close"}
+_PATH_SAFE = "/%:@!$&'()*+,;=~?"
 
 
 class AuditError(Exception):
@@ -38,7 +40,8 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     truncated: bool = False  # body longer than the size limit
-    error: str | None = None  # transport failure
+    error: str | None = None  # transport failure, timeout, redirect loop, or not fetched (see ``limited``)
+    limited: bool = False  # not requested at all: the request budget or --max-time ran out
 
     def header_values(self, name: str) -> list[str]:
         return [v for k, v in self.headers if k.lower() == name.lower()]
@@ -142,31 +145,102 @@ class FolderSource(Source):
 # --- a deployed site ------------------------------------------------------------------------------
 
 
-class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = 5
+REDIRECTS = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 5
 
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        target = urljoin(req.full_url, newurl)
-        parts = urlsplit(target)
-        if f"{parts.scheme}://{parts.netloc}" != self.origin:
-            raise urllib.error.HTTPError(
-                req.full_url, code, f"redirect to another origin refused: {target}", headers, fp
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+class _DeadlineReader(io.RawIOBase):
+    """The socket as http.client reads it, with the request's deadline checked before every read.
+
+    A socket timeout bounds one read, and a host that drips a byte at a time never trips it: each
+    read here may only wait for what is left of the request's time, and none starts after it.
+    """
+
+    def __init__(self, owner: _DeadlineSocket, deadline: float, allowed: float) -> None:
+        super().__init__()
+        self.owner, self.sock, self.deadline, self.allowed = owner, owner._sock, deadline, allowed
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            super().close()
+            self.owner._reader_closed()
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no complete response within {self.allowed:g} s")
+        self.sock.settimeout(left)
+        try:
+            return self.sock.recv_into(buffer)
+        except TimeoutError:
+            raise TimeoutError(f"no complete response within {self.allowed:g} s") from None
+
+
+class _DeadlineSocket:
+    """Hands http.client a reader bound to the deadline; everything else goes to the real socket.
+
+    Like ``socket.makefile``, an open reader keeps the socket open after ``close`` (http.client
+    closes the connection before the body of a ``Connection: close`` response is read).
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float, allowed: float) -> None:
+        self._sock, self._deadline, self._allowed = sock, deadline, allowed
+        self._readers = 0
+        self._closing = False
+
+    def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BufferedReader:
+        self._readers += 1
+        return io.BufferedReader(_DeadlineReader(self, self._deadline, self._allowed))
+
+    def _reader_closed(self) -> None:
+        self._readers -= 1
+        if self._closing and not self._readers:
+            self._sock.close()
+
+    def close(self) -> None:
+        self._closing = True
+        if not self._readers:
+            self._sock.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._sock, name)
+
+
+def _connection(scheme: str, host: str, port: int | None, allowed: float) -> http.client.HTTPConnection:
+    """A connection whose every read, from the status line to the last body byte, shares one deadline."""
+    deadline = time.monotonic() + allowed
+    base = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+
+    class Connection(base):  # type: ignore[valid-type,misc]
+        def connect(self) -> None:
+            super().connect()  # bounded by the socket timeout (``allowed``); TLS set up by HTTPSConnection
+            self.sock = _DeadlineSocket(self.sock, deadline, allowed)
+
+    return Connection(host, port, timeout=allowed)
 
 
 class HttpSource(Source):
-    """A live site. Only ``origin`` is ever contacted; at most ``max_requests`` requests are sent."""
+    """A live site. Only ``origin`` is ever contacted; at most ``max_requests`` requests are sent.
+
+    ``timeout`` bounds each request as a whole (connect, headers and body), not each socket read: a
+    server that drips one byte at a time never trips a read timeout. ``max_time`` bounds the whole
+    audit; once it has passed no request is sent, and what was not fetched is reported as unchecked.
+    """
 
     mode = "url"
 
-    def __init__(self, url: str, *, timeout: float = 10.0, max_requests: int = 300) -> None:
+    def __init__(self, url: str, *, timeout: float = 10.0, max_requests: int = 300, max_time: float = 180.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise AuditError(f"{url}: not an http(s) URL")
+        try:
+            self.port = parts.port
+        except ValueError:
+            raise AuditError(f"{url}: bad port") from None
+        self.scheme, self.host = parts.scheme, parts.hostname or ""
         self.origin = f"{parts.scheme}://{parts.netloc}"
         path = parts.path or "/"
         last = path.rsplit("/", 1)[1]
@@ -175,13 +249,11 @@ class HttpSource(Source):
         self.base_path = path
         self.timeout = timeout
         self.max_requests = max_requests
+        self.max_time = max_time
+        self.stop_at = time.monotonic() + max_time
         self._made = 0
         self._cache: dict[str, Response] = {}
         self.headers_note = "as the server sent them"
-        self.opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler({}),  # never route through a proxy from the environment
-            _SameOriginRedirects(self.origin),
-        )
 
     def describe(self) -> str:
         return self.origin + self.base_path
@@ -192,7 +264,19 @@ class HttpSource(Source):
 
     @property
     def budget_left(self) -> int:
-        return self.max_requests - self._made
+        return self.max_requests - self._made if not self.out_of_time else 0
+
+    @property
+    def out_of_time(self) -> bool:
+        return time.monotonic() >= self.stop_at
+
+    def limit_reached(self) -> str | None:
+        """Why no further request may be sent, or None."""
+        if self.out_of_time:
+            return f"--max-time of {self.max_time:g} s reached"
+        if self._made >= self.max_requests:
+            return f"--max-requests {self.max_requests} used up"
+        return None
 
     def url_path(self, link: str, page_path: str = "/", any_host: bool = False) -> str | None:
         """The site path of a link, or None when it points to another origin or is not http(s).
@@ -208,47 +292,67 @@ class HttpSource(Source):
             return None
         return parts.path or "/"
 
+    def has(self, url_path: str) -> bool:
+        """Already fetched (a repeated ``get`` costs no request)."""
+        return url_path in self._cache
+
     def get(self, url_path: str, limit: int = 5 * MB) -> Response:
         cached = self._cache.get(url_path)
         if cached is not None and (not cached.truncated or limit <= len(cached.body)):
             return cached
-        if self._made >= self.max_requests:
-            return Response(url_path, 0, error=f"request budget of {self.max_requests} used up")
-        self._made += 1
-        url = urlunsplit(urlsplit(self.origin)._replace(path=url_path))
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-        started = time.monotonic()
-        try:
-            with self.opener.open(request, timeout=self.timeout) as reply:
-                response = Response(url_path, reply.status, list(reply.headers.items()))
-                response.body, response.truncated = self._read(reply, limit, started)
-        except urllib.error.HTTPError as exc:
-            response = Response(url_path, exc.code, list(exc.headers.items()) if exc.headers else [])
-            if "another origin" in str(exc.reason):
-                response.error = str(exc.reason)
-            else:
-                with contextlib.suppress(OSError, http.client.HTTPException):
-                    response.body, response.truncated = self._read(exc, limit, started)
-        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            response = Response(url_path, 0, error=f"{reason}")
+        path, chain = url_path, [url_path]
+        while True:
+            stop = self.limit_reached()
+            if stop is not None:
+                # Not cached: a later call (with budget left) may still fetch it.
+                return Response(url_path, 0, error=stop, limited=True)
+            self._made += 1
+            response = self._fetch(path, limit)
+            response.url_path = url_path
+            location = response.header("Location") if response.status in REDIRECTS else None
+            if response.error or location is None:
+                break
+            target = urljoin(self.origin + path, location)
+            parts = urlsplit(target)
+            if f"{parts.scheme}://{parts.netloc}" != self.origin:
+                response.error = f"redirect to another origin refused: {target}"
+                break
+            path = parts.path or "/"
+            if parts.query:
+                path += "?" + parts.query
+            if path in chain:
+                response.error = f"redirect loop: {' -> '.join([*chain, path])}"
+                break
+            chain.append(path)
+            if len(chain) > MAX_REDIRECTS + 1:
+                response.error = f"more than {MAX_REDIRECTS} redirects: {' -> '.join(chain)}"
+                break
         self._cache[url_path] = response
         return response
 
-    def _read(self, reply, limit: int, started: float) -> tuple[bytes, bool]:  # type: ignore[no-untyped-def]
-        """Read at most ``limit`` bytes, and give up on a server that trickles for too long."""
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            if time.monotonic() - started > self.timeout * 3:
-                raise TimeoutError(f"response took longer than {self.timeout * 3:.0f} s")
-            chunk = reply.read(min(64 * 1024, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        body = b"".join(chunks)
-        return body[:limit], size > limit
+    def _fetch(self, path: str, limit: int) -> Response:
+        """One request, given up as a whole after ``timeout`` seconds (or when ``max_time`` passes)."""
+        allowed = max(0.01, min(self.timeout, self.stop_at - time.monotonic()))
+        conn = _connection(self.scheme, self.host, self.port, allowed)
+        response = Response(path, 0)
+        reply: http.client.HTTPResponse | None = None
+        try:
+            conn.request("GET", quote(path, safe=_PATH_SAFE), headers=_HEADERS)
+            reply = conn.getresponse()
+            response.status, response.headers = reply.status, reply.getheaders()
+            if reply.status not in REDIRECTS:
+                response.body, response.truncated = _read(reply, limit)
+        except TimeoutError:
+            cut_by = f"--max-time of {self.max_time:g} s reached" if allowed < self.timeout else ""
+            response = Response(path, 0, error=cut_by or f"no complete response within {allowed:g} s")
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            response.status, response.body = 0, b""
+            response.error = str(exc) or type(exc).__name__
+        finally:
+            if reply is not None:
+                reply.close()
+            conn.close()
+        return response
 
     def page_paths(self) -> list[str]:
         """Pages named in the sitemap (same origin only), home first."""
@@ -267,3 +371,17 @@ class HttpSource(Source):
                 ):
                     paths.append(path)
         return paths
+
+
+def _read(reply: http.client.HTTPResponse, limit: int) -> tuple[bytes, bool]:
+    """At most ``limit`` bytes, in whatever pieces arrive (``read1``: a full 64 KB read would wait for 64 KB)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = reply.read1(min(64 * 1024, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    body = b"".join(chunks)
+    return body[:limit], size > limit
