@@ -170,7 +170,12 @@ class OutputLock:
 
     def acquire(self, blocking: bool = True) -> bool:
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise SitegenError(f"{self.path} is a symbolic link, not sitegen's lock; move it away") from None
+                raise
             try:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -320,11 +325,12 @@ class Output:
         Only folders carrying sitegen's marker (or empty ones) are removed; a set-aside previous
         output only while a complete output is in place.
         """
-        for stale in self.target.parent.glob(f".{self.target.name}{_TMP_TAG}*"):
-            _remove_ours(stale)
-        if read_marker(self.target) == "complete":
-            for stale in _complete_set_aside(self.target):
-                _retire(self.target, stale)
+        with contextlib.suppress(OSError):  # what cannot be removed now is removed by a later build
+            for stale in self.target.parent.glob(f".{self.target.name}{_TMP_TAG}*"):
+                _remove_ours(stale)
+            if read_marker(self.target) == "complete":
+                for stale in _complete_set_aside(self.target):
+                    _retire(self.target, stale)
 
     def path(self, site_path: str, origin: str) -> Path:
         """Where ``site_path`` goes; refuses paths escaping the output and double writes."""
@@ -369,27 +375,26 @@ class Output:
         """Swap the new output in; the old one is removed only after the new one is in place.
 
         ``token`` identifies this build in the marker file, so a later build can tell that the
-        output is still exactly what it wrote (see :mod:`sitegen.stamp`).
+        output is still exactly what it wrote (see :mod:`sitegen.stamp`). The lock is released
+        once the swap is done; after a failure, by :meth:`abort` (the ``with`` block calls it).
         """
+        _write_marker(self.tmp, f"build {token}\n" if token else "")
+        old = None
+        if os.path.lexists(self.target):
+            old = self.target.with_name(f".{self.target.name}{_OLD_TAG}{secrets.token_hex(4)}")
+            with _named(self.target):
+                os.rename(self.target, old)
         try:
-            _write_marker(self.tmp, f"build {token}\n" if token else "")
-            old = None
-            if os.path.lexists(self.target):
-                old = self.target.with_name(f".{self.target.name}{_OLD_TAG}{secrets.token_hex(4)}")
-                with _named(self.target):
-                    os.rename(self.target, old)
-            try:
-                with _named(self.target):
-                    os.rename(self.tmp, self.target)
-            except OSError:
-                if old is not None:
-                    os.rename(old, self.target)
-                raise
+            with _named(self.target):
+                os.rename(self.tmp, self.target)
+        except OSError:
             if old is not None:
-                with contextlib.suppress(OSError):  # the new site is published; a leftover is removed next time
-                    _retire(self.target, old)
-        finally:
-            self.lock.release()
+                os.rename(old, self.target)
+            raise
+        if old is not None:
+            with contextlib.suppress(OSError):  # the new site is published; a leftover is removed next time
+                _retire(self.target, old)
+        self.lock.release()
 
     def abort(self) -> None:
         try:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -393,3 +394,27 @@ def test_a_lock_that_cannot_be_written_leaves_no_file(tmp_path, monkeypatch):
         lock.acquire()
     assert info.value.filename == str(tmp_path / ".public.sitegen-lock")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_second_rename_puts_the_previous_output_back(tmp_path, monkeypatch):
+    target = tmp_path / "public"
+    with Output(target) as out:
+        out.write_text("index.html", "old", "test")
+        out.commit("aa")
+    real_rename = os.rename
+
+    def rename(src, dst, *args, **kwargs):
+        if ".sitegen-tmp-" in str(src) and Path(dst) == target:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real_rename(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError, match="Input/output error"), Output(target) as out:
+        out.write_text("index.html", "new", "test")
+        out.commit("bb")
+    monkeypatch.undo()
+    assert (target / "index.html").read_text() == "old" and read_marker(target) == "complete"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+    lock = OutputLock(target)
+    assert lock.acquire(blocking=False)  # released, for the next build
+    lock.release()
