@@ -174,7 +174,9 @@ def test_cache_in_static_is_refused_before_anything_is_written(site_dir, write, 
     """Issue 9 item 7: the cache in static/ published probe data and build stamps."""
     make_photo(site_dir / "content/g/a.jpg")
     write("sitegen.toml", '[build]\ncache_dir = "static"\n')
-    with pytest.raises(ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "static" is static/'):
+    with pytest.raises(
+        ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "static" is the site.s static/ folder'
+    ):
         run_build()
     assert not (site_dir / "static").exists() and not (site_dir / "public").exists()
 
