@@ -191,6 +191,7 @@ class OutputLock:
                         self.waiting = None
                     fcntl.flock(fd, fcntl.LOCK_EX)
                 # The build we waited for deletes the file when it ends: lock the one now at the path.
+                now: os.stat_result | None
                 try:
                     now = os.stat(self.path, follow_symlinks=False)
                 except FileNotFoundError:
