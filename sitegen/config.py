@@ -690,20 +690,19 @@ def check_folders(project: Project, output: Path | None = None, output_source: s
     cache = project.cache_dir
     cache_value = project.config.build.cache_dir
     folders = [
-        ("content/", project.content_dir.resolve()),
-        ("static/", project.static_dir.resolve()),
-        ("templates/", project.templates_dir.resolve()),
+        ("the site's content/ folder", project.content_dir.resolve()),
+        ("the site's static/ folder", project.static_dir.resolve()),
+        ("the site's templates/ folder", project.templates_dir.resolve()),
     ]
     theme = _theme_folder(project)
     if theme is not None:
-        folders.append((f"the theme ({project.config.site.theme})", theme))
+        folders.append((f'the folder of the theme "{project.config.site.theme}"', theme))
     advice = 'the cache must be a folder of its own, such as ".sitegen-cache"'
     for what, folder in folders:
         relation = _overlap(cache, folder)
         if relation:
             raise ConfigError(
-                f'{where("build.cache_dir")}: [build] cache_dir: "{cache_value}" {relation} {what} '
-                f"of the site ({folder}); {advice}"
+                f'{where("build.cache_dir")}: [build] cache_dir: "{cache_value}" {relation} {what} ({folder}); {advice}'
             )
     out = (output or project.output_dir).resolve()
     relation = _overlap(out, cache)

@@ -10,7 +10,7 @@ anything is written.
 
 The swap is two renames (the published folder aside, the new one in). A build
 killed between them leaves no output folder but a complete previous one set
-aside; the next build puts that back first, under the same lock, before it
+aside; the next build puts that back first, under the output's lock, before it
 writes or deletes anything. A previous output is deleted only after a
 complete new one is in place.
 """
@@ -157,10 +157,11 @@ def _retire(target: Path, old: Path) -> None:
 class OutputLock:
     """One build at a time per output folder: an exclusive ``flock`` on a file beside it.
 
-    A second build waits for the first to finish (``waiting`` is called once, to say so) instead of
-    failing: both then publish complete sites, one after the other. The lock file exists only while
-    a build holds it; the kernel releases the lock of a killed build, and the next one takes over
-    the file left behind.
+    ``sitegen build`` holds it from reading the site to saving its stamp, so a second build into
+    the same output waits for the first to finish (``waiting`` is called once, to say so) instead
+    of failing or racing it in the cache; it then usually finds the site up to date. The lock file
+    exists only while a build holds it; the kernel releases the lock of a killed build, and the
+    next one takes over the file left behind.
     """
 
     def __init__(self, target: Path, waiting: Callable[[], None] | None = None) -> None:
@@ -169,8 +170,15 @@ class OutputLock:
         self.fd: int | None = None
 
     def acquire(self, blocking: bool = True) -> bool:
+        with _named(self.path.parent):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise SitegenError(f"{self.path} is a symbolic link, not sitegen's lock; move it away") from None
+                raise
             try:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -183,6 +191,7 @@ class OutputLock:
                         self.waiting = None
                     fcntl.flock(fd, fcntl.LOCK_EX)
                 # The build we waited for deletes the file when it ends: lock the one now at the path.
+                now: os.stat_result | None
                 try:
                     now = os.stat(self.path, follow_symlinks=False)
                 except FileNotFoundError:
@@ -230,32 +239,19 @@ def _complete_set_aside(target: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p / MARKER).stat().st_mtime_ns, reverse=True)
 
 
-def _restore_locked(target: Path) -> bool:
+def restore_interrupted(target: Path) -> bool:
+    """Put back the previous output of a swap that was cut short; True if one was restored.
+
+    The caller holds the output's :class:`OutputLock` (a swap in progress looks the same).
+    """
     if os.path.lexists(target):
         return False
     previous = _complete_set_aside(target)
     if not previous:
         return False
-    os.rename(previous[0], target)
+    with _named(target):
+        os.rename(previous[0], target)
     return True
-
-
-def restore_interrupted(target: Path) -> bool:
-    """Put back the previous output of a swap that was cut short; True if one was restored.
-
-    Done at the start of every build, so a build that then fails early still leaves the site in
-    place. Skipped while another build holds the lock: that build restores it itself.
-    """
-    target = target.resolve()
-    if os.path.lexists(target) or not any(target.parent.glob(f".{target.name}{_OLD_TAG}*")):
-        return False  # the usual case, decided without creating a lock file
-    lock = OutputLock(target)
-    if not lock.acquire(blocking=False):
-        return False
-    try:
-        return _restore_locked(target)
-    finally:
-        lock.release()
 
 
 def environment_failure(exc: OSError, outcome: str) -> SitegenError:
@@ -286,17 +282,21 @@ def _named(path: Path) -> Iterator[None]:
 class Output:
     """A transaction on the output folder: write files, then :meth:`commit` or :meth:`abort`.
 
-    Holds the output's :class:`OutputLock` from creation to commit or abort; a previous output set
-    aside by an interrupted swap is restored before anything else happens.
+    Holds the output's :class:`OutputLock` (its own, or the caller's ``lock``, already acquired)
+    until the commit or abort releases it; a previous output set aside by an interrupted swap is
+    restored before anything else happens.
     """
 
-    def __init__(self, target: Path, waiting: Callable[[], None] | None = None) -> None:
+    def __init__(self, target: Path, lock: OutputLock | None = None) -> None:
         self.target = target.resolve()
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = OutputLock(self.target, waiting)
-        self.lock.acquire()
+        self._own_lock = lock is None
+        if lock is None:
+            lock = OutputLock(self.target)
+            lock.acquire()
+        self.lock = lock
         try:
-            self.restored = _restore_locked(self.target)
+            self.restored = restore_interrupted(self.target)
             self._clean_stale()
             self.tmp = self.target.with_name(f".{self.target.name}{_TMP_TAG}{secrets.token_hex(4)}")
             with _named(self.tmp):
@@ -309,7 +309,7 @@ class Output:
                     self.tmp.rmdir()
                 raise
         except BaseException:
-            self.lock.release()
+            self._release()
             raise
         self.written: dict[str, str] = {}  # site path -> what wrote it
         self._dirs: set[Path] = {self.tmp}
@@ -320,11 +320,12 @@ class Output:
         Only folders carrying sitegen's marker (or empty ones) are removed; a set-aside previous
         output only while a complete output is in place.
         """
-        for stale in self.target.parent.glob(f".{self.target.name}{_TMP_TAG}*"):
-            _remove_ours(stale)
-        if read_marker(self.target) == "complete":
-            for stale in _complete_set_aside(self.target):
-                _retire(self.target, stale)
+        with contextlib.suppress(OSError):  # what cannot be removed now is removed by a later build
+            for stale in self.target.parent.glob(f".{self.target.name}{_TMP_TAG}*"):
+                _remove_ours(stale)
+            if read_marker(self.target) == "complete":
+                for stale in _complete_set_aside(self.target):
+                    _retire(self.target, stale)
 
     def path(self, site_path: str, origin: str) -> Path:
         """Where ``site_path`` goes; refuses paths escaping the output and double writes."""
@@ -369,33 +370,36 @@ class Output:
         """Swap the new output in; the old one is removed only after the new one is in place.
 
         ``token`` identifies this build in the marker file, so a later build can tell that the
-        output is still exactly what it wrote (see :mod:`sitegen.stamp`).
+        output is still exactly what it wrote (see :mod:`sitegen.stamp`). Its own lock is released
+        once the swap is done; after a failure, by :meth:`abort` (the ``with`` block calls it).
         """
+        _write_marker(self.tmp, f"build {token}\n" if token else "")
+        old = None
+        if os.path.lexists(self.target):
+            old = self.target.with_name(f".{self.target.name}{_OLD_TAG}{secrets.token_hex(4)}")
+            with _named(self.target):
+                os.rename(self.target, old)
         try:
-            _write_marker(self.tmp, f"build {token}\n" if token else "")
-            old = None
-            if os.path.lexists(self.target):
-                old = self.target.with_name(f".{self.target.name}{_OLD_TAG}{secrets.token_hex(4)}")
-                with _named(self.target):
-                    os.rename(self.target, old)
-            try:
-                with _named(self.target):
-                    os.rename(self.tmp, self.target)
-            except OSError:
-                if old is not None:
-                    os.rename(old, self.target)
-                raise
+            with _named(self.target):
+                os.rename(self.tmp, self.target)
+        except OSError:
             if old is not None:
-                with contextlib.suppress(OSError):  # the new site is published; a leftover is removed next time
-                    _retire(self.target, old)
-        finally:
-            self.lock.release()
+                os.rename(old, self.target)
+            raise
+        if old is not None:
+            with contextlib.suppress(OSError):  # the new site is published; a leftover is removed next time
+                _retire(self.target, old)
+        self._release()
 
     def abort(self) -> None:
         try:
             with contextlib.suppress(OSError):  # never hide why the build stopped; a leftover goes next time
                 _remove_ours(self.tmp)
         finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._own_lock:  # a caller's lock is the caller's to release
             self.lock.release()
 
     def __enter__(self) -> Output:
@@ -404,4 +408,4 @@ class Output:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None or self.tmp.exists():
             self.abort()
-        self.lock.release()
+        self._release()

@@ -113,12 +113,12 @@ def folder_error(tmp_path: Path, toml: str) -> str:
 @pytest.mark.parametrize(
     ("toml", "key", "fragment"),
     [
-        ('[build]\ncache_dir = "content"\n', "[build] cache_dir", '"content" is content/'),
-        ('[build]\ncache_dir = "content/cache"\n', "[build] cache_dir", "is inside content/"),
-        ('[build]\ncache_dir = "static"\n', "[build] cache_dir", '"static" is static/'),
-        ('[build]\ncache_dir = "templates/x"\n', "[build] cache_dir", "is inside templates/"),
-        ('[build]\ncache_dir = "."\n', "[build] cache_dir", "contains content/"),
-        ('[build]\ncache_dir = ".."\n', "[build] cache_dir", "contains content/"),
+        ('[build]\ncache_dir = "content"\n', "[build] cache_dir", '"content" is the site\'s content/ folder'),
+        ('[build]\ncache_dir = "content/cache"\n', "[build] cache_dir", "is inside the site's content/ folder"),
+        ('[build]\ncache_dir = "static"\n', "[build] cache_dir", '"static" is the site\'s static/ folder'),
+        ('[build]\ncache_dir = "templates/x"\n', "[build] cache_dir", "is inside the site's templates/ folder"),
+        ('[build]\ncache_dir = "."\n', "[build] cache_dir", "contains the site's content/ folder"),
+        ('[build]\ncache_dir = ".."\n', "[build] cache_dir", "contains the site's content/ folder"),
         ('[build]\ncache_dir = "public"\n', "[build] cache_dir", "is the output folder"),
         ('[build]\ncache_dir = "public/.cache"\n', "[build] cache_dir", "is inside the output folder"),
         ('[site]\noutput = ".sitegen-cache"\n', "[site] output", "is the cache folder"),
@@ -134,7 +134,7 @@ def test_cache_folder_shares_no_folder_with_the_site(tmp_path, toml, key, fragme
 def test_cache_folder_inside_a_theme_folder_is_refused(tmp_path):
     (tmp_path / "site" / "mytheme" / "templates").mkdir(parents=True)
     message = folder_error(tmp_path, '[site]\ntheme = "./mytheme"\n[build]\ncache_dir = "mytheme/cache"\n')
-    assert "[build] cache_dir" in message and "is inside the theme (./mytheme)" in message
+    assert "[build] cache_dir" in message and 'is inside the folder of the theme "./mytheme"' in message
 
 
 def test_a_symlink_cannot_hide_an_overlap(tmp_path):
@@ -142,7 +142,7 @@ def test_a_symlink_cannot_hide_an_overlap(tmp_path):
     (site / "content" / "galleries").mkdir(parents=True)
     (site / "cache-link").symlink_to(site / "content" / "galleries")
     message = folder_error(tmp_path, '[build]\ncache_dir = "cache-link"\n')
-    assert "is inside content/" in message
+    assert "is inside the site's content/ folder" in message
 
 
 def test_separate_folders_are_fine(tmp_path):

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -173,7 +174,9 @@ def test_cache_in_static_is_refused_before_anything_is_written(site_dir, write, 
     """Issue 9 item 7: the cache in static/ published probe data and build stamps."""
     make_photo(site_dir / "content/g/a.jpg")
     write("sitegen.toml", '[build]\ncache_dir = "static"\n')
-    with pytest.raises(ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "static" is static/'):
+    with pytest.raises(
+        ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "static" is the site.s static/ folder'
+    ):
         run_build()
     assert not (site_dir / "static").exists() and not (site_dir / "public").exists()
 
@@ -393,3 +396,27 @@ def test_a_lock_that_cannot_be_written_leaves_no_file(tmp_path, monkeypatch):
         lock.acquire()
     assert info.value.filename == str(tmp_path / ".public.sitegen-lock")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_second_rename_puts_the_previous_output_back(tmp_path, monkeypatch):
+    target = tmp_path / "public"
+    with Output(target) as out:
+        out.write_text("index.html", "old", "test")
+        out.commit("aa")
+    real_rename = os.rename
+
+    def rename(src, dst, *args, **kwargs):
+        if ".sitegen-tmp-" in str(src) and Path(dst) == target:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real_rename(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError, match="Input/output error"), Output(target) as out:
+        out.write_text("index.html", "new", "test")
+        out.commit("bb")
+    monkeypatch.undo()
+    assert (target / "index.html").read_text() == "old" and read_marker(target) == "complete"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+    lock = OutputLock(target)
+    assert lock.acquire(blocking=False)  # released, for the next build
+    lock.release()

@@ -105,7 +105,9 @@ def test_serve_refuses_a_cache_in_content_and_deletes_nothing(tmp_path):
     photo = make_photo(site / "content" / "serve-2019" / "a.jpg")
     (site / "sitegen.toml").write_text('[build]\ncache_dir = "content"\n', "utf-8")
     preview = Preview(site, port=0, jobs=1, log=lambda *a: None)
-    with pytest.raises(ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "content" is content/'):
+    with pytest.raises(
+        ConfigError, match=r'sitegen\.toml:2: \[build\] cache_dir: "content" is the site.s content/ folder'
+    ):
         preview.start()
     assert photo.is_file()
     assert sorted(p.name for p in (site / "content").iterdir()) == ["serve-2019"]

@@ -26,7 +26,7 @@ from ..images.formats import set_pixel_limit
 from ..images.pipeline import BatchResult, ImageCache, ImageJob, ImageSet, run_batch
 from ..images.plan import plan
 from ..images.probe import ProbeCache
-from ..output import Output, check_target, environment_failure, restore_interrupted
+from ..output import Output, OutputLock, check_target, environment_failure, restore_interrupted
 from ..protect.hostfiles import SERVER_CONFIG_DIR, write_server_snippets
 from ..protect.policy import signals_for
 from ..render.site import Renderer
@@ -210,6 +210,20 @@ def build(
     if output_dir is not None:
         check_folders(project, target, "--output")
     check_target(target, project.root, [project.content_dir, project.templates_dir, project.static_dir])
+    with OutputLock(target, _say_waiting(reporter, target)) as lock:
+        return _build_locked(project, target, lock, reporter, progress, force, started)
+
+
+def _build_locked(
+    project: Project,
+    target: Path,
+    lock: OutputLock,
+    reporter: Reporter,
+    progress: Progress | None,
+    force: bool,
+    started: float,
+) -> BuildReport:
+    """The build proper, holding the output's lock: one build per output at a time, start to stamp."""
     if restore_interrupted(target) and reporter.echo:
         reporter.echo(f"restored {target}: the previous build was interrupted while swapping it")
     check_server_config_folder(project, target)
@@ -244,7 +258,7 @@ def build(
     results = process_images(site, project, reporter, progress)
 
     token = stamps.new_token()
-    with Output(target, waiting=_say_waiting(reporter, target)) as out:
+    with Output(target, lock) as out:
         Renderer(site, results.images, results.media, theme, out, reporter).render_all()
         if reporter.errors:
             raise BuildFailed(f"build failed with {len(reporter.errors)} error(s); the previous output is untouched")
