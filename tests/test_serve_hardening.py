@@ -16,7 +16,7 @@ from sitegen.commands.serve import Preview, exposure_warning
 from sitegen.serve.http import HostRule, PreviewHTTPServer, SiteView
 from sitegen.serve.livereload import LiveReload
 
-from .test_serve import Events, free_port, save
+from .test_serve import Events, free_port, save, wait_for
 from .test_session import make_site
 
 WAIT = 20.0  # generous bound for anything the server must do "at once"
@@ -333,12 +333,18 @@ def test_a_stalled_download_never_holds_up_an_edit(big_site):
             # An edit, and the big file itself replaced, while that transfer is stuck.
             save(big_site / "content/about.md", "---\ntitle: About\n---\nEdited during a stalled download.\n")
             (big_site / "static/big.bin").write_bytes(b"new" * 1000)
-            _, data = events.next("reload")
-            assert "/about/" in data["pages"]
+            while "/about/" not in events.next("reload")[1]["pages"]:  # the two saves may be two rebuilds
+                pass
             fresh = Raw(port)
             try:
                 status, _, body = fresh.request("/about/")
                 assert status == 200 and b"Edited during a stalled download." in body
+
+                def replaced() -> bool:
+                    fresh.send(b"HEAD /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    return fresh.response("HEAD")[1]["content-length"] == "3000"
+
+                wait_for(replaced, timeout=WAIT)
                 status, _, body = fresh.request("/big.bin")
                 assert status == 200 and body == b"new" * 1000
             finally:
@@ -387,7 +393,9 @@ def test_connections_beyond_the_cap_get_room_or_a_503(preview):
     try:
         assert first.request("/about/")[0] == 200
         assert second.request("/about/")[0] == 200
-        # Both are idle kept-alive connections now: a newcomer gets served, the oldest idle one is closed.
+        # Both are idle kept-alive connections now (once their threads are back to waiting):
+        # a newcomer gets served, the oldest idle one is closed.
+        wait_for(lambda: preview.server.idle_connections == 2, timeout=WAIT)
         third = Raw(port)
         try:
             assert third.request("/about/")[0] == 200
@@ -397,10 +405,12 @@ def test_connections_beyond_the_cap_get_room_or_a_503(preview):
     finally:
         first.close()
         second.close()
+    wait_for(lambda: preview.server.open_connections == 0, timeout=WAIT)
     streams = [Events(port), Events(port)]  # busy connections (open pages): nothing to close
     try:
         for stream in streams:
             stream.next("hello")
+        assert preview.server.open_connections == 2 and preview.server.idle_connections == 0
         late = Raw(port)
         try:
             status, headers, body = late.request("/about/")

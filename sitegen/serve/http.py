@@ -580,6 +580,17 @@ class PreviewHTTPServer(ThreadingHTTPServer):
                 self._targets[key] = found
         return found
 
+    @property
+    def open_connections(self) -> int:
+        with self._conns_lock:
+            return len(self._conns)
+
+    @property
+    def idle_connections(self) -> int:
+        """Connections waiting for their next request (those :meth:`process_request` may close)."""
+        with self._conns_lock:
+            return sum(1 for reader in self._conns.values() if reader.waiting and reader.deadline is None)
+
     def reader_for(self, sock: socket.socket) -> _DeadlineReader:
         with self._conns_lock:
             reader = self._conns.get(sock)
