@@ -10,6 +10,7 @@ killing the server.
 from __future__ import annotations
 
 import contextlib
+import errno
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,30 @@ class ConfigError(SitegenError):
 
 class ContentError(SitegenError):
     """Content that makes the whole site wrong (slug collision, unknown template)."""
+
+
+_ENVIRONMENT_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,  # no space left on device
+        errno.EDQUOT,  # disk quota exceeded
+        errno.EACCES,  # permission denied
+        errno.EPERM,  # operation not permitted
+        errno.EROFS,  # read-only file system
+        errno.EIO,  # input/output error: a failing disk or a dropped network mount
+        errno.EMFILE,  # too many open files (this process)
+        errno.ENFILE,  # too many open files (the system)
+    }
+)
+
+
+def is_environment_error(exc: BaseException) -> bool:
+    """True when ``exc`` is the machine's fault (disk full, permissions, read-only, I/O), not the input's.
+
+    Such an error must stop the build: skipping the file it happened on would
+    publish a smaller site that looks complete. Only a problem with an input
+    file itself (corrupt, truncated, not an image) is that file's warning.
+    """
+    return isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS
 
 
 class Severity(Enum):
