@@ -23,9 +23,10 @@ from typing import Any
 
 from PIL import ExifTags, Image, IptcImagePlugin
 
-from .formats import ImageReadError, open_image
+from .formats import ImageEnvironmentError, ImageReadError, open_image, read_failure, reading, write_failure
 
-PROBE_VERSION = 1
+# 2: SourceInfo.notes (library warnings about the file, reported against the photo)
+PROBE_VERSION = 2
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -54,6 +55,7 @@ class SourceInfo:
     keywords: list[str] = field(default_factory=list)
     creator: str | None = None
     camera: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the decoder warned about, one line each
 
     @property
     def taken_at(self) -> dt.datetime | None:
@@ -187,8 +189,21 @@ def _taken(exif: Image.Exif) -> str | None:
 
 
 def probe(path: Path) -> SourceInfo:
-    """Header facts of ``path``; raises :class:`ImageReadError` for files that are not usable photos."""
-    content_hash = file_hash(path)
+    """Header facts of ``path``; raises :class:`ImageReadError` for files that are not usable photos.
+
+    Raises :class:`ImageEnvironmentError` (stop the build) when the machine, not the file, failed.
+    """
+    try:
+        content_hash = file_hash(path)  # outside ``reading``: hashing threads must not wait on its lock
+    except OSError as exc:
+        raise read_failure(path, exc) from None
+    with reading(path) as notes:
+        info = _header(path, content_hash)
+    return dataclasses.replace(info, notes=notes) if notes else info
+
+
+def _header(path: Path, content_hash: str) -> SourceInfo:
+    """The probe proper; any exception it lets out is classified by :func:`reading`."""
     with open_image(path) as image:
         try:
             exif = image.getexif()
@@ -244,7 +259,10 @@ class ProbeCache:
 
     def get(self, path: Path) -> SourceInfo:
         """Cached probe of ``path``, probing (and remembering) on a miss."""
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise read_failure(path, exc) from None
         key = str(path)
         entry = self.entries.get(key)
         if entry and entry.get("stamp") == self._stamp(st):
@@ -280,8 +298,8 @@ class ProbeCache:
             path, st = item
             try:
                 info = probe(path)
-            except (ImageReadError, OSError):
-                return
+            except (ImageReadError, ImageEnvironmentError, OSError):
+                return  # reported by get(), in the reader's order
             self.entries[str(path)] = {"stamp": self._stamp(st), "info": dataclasses.asdict(info)}
             self.dirty = True
 
@@ -297,10 +315,13 @@ class ProbeCache:
     def save(self) -> None:
         if not (self.file and self.dirty):
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
-        tmp.replace(self.file)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
+            tmp.replace(self.file)
+        except OSError as exc:
+            raise write_failure(tmp, exc) from None
         self.dirty = False
 
 
