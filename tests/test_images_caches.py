@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -95,3 +96,22 @@ def test_content_cache_is_bounded_and_keyed_by_digest():
     for key in ("a", "b", "a", "c", "b"):
         cache.get((key,), lambda key=key: calls.append(key) or len(calls))
     assert calls == ["a", "b", "c", "b"] and len(cache.items) == 2
+
+
+def test_probe_cache_sees_a_same_size_file_with_its_mtime_kept(tmp_path):
+    """``cp -p`` of another photo of the same byte size over a source: size and mtime are unchanged."""
+    from sitegen.images.probe import ProbeCache
+
+    photo = make_photo(tmp_path / "content/p.tif", size=(64, 48), colour=(255, 0, 0))  # uncompressed
+    other = make_photo(tmp_path / "other.tif", size=(64, 48), colour=(0, 0, 255))
+    data = other.read_bytes()
+    assert len(data) == photo.stat().st_size  # the same size, by construction of make_photo
+    probes = ProbeCache(tmp_path / "cache")
+    first = probes.get(photo).content_hash
+    probes.save()
+    st = photo.stat()
+    photo.write_bytes(data)
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (photo.stat().st_size, photo.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    again = ProbeCache(tmp_path / "cache").get(photo).content_hash
+    assert again != first and again == ProbeCache(None).get(other).content_hash

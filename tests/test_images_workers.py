@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -66,6 +68,33 @@ def test_memory_budget_limits_photos_at_once(tmp_path):
     assert roomy.processed == tight.processed == 4 and not roomy.errors and not tight.errors
     assert roomy.most_at_once == 2
     assert tight.most_at_once == 1  # each job alone exceeds the budget: they run one at a time, all of them
+
+
+def test_probe_of_a_png_reads_late_exif_without_decoding_pixels(tmp_path, monkeypatch):
+    """Pillow's getexif() decodes a whole PNG to find an eXIf chunk after the pixels (784 MB for a
+    196 MP scan, in the build's main process); the probe skips chunks instead."""
+    from PIL import ExifTags, PngImagePlugin
+
+    from sitegen.images import probe
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20)).save(buffer, "PNG", exif=exif)
+    data = buffer.getvalue()
+    start = data.index(b"eXIf") - 4
+    end = start + 12 + struct.unpack(">I", data[start : start + 4])[0]
+    chunk, rest = data[start:end], data[:start] + data[end:]
+    iend = rest.index(b"IEND") - 4
+    path = tmp_path / "late-exif.png"
+    path.write_bytes(rest[:iend] + chunk + rest[iend:])
+
+    def no_decoding(self: object) -> None:
+        raise AssertionError("the probe decoded the pixels")
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", no_decoding)
+    info = probe.probe(path)
+    assert (info.orientation, info.width, info.height) == (6, 20, 40)
 
 
 # --- no orphans -------------------------------------------------------------------------------------
