@@ -128,7 +128,9 @@ class ImageJob:
                 repr(self.rights),
                 repr(self.description),
                 str(self.keep_camera),
-                ",".join(self.file_hashes),
+                # "v2": entries made before font/logo caches were keyed on content may hold an
+                # earlier logo's pixels under a later logo's key; new keys retire them.
+                "files-v2:" + ",".join(self.file_hashes) if self.file_hashes else "",
             )
         )
         return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
