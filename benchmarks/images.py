@@ -210,10 +210,14 @@ def huge_corpus(count: int, side: int) -> Path:
 
 
 def tree_peak_mb(command: list[str]) -> tuple[float, float, float]:
-    """Run ``command``; peak summed RSS of it and its descendants (sampled every 20 ms), max single RSS, seconds."""
+    """Run ``command``: peak summed RSS of it and its descendants, peak RSS of any one of them, seconds.
+
+    Sampled from /proc every 20 ms (RUSAGE_CHILDREN cannot tell one run from the previous one).
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    peak = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    peak = single = 0
     while proc.poll() is None:
         parents: dict[int, int] = {}
         rss: dict[int, int] = {}
@@ -225,23 +229,43 @@ def tree_peak_mb(command: list[str]) -> tuple[float, float, float]:
             except OSError:
                 continue
             parents[int(entry.name)] = int(fields[1])
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            rss[int(entry.name)] = int(fields[21]) * page
         tree, grew = {proc.pid}, True
         while grew:
             more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
             tree |= more
             grew = bool(more)
         peak = max(peak, sum(rss.get(pid, 0) for pid in tree))
+        single = max(single, *(rss.get(pid, 0) for pid in tree))
         time.sleep(0.02)
-    seconds = time.perf_counter() - start
-    single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return peak / 2**20, single, seconds
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(command)} failed with exit status {proc.returncode}")
+    return peak / 2**20, single / 2**20, time.perf_counter() - start
 
 
 def huge_memory(workers: int, count: int, side: int) -> tuple[float, float, float]:
     """Peak memory of a cold build of huge RGBA PNGs (issue 10: 1.84 GB per worker at 196 MP)."""
     site = huge_corpus(count, side)
     write_config(site, '[images]\nmax_pixels = 400_000_000\nformats = ["webp", "jpeg"]\n')
+    shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    command = [sys.executable, "-m", "sitegen", "build", str(site), "-q", "-j", str(workers), "--force"]
+    return tree_peak_mb(command)
+
+
+def huge_logo(workers: int, side: int, photos: int = 4) -> tuple[float, float, float]:
+    """A cold build of a few camera-sized photos marked with a side x side RGBA PNG logo."""
+    site = WORK / f"huge-logo-{side}"
+    gallery = site / "content" / "gallery"
+    if not (site / "logo.png").exists():
+        gallery.mkdir(parents=True, exist_ok=True)
+        for i in range(photos):
+            ramp = Image.linear_gradient("L").resize((3000, 2000))
+            Image.merge("RGB", (ramp, ramp.rotate(180), ramp.point(lambda v, i=i: (v + 60 * i) % 256))).save(
+                gallery / f"p{i}.jpg", quality=90
+            )
+        ramp = Image.linear_gradient("L").resize((side, side))
+        Image.merge("RGBA", (ramp, ramp, ramp, ramp.rotate(90))).save(site / "logo.png", compress_level=1)
+    write_config(site, '[watermark]\nlogo = "logo.png"\nmin_width = 1\n[images]\nmax_pixels = 400_000_000\n')
     shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
     command = [sys.executable, "-m", "sitegen", "build", str(site), "-q", "-j", str(workers), "--force"]
     return tree_peak_mb(command)
@@ -312,7 +336,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="repeat timed cold builds, keep the best")
     parser.add_argument("--sigal", type=Path, default=ROOT / "benchmarks" / ".venv-sigal" / "bin" / "sigal")
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["floor", "sigal", "memory", "huge", "noop", "formats"]
+        "--skip", nargs="*", default=[], choices=["floor", "sigal", "memory", "huge", "logo", "noop", "formats"]
     )
     parser.add_argument("--huge-photos", type=int, default=4, help="RGBA PNGs for the huge-source memory run")
     parser.add_argument("--huge-side", type=int, default=14000, help="their side in pixels (14000 = 196 MP)")
@@ -361,8 +385,16 @@ def main() -> None:
         tree, single, seconds = huge_memory(w, args.huge_photos, args.huge_side)
         mp = args.huge_side**2 / 1e6
         print(f"3b. cold build of {args.huge_photos} RGBA PNGs of {mp:.0f} MP each, -j {w}")
-        print(f"   peak RSS, whole build  {tree:7.0f} MB  (main process + all workers, sampled)")
+        print(f"   peak RSS, whole build  {tree:7.0f} MB  (main process + all workers, sampled every 20 ms)")
         print(f"   peak RSS, one process  {single:7.0f} MB  ({single / mp:.1f} MB per source MP)")
+        print(f"   time                   {seconds:7.1f} s\n")
+
+    if "logo" not in args.skip:
+        logo_side = args.huge_side * 10 // 14
+        tree, single, seconds = huge_logo(w, logo_side)
+        print(f"3c. cold build of 4 photos (3000x2000) marked with a {logo_side}x{logo_side} RGBA PNG logo, -j {w}")
+        print(f"   peak RSS, whole build  {tree:7.0f} MB")
+        print(f"   peak RSS, one process  {single:7.0f} MB")
         print(f"   time                   {seconds:7.1f} s\n")
 
     if "sigal" not in args.skip:

@@ -97,16 +97,18 @@ def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.Ima
 
 def load_logo(data: bytes, max_side: int = LOGO_MAX_SIDE) -> Image.Image:
     """Decode a logo once, reduced to ``max_side`` (JPEG logos decode reduced already)."""
-    with Image.open(io.BytesIO(data)) as logo:
-        if logo.format == "JPEG":
-            logo.draft("RGB", (max_side, max_side))
-        logo.load()
-        image = logo.convert("RGBA")
-    if max(image.size) > max_side:
-        scale = max_side / max(image.size)
-        size = Size(max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        image = shrink(image, size)  # in strips: no full-size premultiplied copy of a huge logo
-    return image
+    logo = Image.open(io.BytesIO(data))
+    if logo.format == "JPEG":
+        logo.draft("RGB", (max_side, max_side))
+    logo.load()
+    if logo.mode != "RGBA":
+        logo = logo.convert("RGBA")  # reassigned: the decoded original is freed
+    if max(logo.size) > max_side:
+        scale = max_side / max(logo.size)
+        size = Size(max(1, round(logo.width * scale)), max(1, round(logo.height * scale)))
+        # Integer reduction in strips first (gap 1): no full-size premultiplied copy of a huge logo.
+        logo = shrink(logo, size, gap=1.0)
+    return logo
 
 
 def _logo(path: str) -> Image.Image:
