@@ -33,6 +33,7 @@ def test_problems_of_one_file_are_not_the_environment(exc):
 
 # --- the build stops, naming the path, and the previous output stays ---------------------------------
 
+import multiprocessing  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -61,8 +62,15 @@ def good_site(site: Path, count: int = 3) -> dict[str, bytes]:
     return published(site)
 
 
+def forked_workers(monkeypatch) -> None:
+    """Workers forked from this process, so they inherit the injected fault (other tests may leave
+    threads running, and a threaded process would start its workers from a clean forkserver)."""
+    monkeypatch.setattr(pipeline, "_worker_context", lambda: multiprocessing.get_context("fork"))
+
+
 def fill_the_disk(monkeypatch, marker: str = "images-v") -> None:
     """ENOSPC on every write into the image cache (a fault injected where the worker writes)."""
+    forked_workers(monkeypatch)
     real = Path.write_bytes
 
     def write_bytes(self: Path, data: bytes) -> int:
@@ -135,6 +143,7 @@ def test_a_killed_worker_stops_the_build(site_dir, monkeypatch):
             os.kill(os.getpid(), signal.SIGKILL)
         return real(job)
 
+    forked_workers(monkeypatch)
     monkeypatch.setattr(pipeline, "render_files", render_files)  # forked workers inherit it
     with pytest.raises(ImageEnvironmentError, match=r"p2\.jpg: an image worker was killed"):
         build(site_dir, overrides={"build.jobs": 2, "images.jpeg_quality": 60}, reporter=Reporter())
