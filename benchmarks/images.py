@@ -196,6 +196,87 @@ def peak_rss_mb(site: Path, workers: int) -> float:
     return int(out.strip().splitlines()[-1]) / 1024
 
 
+def huge_corpus(count: int, side: int) -> Path:
+    """``count`` RGBA PNGs of side x side (196 MP at 14000): a few MB each, gigabytes decoded."""
+    site = WORK / f"huge-distinct-{count}x{side}"
+    gallery = site / "content" / "gallery"
+    if len(list(gallery.glob("*.png"))) != count:
+        gallery.mkdir(parents=True, exist_ok=True)
+        for i in range(count):
+            ramp = Image.linear_gradient("L").resize((side, side))
+            bands = (
+                ramp,
+                ramp.rotate(90),
+                Image.radial_gradient("L").resize((side, side)),
+                ramp.point(lambda v, i=i: (128 + v // 2 + 37 * i) % 256),  # distinct files: one job each
+            )
+            Image.merge("RGBA", bands).save(gallery / f"huge-{i}.png", compress_level=1)
+            del bands, ramp
+    return site
+
+
+def tree_peak_mb(command: list[str]) -> tuple[float, float, float]:
+    """Run ``command``: peak summed RSS of it and its descendants, peak RSS of any one of them, seconds.
+
+    Sampled from /proc every 20 ms (RUSAGE_CHILDREN cannot tell one run from the previous one).
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    page = os.sysconf("SC_PAGE_SIZE")
+    peak = single = 0
+    while proc.poll() is None:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            rss[int(entry.name)] = int(fields[21]) * page
+        tree, grew = {proc.pid}, True
+        while grew:
+            more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
+            tree |= more
+            grew = bool(more)
+        peak = max(peak, sum(rss.get(pid, 0) for pid in tree))
+        single = max(single, *(rss.get(pid, 0) for pid in tree))
+        time.sleep(0.02)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(command)} failed with exit status {proc.returncode}")
+    return peak / 2**20, single / 2**20, time.perf_counter() - start
+
+
+def huge_memory(workers: int, count: int, side: int) -> tuple[float, float, float]:
+    """Peak memory of a cold build of huge RGBA PNGs (issue 10: 1.84 GB per worker at 196 MP)."""
+    site = huge_corpus(count, side)
+    write_config(site, '[images]\nmax_pixels = 400_000_000\nformats = ["webp", "jpeg"]\n')
+    shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    command = [sys.executable, "-m", "sitegen", "build", str(site), "-q", "-j", str(workers), "--force"]
+    return tree_peak_mb(command)
+
+
+def huge_logo(workers: int, side: int, photos: int = 4) -> tuple[float, float, float]:
+    """A cold build of a few camera-sized photos marked with a side x side RGBA PNG logo."""
+    site = WORK / f"huge-logo-{side}"
+    gallery = site / "content" / "gallery"
+    if not (site / "logo.png").exists():
+        gallery.mkdir(parents=True, exist_ok=True)
+        for i in range(photos):
+            ramp = Image.linear_gradient("L").resize((3000, 2000))
+            Image.merge("RGB", (ramp, ramp.rotate(180), ramp.point(lambda v, i=i: (v + 60 * i) % 256))).save(
+                gallery / f"p{i}.jpg", quality=90
+            )
+        ramp = Image.linear_gradient("L").resize((side, side))
+        Image.merge("RGBA", (ramp, ramp, ramp, ramp.rotate(90))).save(site / "logo.png", compress_level=1)
+    write_config(site, '[watermark]\nlogo = "logo.png"\nmin_width = 1\n[images]\nmax_pixels = 400_000_000\n')
+    shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    command = [sys.executable, "-m", "sitegen", "build", str(site), "-q", "-j", str(workers), "--force"]
+    return tree_peak_mb(command)
+
+
 # --- sigal --------------------------------------------------------------------------------------------
 
 
@@ -338,10 +419,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="repeat timed cold builds, keep the best")
     parser.add_argument("--sigal", type=Path, default=ROOT / "benchmarks" / ".venv-sigal" / "bin" / "sigal")
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["floor", "sigal", "memory", "noop", "formats", "roles"]
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["floor", "sigal", "memory", "huge", "logo", "noop", "formats", "roles"],
     )
     parser.add_argument("--roles", action="store_true", help="only section 7: watermark by role vs width rule")
     parser.add_argument("--role-photos", type=int, default=6, help="photos timed in section 7")
+    parser.add_argument("--huge-photos", type=int, default=4, help="RGBA PNGs for the huge-source memory run")
+    parser.add_argument("--huge-side", type=int, default=14000, help="their side in pixels (14000 = 196 MP)")
     args = parser.parse_args()
     w = args.workers
     if args.roles:
@@ -386,6 +472,22 @@ def main() -> None:
         print("3. peak memory of the largest process during a cold build")
         print(f"   {max(2, args.photos // 2):4d} photos            {m_half:7.0f} MB")
         print(f"   {args.photos:4d} photos            {m_full:7.0f} MB  (ratio {m_full / m_half:.2f})\n")
+
+    if "huge" not in args.skip:
+        tree, single, seconds = huge_memory(w, args.huge_photos, args.huge_side)
+        mp = args.huge_side**2 / 1e6
+        print(f"3b. cold build of {args.huge_photos} RGBA PNGs of {mp:.0f} MP each, -j {w}")
+        print(f"   peak RSS, whole build  {tree:7.0f} MB  (main process + all workers, sampled every 20 ms)")
+        print(f"   peak RSS, one process  {single:7.0f} MB  ({single / mp:.1f} MB per source MP)")
+        print(f"   time                   {seconds:7.1f} s\n")
+
+    if "logo" not in args.skip:
+        logo_side = args.huge_side * 10 // 14
+        tree, single, seconds = huge_logo(w, logo_side)
+        print(f"3c. cold build of 4 photos (3000x2000) marked with a {logo_side}x{logo_side} RGBA PNG logo, -j {w}")
+        print(f"   peak RSS, whole build  {tree:7.0f} MB")
+        print(f"   peak RSS, one process  {single:7.0f} MB")
+        print(f"   time                   {seconds:7.1f} s\n")
 
     if "sigal" not in args.skip:
         if args.sigal.exists():

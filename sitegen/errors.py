@@ -30,6 +30,31 @@ class ContentError(SitegenError):
     """Content that makes the whole site wrong (slug collision, unknown template)."""
 
 
+# Errors of the machine, not of a file: another photo or page would fail the same way.
+ENVIRONMENT_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,  # no space left on device
+        errno.EDQUOT,  # disk quota exceeded
+        errno.EACCES,  # permission denied
+        errno.EPERM,  # operation not permitted
+        errno.EROFS,  # read-only file system
+        errno.EIO,  # input/output error: a failing disk or a dropped network mount
+        errno.EMFILE,  # too many open files (this process)
+        errno.ENFILE,  # too many open files (the system)
+    }
+)
+
+
+def is_environment_error(exc: BaseException) -> bool:
+    """True when ``exc`` is the machine's fault (disk full, permissions, read-only, I/O), not the input's.
+
+    Such an error must stop the build: skipping the file it happened on would
+    publish a smaller site that looks complete. Only a problem with an input
+    file itself (corrupt, truncated, not an image) is that file's warning.
+    """
+    return isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS
+
+
 class Severity(Enum):
     INFO = "info"
     WARNING = "warning"
@@ -94,16 +119,3 @@ class Reporter:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
-
-
-# Errors of the machine, not of a file: no space, no permission, read-only or failing disk, no file
-# handles left. Another photo or page would fail the same way, so they stop the build instead of
-# skipping one item (skipping would publish a site with holes and call it a success).
-ENVIRONMENT_ERRNOS = frozenset(
-    {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO, errno.EMFILE, errno.ENFILE}
-)
-
-
-def is_environment_error(exc: OSError) -> bool:
-    """True when ``exc`` comes from the environment (disk full, permission, read-only, I/O) rather than the input."""
-    return exc.errno in ENVIRONMENT_ERRNOS

@@ -306,6 +306,8 @@ class _Reader:
         except OSError as exc:
             self.reporter.warning(f"skipped: cannot read file ({exc.strerror or exc})", source)
             return None
+        for note in info.notes:
+            self.reporter.warning(note, source)
         if info.frames > 1:
             self.reporter.warning("animated image: only the first frame is published", source)
         slug = self.slug_for(meta, source.stem, sidecar or source)

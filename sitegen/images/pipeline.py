@@ -12,15 +12,20 @@ exactly the photos it touches.
 from __future__ import annotations
 
 import base64
+import ctypes
 import functools
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +33,7 @@ from typing import Any
 from PIL import Image
 
 from . import metadata, process, watermark
-from .formats import ImageReadError, open_image, set_pixel_limit
+from .formats import ImageEnvironmentError, ImageReadError, open_image, reading, set_pixel_limit, write_failure
 from .metadata import Description, Rights
 from .watermark import WatermarkSpec
 
@@ -139,7 +144,9 @@ class ImageJob:
                 repr(self.rights),
                 repr(self.description),
                 str(self.keep_camera),
-                ",".join(self.file_hashes),
+                # "v2": entries made before font/logo caches were keyed on content may hold an
+                # earlier logo's pixels under a later logo's key; new keys retire them.
+                "files-v2:" + ",".join(self.file_hashes) if self.file_hashes else "",
                 repr(self.clean_widths),
             )
         )
@@ -189,9 +196,15 @@ class ImageJob:
 
 
 def _decode(job: ImageJob) -> tuple[Image.Image, Image.Exif]:
-    """Decode at the smallest scale that still covers the largest derivative, then orient and colour-convert."""
-    image = open_image(Path(job.source))
-    try:
+    """Decode at the smallest scale that still covers the largest derivative, then orient and colour-convert.
+
+    Whatever Pillow raises on this file is classified by :func:`reading`; its
+    warnings were already reported against the photo by the probe, which reads
+    the same header, so the worker drops them instead of printing them raw.
+    """
+    path = Path(job.source)
+    with reading(path):
+        image = open_image(path)
         image.seek(0)
         if image.format == "JPEG":
             # DCT-domain downscale (1/2, 1/4, 1/8): a 24 MP photo for a 2048 px derivative decodes at 6 MP.
@@ -202,12 +215,10 @@ def _decode(job: ImageJob) -> tuple[Image.Image, Image.Exif]:
         except Exception:  # a corrupt EXIF block only costs the optional camera fields
             exif = Image.Exif()
         image.load()
-        pixels = process.apply_orientation(image, job.orientation)
-        return process.to_display(pixels, icc), exif
-    except Image.DecompressionBombError as exc:
-        raise ImageReadError(str(exc)) from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageReadError(f"cannot decode image ({exc}); the file may be truncated or corrupt") from None
+        # Reassigned step by step so a full-size intermediate is freed as soon as the next exists.
+        image = process.apply_orientation(image, job.orientation)
+        image = process.to_display(image, icc)
+        return image, exif
 
 
 def render_files(job: ImageJob) -> tuple[dict[str, bytes], dict[str, Any]]:
@@ -225,8 +236,9 @@ def render_files(job: ImageJob) -> tuple[dict[str, bytes], dict[str, Any]]:
     files: dict[str, bytes] = {}
     current = image
     clean = set(job.clean_widths)
+    del image  # the full-size pixels are freed by the first (largest) step
     for size in job.sizes:  # largest first: each size is derived from the clean one before it
-        current = process.resize(current, size)
+        current = process.shrink(current, size)
         # Every full view is marked, whatever its width; the clean copy is a thumbnail only.
         view = watermark.apply(current, job.watermark) if job.watermark is not None else current
         for fmt in job.settings.formats:
@@ -243,6 +255,10 @@ def render_files(job: ImageJob) -> tuple[dict[str, bytes], dict[str, Any]]:
 def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
     """Process one photo into ``cache_root/<key>/``; returns the set's metadata or ``{"error": reason}``.
 
+    A problem with the photo's file is ``{"error": reason}`` (the photo is
+    skipped); a failure to write the cache raises :class:`ImageEnvironmentError`
+    (the build stops): a full disk is not a bad photo.
+
     Files are written into a temporary folder renamed into place at the end, so
     an interrupted build never leaves a half-written entry that looks complete.
     """
@@ -251,19 +267,27 @@ def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
     final = Path(cache_root) / key
     tmp = Path(cache_root) / f".tmp-{key}-{os.getpid()}"
     try:
-        files, meta = render_files(job)
-        tmp.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        (tmp / "set.json").write_text(json.dumps(meta), "utf-8")
-        if final.exists():
-            shutil.rmtree(final)
-        tmp.rename(final)
+        try:
+            files, meta = render_files(job)
+        except ImageReadError as exc:
+            return {"error": str(exc)}
+        except MemoryError:  # raised by our own resizing/encoding, after the decode
+            return {"error": "not enough memory to process this image"}
+        written = tmp
+        try:
+            tmp.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                written = tmp / name
+                written.write_bytes(data)
+            written = tmp / "set.json"
+            written.write_text(json.dumps(meta), "utf-8")
+            written = final
+            if final.exists():
+                shutil.rmtree(final)
+            tmp.rename(final)
+        except OSError as exc:
+            raise write_failure(written, exc) from None
         return meta
-    except ImageReadError as exc:
-        return {"error": str(exc)}
-    except MemoryError:
-        return {"error": "not enough memory to decode this image"}
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -278,6 +302,7 @@ class BatchResult:
     errors: dict[str, str] = field(default_factory=dict)  # job key -> reason
     processed: int = 0
     reused: int = 0
+    most_at_once: int = 0  # photos processed at the same time, at most (the memory budget can lower it)
 
 
 class ImageCache:
@@ -317,10 +342,13 @@ class ImageCache:
                 if entry.is_dir() and entry.name not in keep:
                     shutil.rmtree(entry, ignore_errors=True)
                     pruned += 1
-        self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.index_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.index, separators=(",", ":")), "utf-8")
-        tmp.replace(self.index_file)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(self.index, separators=(",", ":")), "utf-8")
+            tmp.replace(self.index_file)
+        except OSError as exc:
+            raise write_failure(tmp, exc) from None
         return pruned
 
 
@@ -344,14 +372,104 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
+def _available_memory() -> int:
+    """Memory the system can give without swapping (MemAvailable), or a guess where /proc is missing."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 4 << 30
+
+
+def memory_budget() -> int:
+    """What all image workers together may plan to use: half of what is available now."""
+    return _available_memory() // 2
+
+
+def job_memory(job: ImageJob) -> int:
+    """A worker's planned peak for ``job``, in bytes (deliberately generous).
+
+    The decoded source dominates: 4 bytes a pixel, about twice over (decoded
+    pixels plus an oriented or colour-converted copy; transparent sources are
+    reduced in strips by :func:`process.shrink`, so no premultiplied copy).
+    JPEG decodes at reduced size (draft), so its cost follows the largest
+    derivative, not the sensor. Plus the worker's own baseline.
+    """
+    w, h = job.source_size
+    pixels = w * h
+    if Path(job.source).suffix.lower() in (".jpg", ".jpeg"):
+        top = job.sizes[0]
+        scale = min(8, max(1, min(w // max(1, top.width), h // max(1, top.height))))
+        draft = 1 << (scale.bit_length() - 1)  # libjpeg scales by 1/2, 1/4 or 1/8
+        pixels //= draft * draft
+    return pixels * 4 * 2 + (64 << 20)
+
+
+def _watch_parent(parent: int) -> None:
+    """Image workers end when the build that started them is gone (SIGKILL included).
+
+    On Linux the kernel sends SIGKILL when the parent process dies
+    (PR_SET_PDEATHSIG); everywhere, a thread notices when this worker was
+    reparented or the build's process no longer exists, and ends the worker.
+    Without this, workers orphaned by a killed build kept writing cache entries
+    and then blocked forever on a queue nobody reads.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    started_under = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != started_under or not _alive(parent):
+                os._exit(70)
+
+    threading.Thread(target=watch, name="sitegen-parent-watch", daemon=True).start()
+    if os.getppid() != started_under or not _alive(parent):  # died before the watch began
+        os._exit(70)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def run_batch(
     jobs: list[ImageJob],
     cache: ImageCache,
     workers: int,
     max_pixels: int,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    budget: int | None = None,
 ) -> BatchResult:
-    """Run every job whose output is not cached; ``progress(done, total)`` after each photo."""
+    """Run every job whose output is not cached; ``progress(done, total)`` after each photo.
+
+    Up to ``workers`` photos run at once, and only as many as fit together in
+    ``budget`` bytes (default: half the memory available now) by
+    :func:`job_memory`: a folder of huge scans runs one or two at a time instead
+    of one per core. A photo too large for the budget on its own still runs,
+    alone.
+
+    Raises :class:`ImageEnvironmentError` when the machine fails (disk full,
+    permission, a worker killed by the system): the build must stop rather than
+    publish a site that silently lost photos.
+    """
     result = BatchResult()
     todo: list[ImageJob] = []
     for job in jobs:
@@ -362,7 +480,10 @@ def run_batch(
         else:
             todo.append(job)
     unique = list({job.key: job for job in todo}.values())  # the same photo twice is processed once
-    cache.root.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(cache.root, exc) from None
     total = len(unique)
 
     def record(job: ImageJob, meta: dict[str, Any]) -> None:
@@ -373,23 +494,67 @@ def run_batch(
             result.processed += 1
 
     if total and (workers <= 1 or total == 1):
+        result.most_at_once = 1
         for done, job in enumerate(unique, 1):
             record(job, run_job(job, str(cache.root), max_pixels))
             if progress:
                 progress(done, total)
     elif total:
-        with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=_worker_context()) as pool:
-            futures = {pool.submit(run_job, job, str(cache.root), max_pixels): job for job in unique}
-            for done, future in enumerate(as_completed(futures), 1):
-                job = futures[future]
-                try:
-                    meta = future.result()
-                except Exception as exc:  # a crashed worker is one photo's problem, not the build's
-                    meta = {"error": f"image worker failed ({exc.__class__.__name__}: {exc})"}
-                record(job, meta)
-                if progress:
-                    progress(done, total)
+        _run_pool(unique, cache, min(workers, total), max_pixels, budget, record, progress, result)
     for job in todo:
         if job.key in cache.index:
             result.sets[job.key] = job.image_set(cache.index[job.key])
     return result
+
+
+def _run_pool(
+    jobs: list[ImageJob],
+    cache: ImageCache,
+    workers: int,
+    max_pixels: int,
+    budget: int | None,
+    record: Callable[[ImageJob, dict[str, Any]], None],
+    progress: Callable[[int, int], None] | None,
+    result: BatchResult,
+) -> None:
+    """Feed ``jobs`` to a process pool within the memory budget; see :func:`run_batch`."""
+    budget = memory_budget() if budget is None else budget
+    pending = list(reversed(jobs))  # pop() from the end keeps the given order
+    running: dict[Future[dict[str, Any]], tuple[ImageJob, int]] = {}
+    planned = done = 0
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_worker_context(), initializer=_watch_parent, initargs=(os.getpid(),)
+    )
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                cost = job_memory(pending[-1])
+                if running and planned + cost > budget:
+                    break
+                job = pending.pop()
+                running[pool.submit(run_job, job, str(cache.root), max_pixels)] = (job, cost)
+                planned += cost
+                result.most_at_once = max(result.most_at_once, len(running))
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job, cost = running.pop(future)
+                planned -= cost
+                try:
+                    meta = future.result()
+                except BrokenProcessPool:
+                    raise ImageEnvironmentError(
+                        f"{job.source}: an image worker was killed while processing this photo (out of memory?); "
+                        "the build stopped, the previous output is untouched"
+                    ) from None
+                except (ImageEnvironmentError, KeyboardInterrupt):
+                    raise
+                except Exception as exc:  # a bug on one photo's path is that photo's problem, not the build's
+                    meta = {"error": f"image worker failed ({exc.__class__.__name__}: {exc})"}
+                record(job, meta)
+                done += 1
+                if progress:
+                    progress(done, len(jobs))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -8,22 +8,22 @@ code stays pure and the cache key covers exactly what changes the output.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import io
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageFont, UnidentifiedImageError
+from PIL import ImageFont
 
 from ..config import Config, Project, WatermarkSection
 from ..content.model import Photo, Site
-from ..errors import ConfigError
+from ..errors import ConfigError, is_environment_error
 from ..protect.licensing import acquire_licence_url, licence_of, licensing_url
 from ..urls import Urls
 from . import process
+from .formats import ImageReadError, open_image, read_failure, reading, set_pixel_limit
 from .metadata import Description, Rights
 from .pipeline import ImageJob, Settings
-from .probe import file_hash
-from .watermark import WatermarkSpec
+from .watermark import WatermarkSpec, content
 
 
 def settings_from(config: Config) -> Settings:
@@ -44,21 +44,33 @@ def _site_file(project: Project, value: str, key: str) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=16)
-def _check_font(path: str) -> None:
+# Files already found usable, by what decides it: (kind, content digest, pixel limit). Never by
+# path: a logo replaced in place must be checked again (``sitegen serve`` lives through edits).
+_CHECKED: set[tuple[str, str, int]] = set()
+
+
+def _check_font(path: Path, digest: str, data: bytes) -> None:
+    if ("font", digest, 0) in _CHECKED:
+        return
     try:
-        ImageFont.truetype(path, size=12)
-    except OSError:
+        ImageFont.truetype(io.BytesIO(data), size=12)
+    except Exception:  # FreeType says OSError; damaged files can raise anything
         raise ConfigError(f"[watermark] font: {path} is not a font file Pillow can read (.ttf, .otf)") from None
+    _CHECKED.add(("font", digest, 0))
 
 
-@functools.lru_cache(maxsize=16)
-def _check_logo(path: str) -> None:
+def _check_logo(path: Path, digest: str, data: bytes, max_pixels: int) -> None:
+    """The logo decodes, within max_pixels, with the same per-file checks as a photo."""
+    if ("logo", digest, max_pixels) in _CHECKED:
+        return
     try:
-        with Image.open(path) as logo:
-            logo.load()
-    except (OSError, UnidentifiedImageError):
-        raise ConfigError(f"[watermark] logo: {path} is not an image Pillow can read") from None
+        with reading(path):
+            set_pixel_limit(max_pixels)
+            with open_image(path, data) as logo:
+                logo.load()
+    except ImageReadError as exc:
+        raise ConfigError(f"[watermark] logo: {path}: {exc}") from None
+    _CHECKED.add(("logo", digest, max_pixels))
 
 
 class Planner:
@@ -96,12 +108,10 @@ class Planner:
         hashes: list[str] = []
         if settings.font:
             font = _site_file(self.project, settings.font, "font")
-            _check_font(str(font))
-            hashes.append(self._hash(font))
+            hashes.append(self._checked(font, "font"))
         if settings.logo:
             logo = _site_file(self.project, settings.logo, "logo")
-            _check_logo(str(logo))
-            hashes.append(self._hash(logo))
+            hashes.append(self._checked(logo, "logo"))
         spec = WatermarkSpec(
             text=settings.text.format(year=self._year(photo), author=self._author(photo)),
             font=str(font) if font else None,
@@ -114,9 +124,22 @@ class Planner:
         )
         return spec, tuple(hashes)
 
-    def _hash(self, path: Path) -> str:
+    def _checked(self, path: Path, kind: str) -> str:
+        """Digest of a watermark file, checked from the very bytes that were hashed (once per build)."""
         if path not in self._file_hashes:
-            self._file_hashes[path] = file_hash(path)
+            try:
+                digest, data = content(path)
+            except OSError as exc:
+                raise (
+                    read_failure(path, exc)
+                    if is_environment_error(exc)
+                    else ConfigError(f"[watermark] {kind}: cannot read {path} ({exc.strerror or exc})")
+                ) from None
+            if kind == "font":
+                _check_font(path, digest, data)
+            else:
+                _check_logo(path, digest, data, self.config.images.max_pixels)
+            self._file_hashes[path] = digest
         return self._file_hashes[path]
 
     # -- metadata ----------------------------------------------------------------

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import struct
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,9 +24,10 @@ from typing import Any
 
 from PIL import ExifTags, Image, IptcImagePlugin
 
-from .formats import ImageReadError, open_image
+from .formats import ImageEnvironmentError, ImageReadError, open_image, read_failure, reading, write_failure
 
-PROBE_VERSION = 1
+# 2: SourceInfo.notes (library warnings about the file, reported against the photo); stamps with ctime and inode
+PROBE_VERSION = 2
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -54,6 +56,7 @@ class SourceInfo:
     keywords: list[str] = field(default_factory=list)
     creator: str | None = None
     camera: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the decoder warned about, one line each
 
     @property
     def taken_at(self) -> dt.datetime | None:
@@ -186,12 +189,47 @@ def _taken(exif: Image.Exif) -> str | None:
         return None
 
 
+def _png_exif(path: Path) -> Image.Exif:
+    """EXIF of a PNG whose eXIf chunk follows the pixels, found by skipping chunks, not decoding them.
+
+    Pillow's ``getexif()`` decodes the whole image to get there: 784 MB and
+    seconds for a 196 MP RGBA scan, in the probe, which only wants the header.
+    """
+    exif = Image.Exif()
+    with path.open("rb") as fh:
+        fh.seek(8)
+        while header := fh.read(8):
+            if len(header) < 8:
+                break
+            length, kind = struct.unpack(">I4s", header)
+            if kind == b"eXIf":
+                exif.load(fh.read(length))
+                break
+            if kind == b"IEND":
+                break
+            fh.seek(length + 4, os.SEEK_CUR)  # data and CRC
+    return exif
+
+
 def probe(path: Path) -> SourceInfo:
-    """Header facts of ``path``; raises :class:`ImageReadError` for files that are not usable photos."""
-    content_hash = file_hash(path)
+    """Header facts of ``path``; raises :class:`ImageReadError` for files that are not usable photos.
+
+    Raises :class:`ImageEnvironmentError` (stop the build) when the machine, not the file, failed.
+    """
+    try:
+        content_hash = file_hash(path)  # outside ``reading``: hashing threads must not wait on its lock
+    except OSError as exc:
+        raise read_failure(path, exc) from None
+    with reading(path) as notes:
+        info = _header(path, content_hash)
+    return dataclasses.replace(info, notes=notes) if notes else info
+
+
+def _header(path: Path, content_hash: str) -> SourceInfo:
+    """The probe proper; any exception it lets out is classified by :func:`reading`."""
     with open_image(path) as image:
         try:
-            exif = image.getexif()
+            exif = _png_exif(path) if image.format == "PNG" and "exif" not in image.info else image.getexif()
         except Exception:  # a corrupt EXIF block must not hide an otherwise fine photo
             exif = Image.Exif()
         orientation = exif.get(ExifTags.Base.Orientation, 1)
@@ -226,7 +264,7 @@ def probe(path: Path) -> SourceInfo:
 
 
 class ProbeCache:
-    """Probe results keyed by path, size and mtime; a stale or corrupt cache file is simply ignored."""
+    """Probe results keyed by path and stat stamp; a stale or corrupt cache file is simply ignored."""
 
     def __init__(self, cache_dir: Path | None) -> None:
         self.file = cache_dir / f"probe-v{PROBE_VERSION}.json" if cache_dir else None
@@ -240,11 +278,22 @@ class ProbeCache:
 
     @staticmethod
     def _stamp(st: os.stat_result) -> list[int]:
-        return [st.st_size, st.st_mtime_ns]
+        """What tells a changed file without reading it: size and mtime, plus ctime and inode.
+
+        Size and mtime alone miss a file replaced by one of the same size with its
+        mtime kept (``cp -p``, ``rsync -t``, ``touch -r``, a camera app's export):
+        the probe, and with it the content hash the image cache is keyed on,
+        would stay the old file's. ctime cannot be set back, and a replacement
+        by rename has a new inode.
+        """
+        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
     def get(self, path: Path) -> SourceInfo:
         """Cached probe of ``path``, probing (and remembering) on a miss."""
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise read_failure(path, exc) from None
         key = str(path)
         entry = self.entries.get(key)
         if entry and entry.get("stamp") == self._stamp(st):
@@ -280,8 +329,8 @@ class ProbeCache:
             path, st = item
             try:
                 info = probe(path)
-            except (ImageReadError, OSError):
-                return
+            except (ImageReadError, ImageEnvironmentError, OSError):
+                return  # reported by get(), in the reader's order
             self.entries[str(path)] = {"stamp": self._stamp(st), "info": dataclasses.asdict(info)}
             self.dirty = True
 
@@ -297,10 +346,13 @@ class ProbeCache:
     def save(self) -> None:
         if not (self.file and self.dirty):
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
-        tmp.replace(self.file)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
+            tmp.replace(self.file)
+        except OSError as exc:
+            raise write_failure(tmp, exc) from None
         self.dirty = False
 
 

@@ -9,9 +9,23 @@ stays readable on snow and on a night sky alike.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
 
 from PIL import Image, ImageDraw, ImageFont, ImageStat
+
+from .process import Size, shrink
+
+T = TypeVar("T")
+
+# A logo is drawn at most a fraction of a derivative's shorter side (which max_size bounds):
+# a larger one is reduced once when loaded, never again per photo.
+LOGO_MAX_SIDE = 2048
 
 
 @dataclass(frozen=True)
@@ -32,17 +46,73 @@ LIGHT = ((255, 255, 255), (0, 0, 0))  # fill, outline
 DARK = ((24, 24, 24), (255, 255, 255))
 
 
+class ByContent(Generic[T]):
+    """A small LRU keyed on a file's content digest, never on its path.
+
+    A path-keyed cache gave the old logo's pixels after logo.png was replaced
+    in place (``sitegen serve``, or one worker doing several builds), and those
+    stale pixels were then cached under the new logo's key for every later
+    build. Reading and hashing a logo or font per use costs well under a
+    millisecond; decoding it again would not.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[object, ...], T] = OrderedDict()
+
+    def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        value = make()
+        self.items[key] = value
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return value
+
+
+def content(path: str | Path) -> tuple[str, bytes]:
+    """A file's bytes and their digest (the same blake2b-128 the job keys use)."""
+    data = Path(path).read_bytes()
+    return hashlib.blake2b(data, digest_size=16).hexdigest(), data
+
+
+_FONTS: ByContent[ImageFont.FreeTypeFont] = ByContent(32)
+_LOGOS: ByContent[Image.Image] = ByContent(8)
+
+
 @functools.lru_cache(maxsize=32)
-def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    if path:
-        return ImageFont.truetype(path, size=size)
+def _default_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's built-in font: no file, so its size is all that decides it."""
     return ImageFont.load_default(size=size)
 
 
-@functools.lru_cache(maxsize=8)
+def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if not path:
+        return _default_font(size)
+    digest, data = content(path)
+    return _FONTS.get((digest, size), lambda: ImageFont.truetype(io.BytesIO(data), size=size))
+
+
+def load_logo(data: bytes, max_side: int = LOGO_MAX_SIDE) -> Image.Image:
+    """Decode a logo once, reduced to ``max_side`` (JPEG logos decode reduced already)."""
+    logo = Image.open(io.BytesIO(data))
+    if logo.format == "JPEG":
+        logo.draft("RGB", (max_side, max_side))
+    logo.load()
+    if logo.mode != "RGBA":
+        logo = logo.convert("RGBA")  # reassigned: the decoded original is freed
+    if max(logo.size) > max_side:
+        scale = max_side / max(logo.size)
+        size = Size(max(1, round(logo.width * scale)), max(1, round(logo.height * scale)))
+        # Integer reduction in strips first (gap 1): no full-size premultiplied copy of a huge logo.
+        logo = shrink(logo, size, gap=1.0)
+    return logo
+
+
 def _logo(path: str) -> Image.Image:
-    with Image.open(path) as logo:
-        return logo.convert("RGBA")
+    digest, data = content(path)
+    return _LOGOS.get((digest,), lambda: load_logo(data))
 
 
 def _palette(image: Image.Image, box: tuple[int, int, int, int], style: str) -> tuple[tuple, tuple]:

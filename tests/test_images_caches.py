@@ -1,0 +1,117 @@
+"""Caches of the image package are keyed on what decides their result (content), and a logo is bounded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageFont
+
+from sitegen.commands.build import build
+from sitegen.errors import ConfigError, Reporter
+from sitegen.images import watermark
+from sitegen.images.formats import set_pixel_limit
+from sitegen.images.watermark import WatermarkSpec
+
+from .conftest import make_photo
+
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+WIDE, NARROW = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSansCondensed.ttf"
+
+
+def logo_site(site: Path, colour: tuple[int, int, int]) -> None:
+    make_photo(site / "content/g/one.jpg", size=(400, 300), colour=(128, 128, 128))
+    Image.new("RGBA", (60, 60), (*colour, 255)).save(site / "logo.png")
+    (site / "sitegen.toml").write_text(
+        '[watermark]\nenabled = true\ntext = ""\nlogo = "logo.png"\nposition = "centre"\n'
+        'size = 0.3\nopacity = 1.0\nmin_width = 1\n[images]\nformats = ["jpeg"]\n'
+    )
+
+
+def centre_of_largest(site: Path) -> tuple[int, int, int]:
+    files = sorted((site / "public/media/g").glob("one-400.*.jpg"))
+    assert len(files) == 1, files
+    with Image.open(files[0]) as image:
+        return image.convert("RGB").getpixel((200, 150))  # type: ignore[return-value]
+
+
+def test_replacing_the_logo_in_place_changes_the_mark_in_the_same_process(site_dir):
+    """Same path, new contents, same process (sitegen serve, one worker): the new logo's pixels."""
+    logo_site(site_dir, (255, 0, 0))
+    build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+    r, g, b = centre_of_largest(site_dir)
+    assert r > 200 and g < 60 and b < 60
+    Image.new("RGBA", (60, 60), (0, 0, 255, 255)).save(site_dir / "logo.png")
+    build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+    r, g, b = centre_of_largest(site_dir)
+    assert b > 200 and r < 60, (r, g, b)
+    # And the cache entry written under the new logo's key holds the new pixels for a fresh build.
+    shutil.rmtree(site_dir / "public")
+    build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+    assert centre_of_largest(site_dir)[2] > 200
+
+
+def test_font_cache_follows_the_file_contents(tmp_path):
+    font = tmp_path / "mark.ttf"
+    shutil.copy(WIDE, font)
+    wide = watermark._font(str(font), 40).getlength("Watermark")
+    shutil.copy(NARROW, font)
+    narrow = watermark._font(str(font), 40).getlength("Watermark")
+    assert narrow < wide * 0.95
+    assert narrow == ImageFont.truetype(str(NARROW), 40).getlength("Watermark")
+
+
+def test_a_logo_replaced_by_a_broken_file_is_checked_again(site_dir):
+    logo_site(site_dir, (255, 0, 0))
+    build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+    (site_dir / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    with pytest.raises(ConfigError, match=r"\[watermark\] logo: .*logo\.png: damaged PNG file"):
+        build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+
+
+def test_logo_above_max_pixels_is_a_config_error(site_dir):
+    logo_site(site_dir, (255, 0, 0))
+    Image.new("RGBA", (1500, 1000), (255, 0, 0, 255)).save(site_dir / "logo.png")
+    with pytest.raises(ConfigError, match=r"logo: .*logo\.png: image is 1500x1000 = 1,500,000 pixels.*max_pixels"):
+        build(site_dir, overrides={"build.jobs": 1, "images.max_pixels": 1_000_000}, reporter=Reporter())
+
+
+def test_large_logo_is_reduced_once_when_loaded(tmp_path):
+    set_pixel_limit(200_000_000)  # as a worker does (a global other tests lower)
+    logo = tmp_path / "big.png"
+    Image.new("RGBA", (6000, 3000), (0, 200, 0, 255)).save(logo)
+    loaded = watermark._logo(str(logo))
+    assert loaded.size == (watermark.LOGO_MAX_SIDE, watermark.LOGO_MAX_SIDE // 2)
+    assert watermark._logo(str(logo)) is loaded  # the same reduced image for every photo
+    photo = Image.new("RGB", (800, 600), (128, 128, 128))
+    spec = WatermarkSpec("", None, str(logo), "centre", 0.2, 0.03, 1.0, "auto", 1)
+    assert watermark.apply(photo, spec).getpixel((400, 300))[1] > 180  # type: ignore[index]
+
+
+def test_content_cache_is_bounded_and_keyed_by_digest():
+    cache: watermark.ByContent[int] = watermark.ByContent(2)
+    calls: list[str] = []
+    for key in ("a", "b", "a", "c", "b"):
+        cache.get((key,), lambda key=key: calls.append(key) or len(calls))
+    assert calls == ["a", "b", "c", "b"] and len(cache.items) == 2
+
+
+def test_probe_cache_sees_a_same_size_file_with_its_mtime_kept(tmp_path):
+    """``cp -p`` of another photo of the same byte size over a source: size and mtime are unchanged."""
+    from sitegen.images.probe import ProbeCache
+
+    photo = make_photo(tmp_path / "content/p.tif", size=(64, 48), colour=(255, 0, 0))  # uncompressed
+    other = make_photo(tmp_path / "other.tif", size=(64, 48), colour=(0, 0, 255))
+    data = other.read_bytes()
+    assert len(data) == photo.stat().st_size  # the same size, by construction of make_photo
+    probes = ProbeCache(tmp_path / "cache")
+    first = probes.get(photo).content_hash
+    probes.save()
+    st = photo.stat()
+    photo.write_bytes(data)
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (photo.stat().st_size, photo.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    again = ProbeCache(tmp_path / "cache").get(photo).content_hash
+    assert again != first and again == ProbeCache(None).get(other).content_hash
