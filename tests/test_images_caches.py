@@ -86,7 +86,7 @@ def test_large_logo_is_reduced_once_when_loaded(tmp_path):
     assert loaded.size == (watermark.LOGO_MAX_SIDE, watermark.LOGO_MAX_SIDE // 2)
     assert watermark._logo(str(logo)) is loaded  # the same reduced image for every photo
     photo = Image.new("RGB", (800, 600), (128, 128, 128))
-    spec = WatermarkSpec("", None, str(logo), "centre", 0.2, 0.03, 1.0, "auto", 1)
+    spec = WatermarkSpec("", None, str(logo), "centre", 0.2, 0.03, 1.0, "auto")
     assert watermark.apply(photo, spec).getpixel((400, 300))[1] > 180  # type: ignore[index]
 
 
