@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomic import write_text_atomic
 from .config import Project
 from .images.pipeline import PIPELINE_VERSION
 from .output import MARKER
@@ -114,9 +115,7 @@ class StampStore:
 
     def save(self, stamp: Stamp) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(stamp.__dict__), "utf-8")
-        tmp.replace(self.file)
+        write_text_atomic(self.file, json.dumps(stamp.__dict__))
 
     def clear(self) -> None:
         self.file.unlink(missing_ok=True)

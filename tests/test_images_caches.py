@@ -115,3 +115,25 @@ def test_probe_cache_sees_a_same_size_file_with_its_mtime_kept(tmp_path):
     assert (photo.stat().st_size, photo.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
     again = ProbeCache(tmp_path / "cache").get(photo).content_hash
     assert again != first and again == ProbeCache(None).get(other).content_hash
+
+
+def test_cache_files_are_written_under_a_temporary_name_of_their_own(tmp_path):
+    """`sitegen serve` and `sitegen build` share the cache: a fixed ``index.tmp`` let one rename the
+    other's half-written file into place (and the other's rename then failed)."""
+    from sitegen.images.pipeline import ImageCache
+    from sitegen.images.probe import PROBE_VERSION, ProbeCache
+
+    cache = tmp_path / "cache"
+    images = ImageCache(cache)
+    images.root.mkdir(parents=True)
+    others = [images.index_file.with_suffix(".tmp"), cache / f"probe-v{PROBE_VERSION}.tmp"]
+    for other in others:  # another process, half-way through writing its copy
+        other.write_text('{"half', "utf-8")
+    images.save(keep=[])
+    probes = ProbeCache(cache)
+    probes.get(make_photo(tmp_path / "content/p.jpg"))
+    probes.save()
+    for other in others:
+        assert other.read_text("utf-8") == '{"half'  # left alone for its writer to finish
+    assert images.index_file.read_text("utf-8") == "{}"
+    assert [p.name for p in images.root.iterdir() if p.name.endswith(".tmp")] == ["index.tmp"]

@@ -32,6 +32,7 @@ from typing import Any
 
 from PIL import Image
 
+from ..atomic import write_text_atomic
 from . import metadata, process, watermark
 from .formats import ImageEnvironmentError, ImageReadError, open_image, reading, set_pixel_limit, write_failure
 from .metadata import Description, Rights
@@ -342,13 +343,10 @@ class ImageCache:
                 if entry.is_dir() and entry.name not in keep:
                     shutil.rmtree(entry, ignore_errors=True)
                     pruned += 1
-        tmp = self.index_file.with_suffix(".tmp")
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(self.index, separators=(",", ":")), "utf-8")
-            tmp.replace(self.index_file)
+            write_text_atomic(self.index_file, json.dumps(self.index, separators=(",", ":")))
         except OSError as exc:
-            raise write_failure(tmp, exc) from None
+            raise write_failure(self.index_file, exc) from None
         return pruned
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, IptcImagePlugin
 
+from ..atomic import write_text_atomic
 from .formats import ImageEnvironmentError, ImageReadError, open_image, read_failure, reading, write_failure
 
 # 2: SourceInfo.notes (library warnings about the file, reported against the photo); stamps with ctime and inode
@@ -346,13 +347,10 @@ class ProbeCache:
     def save(self) -> None:
         if not (self.file and self.dirty):
             return
-        tmp = self.file.with_suffix(".tmp")
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
-            tmp.replace(self.file)
+            write_text_atomic(self.file, json.dumps(self.entries, separators=(",", ":")))
         except OSError as exc:
-            raise write_failure(tmp, exc) from None
+            raise write_failure(self.file, exc) from None
         self.dirty = False
 
 
