@@ -66,8 +66,8 @@ class ImageSet:
     (photo page, lightbox, social card, feeds), marked at every width when the
     photo is watermarked; ``thumbnails`` are the clean grid/card copies, made
     only below ``[watermark] min_width``. When there are none, thumbnails are
-    the full-view files, so a thumbnail is never more protected than its view
-    and no view is ever served from the clean set.
+    the full-view files. Nothing but ``role="thumb"`` ever reads the clean set,
+    and the default role is the full view.
     """
 
     width: int
