@@ -29,7 +29,7 @@ from ..protect.licences import licence_id
 from ..protect.licensing import LICENSING_PATH
 from ..urls import base_path
 from . import frontmatter as fm
-from .markup import Markup
+from .markup import LARGE_PAGE_BYTES, Markup
 from .memo import ParseMemo
 from .model import Gallery, Page, Photo, Site
 from .slugs import humanize, slugify
@@ -129,6 +129,14 @@ class _Reader:
         except OSError as exc:
             self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path)
             return None
+        size = len(doc.body.encode("utf-8", "surrogatepass"))
+        if size > LARGE_PAGE_BYTES:
+            self.reporter.warning(
+                f"{size / 1_000_000:.1f} MB of Markdown (more than {LARGE_PAGE_BYTES // 1_000_000} MB): it costs "
+                "seconds on every build and is heavy to read on a phone; split it into several pages",
+                path,
+                doc.body_line,
+            )
         return fm.check_fields(doc.meta, spec, path, self.reporter, what), doc.body
 
     def slug_for(self, meta: dict[str, Any], name: str, source: Path) -> str | None:
