@@ -24,6 +24,8 @@ import markdown
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
 
+from .untrusted import Untrusted
+
 EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 
 # Pages above this many bytes of Markdown get a warning (see README, "Front matter"):
@@ -116,5 +118,9 @@ class Markup:
             self._md.treeprocessors.register(_RootLinks(self._md, base_path), "sitegen-root-links", 1)
 
     def convert(self, text: str) -> str:
+        """HTML of the photographer's own Markdown (raw HTML kept: their files are trusted)."""
+        if isinstance(text, Untrusted):
+            # A photo's metadata is never Markdown: it would keep raw HTML (stored XSS). See untrusted.plain_html.
+            raise TypeError("text from a photo's metadata is plain text; use untrusted.plain_html()")
         self._md.reset()
         return self._md.convert(text)

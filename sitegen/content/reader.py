@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup as HTML
+
 from ..config import Project
 from ..errors import ContentError, Reporter
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
@@ -33,6 +35,7 @@ from .markup import LARGE_PAGE_BYTES, Markup
 from .memo import ParseMemo
 from .model import Gallery, Page, Photo, Site
 from .slugs import humanize, slugify
+from .untrusted import plain_html
 
 PAGE_FIELDS: dict[str, Callable[[Any], Any]] = {
     "title": fm.as_str,
@@ -312,8 +315,11 @@ class _Reader:
         if slug is None:
             return None
         photo = Photo(source=source, slug=slug, gallery=gallery, info=info, sidecar=sidecar, meta=meta)
-        caption = meta.get("caption") or caption_md or info.caption or ""
-        photo.caption_html = self.html(caption) if caption else ""
+        own = meta.get("caption") or caption_md  # the photographer's Markdown
+        if own:
+            photo.caption_html = HTML(self.html(own))
+        elif info.caption:
+            photo.caption_html = plain_html(info.caption)  # the file's own: plain text, never Markdown
         return photo
 
     # -- ordering ----------------------------------------------------------
