@@ -95,25 +95,34 @@ class _Reader:
         self.drafts = drafts
         self.markup = Markup(base_path(project.config.site.base_url))
         self.memo = memo
-        self.claimed: dict[str, Path] = {}  # site path -> source that claimed it
+        # site path -> the file that claimed it, or a description of a page sitegen generates
+        self.claimed: dict[str, Path | str] = {}
         self.seen_photos: set[str] = set()
 
     # -- helpers -----------------------------------------------------------
 
     def claim(self, site_path: str, source: Path) -> bool:
-        """Register a URL; two sources for one URL is an error naming both."""
+        """Register a URL; two sources for one URL is an error naming both as they really are."""
         other = self.claimed.get(site_path)
         if other is not None:
+            if isinstance(other, str):  # a generated page: only the file can move
+                hint = f"set a different `slug:` in {self.rel(source)}'s front matter or rename it"
+            else:
+                hint = "rename one or set a different `slug:` in its front matter"
             self.reporter.error(
-                f"/{site_path} is claimed by both {self.rel(other)} and {self.rel(source)}; "
-                "rename one or set a different `slug:` in its front matter",
-                source,
+                f"/{site_path} is claimed by both {self.rel(other)} and {self.rel(source)}; {hint}", source
             )
             return False
         self.claimed[site_path] = source
         return True
 
-    def rel(self, path: Path) -> str:
+    def reserve(self, site_path: str, what: str) -> None:
+        """Claim a URL for a page sitegen generates itself, before any file is read, so clashes name it."""
+        self.claimed[site_path] = what
+
+    def rel(self, path: Path | str) -> str:
+        if isinstance(path, str):
+            return path
         try:
             return str(path.relative_to(self.project.root))
         except ValueError:
@@ -182,7 +191,7 @@ class _Reader:
         page.extra.setdefault("featured", meta.get("featured"))
         return page
 
-    def read_licensing(self, path: Path) -> Page | None:
+    def read_licensing(self, path: Path) -> Page:
         """The generated /licensing/ page; ``content/licensing.md``, when present, supplies its title and text."""
         meta, body = (self.load(path, PAGE_FIELDS, "page") if path.is_file() else None) or ({}, "")
         if meta.get("slug") and slugify(meta["slug"]) + "/" != LICENSING_PATH:
@@ -192,8 +201,8 @@ class _Reader:
                 path,
                 fm._line_of_key(path, "slug"),
             )
-        if not self.claim(LICENSING_PATH, path):
-            return None
+        if path.is_file():
+            self.claimed[LICENSING_PATH] = path  # reserved in read_site; the file is its text
         page = self._page(path, LICENSING_PATH, meta, body, "Licensing")
         page.source = path if path.is_file() else None
         page.kind = "licensing"
@@ -412,6 +421,11 @@ def read_site(
     galleries: list[Gallery] = []
     # With [licensing] page on, content/licensing.md is not a page of its own but the text of the generated one.
     licensing_md = content / "licensing.md" if project.config.licensing.page else None
+    if licensing_md is not None:
+        what = f"the licensing page ({reader.rel(licensing_md)} and [licensing] page = true)"
+        if not licensing_md.is_file():
+            what = "the licensing page sitegen generates ([licensing] page = true)"
+        reader.reserve(LICENSING_PATH, what)
     entries = sorted(content.iterdir(), key=lambda p: natural_key(p.name))
     for entry in entries:
         if entry == licensing_md:
@@ -432,9 +446,7 @@ def read_site(
         elif entry.suffix.lower() not in QUIET_EXTENSIONS:
             reporter.warning("skipped: not a page (.md) or a gallery folder", entry)
     if licensing_md is not None:
-        licensing = reader.read_licensing(licensing_md)
-        if licensing is not None:
-            pages.append(licensing)
+        pages.append(reader.read_licensing(licensing_md))
     probes.forget_missing(reader.seen_photos)
     galleries.sort(key=lambda g: (g.weight, natural_key(g.title)))
     pages.sort(key=lambda p: (p.weight, natural_key(p.title)))
