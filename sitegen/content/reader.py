@@ -132,11 +132,18 @@ class _Reader:
         return self.memo.convert(self.markup, markdown) if self.memo else self.markup.convert(markdown)
 
     def load(self, path: Path, spec: dict[str, Callable[[Any], Any]], what: str) -> tuple[dict[str, Any], str] | None:
-        """Checked front matter and body of a Markdown file, or None (with a warning) if unreadable."""
+        """Checked front matter and body of a Markdown file, or None if it cannot be read.
+
+        Broken front matter is an error, not a skipped file: skipping would take a
+        page (and its menu entry) off the published site, publish a draft whose
+        ``draft: true`` went unread, or a photo without its alt text, all with
+        exit status 0. The build stops instead and the published site stays as
+        it was (in ``sitegen serve``, the error shows over the page).
+        """
         try:
             doc = self.memo.parse(fm.read_text(path)) if self.memo else fm.load(path)
         except fm.FrontMatterError as exc:
-            self.reporter.warning(f"{exc.message}; file skipped", path, exc.line)
+            self.reporter.error(f"{exc.message}; nothing is published until it is fixed", path, exc.line)
             return None
         except OSError as exc:
             self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path)
