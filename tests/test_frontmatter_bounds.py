@@ -36,24 +36,31 @@ def run_bounded(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_billion_laughs_in_a_gallery_sort_is_one_warning(site_dir, write):
-    """The reproduction: before, one_of() called str() on the expanded value (1.9 GB and rising)."""
+def test_billion_laughs_in_a_gallery_sort_is_one_error(site_dir, write):
+    """The reproduction: before, one_of() called str() on the expanded value (1.9 GB and rising).
+
+    Now it is broken front matter: one file:line error, and the build stops (see test_broken_front_matter).
+    """
     make_photo(site_dir / "content/g/a.jpg")
     write("content/g/index.md", "---\ntitle: Bomb\n" + laughs() + "\n---\nText.\n")
     result = run_bounded(
         f"""
         from pathlib import Path
         from sitegen.commands.build import build
-        from sitegen.errors import Reporter
+        from sitegen.errors import Reporter, SitegenError
         reporter = Reporter(root=Path({str(site_dir)!r}))
-        build(Path({str(site_dir)!r}), overrides={{"build.jobs": 1}}, reporter=reporter)
-        for w in reporter.warnings:
-            print("WARNING", w.format(Path({str(site_dir)!r})))
+        try:
+            build(Path({str(site_dir)!r}), overrides={{"build.jobs": 1}}, reporter=reporter)
+        except SitegenError:
+            pass
+        for e in reporter.errors:
+            print("ERROR", e.format(Path({str(site_dir)!r})))
         """
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    warnings = [line for line in result.stdout.splitlines() if line.startswith("WARNING")]
-    assert any("content/g/index.md:" in w and "more than 100,000 values" in w for w in warnings), result.stdout
+    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, result.stdout
+    assert "content/g/index.md:" in errors[0] and "more than 100,000 values" in errors[0]
 
 
 @pytest.mark.parametrize("key", ["sort", "title", "extra", "order", "watermark"])

@@ -208,8 +208,6 @@ class _Reader:
                 path,
                 fm._line_of_key(path, "slug"),
             )
-        if path.is_file():
-            self.claimed[LICENSING_PATH] = path  # reserved in read_site; the file is its text
         page = self._page(path, LICENSING_PATH, meta, body, "Licensing")
         page.source = path if path.is_file() else None
         page.kind = "licensing"
