@@ -281,7 +281,8 @@ class Preview:
                 self.watcher.watch(self.session.watched_folders())  # a config change may have changed the theme
             if failure is not None:
                 self._report(reporter.problems)
-                self._failed(failure)
+                # The overlay names each error (file:line and problem), not only the summary line.
+                self._failed(failure, [p.format(self.root) for p in reporter.errors])
             else:
                 self._report(result.problems)
                 self._succeeded(result, paths)
@@ -297,9 +298,9 @@ class Preview:
                 self.log(problem.severity.value, line)
         self._shown = now
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, details: Iterable[str] = ()) -> None:
         self.log("error", f"error: {message}")
-        self.live.failed(message)
+        self.live.failed("\n".join([*details, message]))
 
     def _succeeded(self, result: Rebuild, paths: set[Path] | None) -> None:
         recovered = self.live.error is not None

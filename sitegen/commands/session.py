@@ -33,7 +33,7 @@ from ..config import CONFIG_NAME, Project, apply_overrides, load_project
 from ..content.memo import ParseMemo
 from ..content.model import Site
 from ..content.reader import read_site
-from ..errors import Reporter
+from ..errors import ContentError, Reporter
 from ..images.formats import set_pixel_limit
 from ..images.pipeline import BatchResult, ImageCache, ImageJob, run_batch
 from ..images.probe import ProbeCache
@@ -229,7 +229,15 @@ class BuildSession:
         read = self._pending_content or site is None
         processed, image_phase = 0, False
         if read:
-            site = read_site(project, reporter, self.probes, memo=self.parsed)
+            try:
+                site = read_site(project, reporter, self.probes, memo=self.parsed)
+            except ContentError:
+                if not reporter.errors:
+                    raise
+                # Broken front matter, a URL claimed twice...: nothing of this read is applied.
+                raise BuildFailed(
+                    f"{len(reporter.errors)} content error(s) above; the preview shows the last good site"
+                ) from None
             self.probes.save()
             if self.build_time is None:
                 self.build_time = site.build_time

@@ -1,9 +1,16 @@
 """Markdown files with YAML front matter: pages, gallery index files and photo sidecars.
 
-YAML (PyYAML's ``safe_load``) is what every other static-site tool and most
+YAML (PyYAML's safe loader) is what every other static-site tool and most
 editors expect between ``---`` lines; safe loading means a content file can
 never run code. Problems are reported as ``file:line`` so an editor can jump to
 them.
+
+Safe is not bounded: YAML aliases let ten short lines stand for a billion
+values ("billion laughs"), and anything that walks such a value (``str()`` in
+a message, a template loop) never ends. :class:`_BoundedLoader` counts what the
+front matter would expand to before anything is built from it, and refuses
+self-referencing values and very deep nesting, so every value handed on is a
+plain tree of bounded size.
 """
 
 from __future__ import annotations
@@ -23,6 +30,13 @@ from ..errors import Reporter
 _FENCE = re.compile(r"^---[ \t]*$")
 _END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
+# Front matter is a few lines of settings; these bounds are far above any real use
+# (README, "Front matter") and far below what makes a build slow or large.
+MAX_FRONT_MATTER_BYTES = 256 * 1024
+MAX_VALUES = 100_000  # scalars, lists and mappings, counting each use of an alias in full
+MAX_DEPTH = 100
+_SHOWN = 60  # characters of a bad value quoted in a message
+
 
 class FrontMatterError(Exception):
     """Unreadable content file; ``line`` is 1-based when known."""
@@ -31,6 +45,83 @@ class FrontMatterError(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+class _TooBig(yaml.YAMLError):
+    def __init__(self, problem: str, node: yaml.Node | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = node.start_mark if node is not None else None
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse a node graph that expands beyond :data:`MAX_VALUES`, refers to itself or nests too deep.
+
+    Iterative, and each node's expanded size is computed once, so checking a
+    "billion laughs" document costs as much as its text, not as its expansion.
+    """
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            total = 1 + sum(size[id(child)] for child in children)
+            if total > MAX_VALUES:
+                raise _TooBig(
+                    f"front matter stands for more than {MAX_VALUES:,} values (through YAML aliases `*name`); "
+                    "write the values out",
+                    node,
+                )
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise _TooBig("a value refers to itself (a YAML alias `*name` inside its own anchor `&name`)", node)
+        if len(on_path) >= MAX_DEPTH:
+            raise _TooBig(f"values nested more than {MAX_DEPTH} levels deep", node)
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that checks the composed document's size before constructing values."""
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_size(node)
+        return self.construct_document(node)
+
+
+def _load_yaml(raw: str) -> Any:
+    try:
+        return yaml.load(raw, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        # PyYAML's composer recurses per nesting level and fails before _check_size sees the document.
+        raise _TooBig(f"values nested more than {MAX_DEPTH} levels deep", None) from None
+
+
+def shown(value: Any) -> str:
+    """``repr`` of a value for a message, cut short: a bad value may be a whole essay or a deep structure."""
+    if isinstance(value, dict | list):
+        return "a set of key: value pairs" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -64,8 +155,17 @@ def parse(text: str) -> Document:
     else:
         raise FrontMatterError("front matter opened with --- on line 1 is never closed with ---", 1)
     raw = "\n".join(lines[1:end])
+    if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(
+            f"front matter is longer than {MAX_FRONT_MATTER_BYTES // 1024} KB; "
+            "keep settings between the --- lines and the text below them",
+            1,
+        )
     try:
-        meta = yaml.safe_load(raw) if raw.strip() else {}
+        meta = _load_yaml(raw) if raw.strip() else {}
+    except _TooBig as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark is not None else None
+        raise FrontMatterError(f"front matter refused: {exc.problem}", line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -140,7 +240,8 @@ def one_of(*allowed: str) -> Converter:
     def convert(value: Any) -> str:
         if isinstance(value, str) and value in allowed:
             return value
-        hint = closest(str(value), list(allowed))
+        # Only a short text can be a typo of one of the choices; never stringify anything else.
+        hint = closest(value, list(allowed)) if isinstance(value, str) and len(value) <= _SHOWN else None
         extra = f' (did you mean "{hint}"?)' if hint and hint != value else ""
         raise ValueError(f"expected one of {', '.join(allowed)}{extra}")
 
@@ -194,7 +295,7 @@ def check_fields(
         try:
             out[key] = convert(value)
         except ValueError as exc:
-            got = "" if isinstance(value, dict | list) else f", got {value!r}"
+            got = "" if isinstance(value, dict | list) else f", got {shown(value)}"
             reporter.warning(f"front matter {key!r}: {exc}{got}; ignored", path, _line_of_key(path, key))
     return out
 

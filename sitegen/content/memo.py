@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import frontmatter as fm
 from .markup import Markup
+from .untrusted import Untrusted
 
 
 class ParseMemo:
@@ -43,6 +44,8 @@ class ParseMemo:
         return doc
 
     def convert(self, markup: Markup, text: str) -> str:
+        if isinstance(text, Untrusted):  # checked before the memo, which could hold the same text as Markdown
+            raise TypeError("text from a photo's metadata is plain text; use untrusted.plain_html()")
         self._used_html.add(text)
         html = self._html.get(text)
         if html is None:

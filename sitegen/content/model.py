@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from ..config import Project
 from ..images.probe import SourceInfo
 from .slugs import humanize
@@ -52,7 +54,9 @@ class Photo:
     info: SourceInfo
     sidecar: Path | None = None
     meta: dict[str, Any] = field(default_factory=dict)  # validated sidecar front matter
-    caption_html: str = ""
+    # Ready-made HTML (so templates print it without `| safe`): the photographer's Markdown,
+    # or the file's own caption as escaped plain text (content.untrusted.plain_html).
+    caption_html: Markup = field(default_factory=Markup)
     prev: Photo | None = None
     next: Photo | None = None
     kind: str = "photo"

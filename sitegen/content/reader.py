@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup as HTML
+
 from ..config import Project
 from ..errors import ContentError, Reporter
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
@@ -32,10 +34,11 @@ from ..protect.licensing import LICENSING_PATH
 from ..sitefiles import Entry, SiteFiles, is_hidden
 from ..urls import base_path
 from . import frontmatter as fm
-from .markup import Markup
+from .markup import LARGE_PAGE_BYTES, Markup
 from .memo import ParseMemo
 from .model import Gallery, Page, Photo, Site
 from .slugs import humanize, slugify
+from .untrusted import plain_html
 
 PAGE_FIELDS: dict[str, Callable[[Any], Any]] = {
     "title": fm.as_str,
@@ -95,7 +98,8 @@ class _Reader:
         self.drafts = drafts
         self.markup = Markup(base_path(project.config.site.base_url))
         self.memo = memo
-        self.claimed: dict[str, Path] = {}  # site path -> source that claimed it
+        # site path -> the file that claimed it, or a description of a page sitegen generates
+        self.claimed: dict[str, Path | str] = {}
         self.seen_photos: set[str] = set()
         self.files = SiteFiles.for_project(project, reporter)
         self.readable: set[Path] = set()  # every regular file the walker admitted so far
@@ -110,19 +114,27 @@ class _Reader:
     # -- helpers -----------------------------------------------------------
 
     def claim(self, site_path: str, source: Path) -> bool:
-        """Register a URL; two sources for one URL is an error naming both."""
+        """Register a URL; two sources for one URL is an error naming both as they really are."""
         other = self.claimed.get(site_path)
         if other is not None:
+            if isinstance(other, str):  # a generated page: only the file can move
+                hint = f"set a different `slug:` in {self.rel(source)}'s front matter or rename it"
+            else:
+                hint = "rename one or set a different `slug:` in its front matter"
             self.reporter.error(
-                f"/{site_path} is claimed by both {self.rel(other)} and {self.rel(source)}; "
-                "rename one or set a different `slug:` in its front matter",
-                source,
+                f"/{site_path} is claimed by both {self.rel(other)} and {self.rel(source)}; {hint}", source
             )
             return False
         self.claimed[site_path] = source
         return True
 
-    def rel(self, path: Path) -> str:
+    def reserve(self, site_path: str, what: str) -> None:
+        """Claim a URL for a page sitegen generates itself, before any file is read, so clashes name it."""
+        self.claimed[site_path] = what
+
+    def rel(self, path: Path | str) -> str:
+        if isinstance(path, str):
+            return path
         try:
             return str(path.relative_to(self.project.root))
         except ValueError:
@@ -132,15 +144,30 @@ class _Reader:
         return self.memo.convert(self.markup, markdown) if self.memo else self.markup.convert(markdown)
 
     def load(self, path: Path, spec: dict[str, Callable[[Any], Any]], what: str) -> tuple[dict[str, Any], str] | None:
-        """Checked front matter and body of a Markdown file, or None (with a warning) if unreadable."""
+        """Checked front matter and body of a Markdown file, or None if it cannot be read.
+
+        Broken front matter is an error, not a skipped file: skipping would take a
+        page (and its menu entry) off the published site, publish a draft whose
+        ``draft: true`` went unread, or a photo without its alt text, all with
+        exit status 0. The build stops instead and the published site stays as
+        it was (in ``sitegen serve``, the error shows over the page).
+        """
         try:
             doc = self.memo.parse(fm.read_text(path)) if self.memo else fm.load(path)
         except fm.FrontMatterError as exc:
-            self.reporter.warning(f"{exc.message}; file skipped", path, exc.line)
+            self.reporter.error(f"{exc.message}; nothing is published until it is fixed", path, exc.line)
             return None
         except OSError as exc:
             self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path)
             return None
+        size = len(doc.body.encode("utf-8", "surrogatepass"))
+        if size > LARGE_PAGE_BYTES:
+            self.reporter.warning(
+                f"{size / 1_000_000:.1f} MB of Markdown (more than {LARGE_PAGE_BYTES // 1_000_000} MB): it costs "
+                "seconds on every build and is heavy to read on a phone; split it into several pages",
+                path,
+                doc.body_line,
+            )
         return fm.check_fields(doc.meta, spec, path, self.reporter, what), doc.body
 
     def slug_for(self, meta: dict[str, Any], name: str, source: Path) -> str | None:
@@ -183,7 +210,7 @@ class _Reader:
         page.extra.setdefault("featured", meta.get("featured"))
         return page
 
-    def read_licensing(self, path: Path) -> Page | None:
+    def read_licensing(self, path: Path) -> Page:
         """The generated /licensing/ page; ``content/licensing.md``, when present, supplies its title and text."""
         meta, body = (self.load(path, PAGE_FIELDS, "page") if path in self.readable else None) or ({}, "")
         if meta.get("slug") and slugify(meta["slug"]) + "/" != LICENSING_PATH:
@@ -193,8 +220,6 @@ class _Reader:
                 path,
                 fm._line_of_key(path, "slug"),
             )
-        if not self.claim(LICENSING_PATH, path):
-            return None
         page = self._page(path, LICENSING_PATH, meta, body, "Licensing")
         page.source = path if path in self.readable else None
         page.kind = "licensing"
@@ -314,8 +339,11 @@ class _Reader:
         if slug is None:
             return None
         photo = Photo(source=source, slug=slug, gallery=gallery, info=info, sidecar=sidecar, meta=meta)
-        caption = meta.get("caption") or caption_md or info.caption or ""
-        photo.caption_html = self.html(caption) if caption else ""
+        own = meta.get("caption") or caption_md  # the photographer's Markdown
+        if own:
+            photo.caption_html = HTML(self.html(own))
+        elif info.caption:
+            photo.caption_html = plain_html(info.caption)  # the file's own: plain text, never Markdown
         return photo
 
     # -- ordering ----------------------------------------------------------
@@ -411,6 +439,11 @@ def read_site(
     galleries: list[Gallery] = []
     # With [licensing] page on, content/licensing.md is not a page of its own but the text of the generated one.
     licensing_md = content / "licensing.md" if project.config.licensing.page else None
+    if licensing_md is not None:
+        what = f"the licensing page ({reader.rel(licensing_md)} and [licensing] page = true)"
+        if licensing_md not in reader.readable:
+            what = "the licensing page sitegen generates ([licensing] page = true)"
+        reader.reserve(LICENSING_PATH, what)
     entries.sort(key=lambda e: natural_key(e.name))
     for node in entries:
         entry = node.path
@@ -430,9 +463,7 @@ def read_site(
         elif entry.suffix.lower() not in QUIET_EXTENSIONS:
             reporter.warning("skipped: not a page (.md) or a gallery folder", entry)
     if licensing_md is not None:
-        licensing = reader.read_licensing(licensing_md)
-        if licensing is not None:
-            pages.append(licensing)
+        pages.append(reader.read_licensing(licensing_md))
     probes.forget_missing(reader.seen_photos)
     galleries.sort(key=lambda g: (g.weight, natural_key(g.title)))
     pages.sort(key=lambda p: (p.weight, natural_key(p.title)))

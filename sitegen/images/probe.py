@@ -25,6 +25,7 @@ from typing import Any
 from PIL import ExifTags, Image, IptcImagePlugin
 
 from ..atomic import write_text_atomic
+from ..content.untrusted import Untrusted, untrusted
 from .formats import ImageEnvironmentError, ImageReadError, open_image, read_failure, reading, write_failure
 
 # 2: SourceInfo.notes (library warnings about the file, reported against the photo); stamps with ctime and inode
@@ -51,13 +52,22 @@ class SourceInfo:
     orientation: int = 1
     frames: int = 1
     taken: str | None = None  # ISO 8601, from EXIF DateTimeOriginal
-    title: str | None = None
-    caption: str | None = None
-    alt: str | None = None
-    keywords: list[str] = field(default_factory=list)
-    creator: str | None = None
-    camera: dict[str, str] = field(default_factory=dict)
+    # Text the file says about itself is Untrusted (plain text, escaped wherever it is shown),
+    # however the SourceInfo was made: by probe() or from the JSON cache.
+    title: Untrusted | None = None
+    caption: Untrusted | None = None
+    alt: Untrusted | None = None
+    keywords: list[Untrusted] = field(default_factory=list)
+    creator: Untrusted | None = None
+    camera: dict[str, Untrusted] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the decoder warned about, one line each
+
+    def __post_init__(self) -> None:
+        for name in ("title", "caption", "alt", "creator"):
+            object.__setattr__(self, name, untrusted(getattr(self, name)))
+        object.__setattr__(self, "keywords", [k for k in map(untrusted, self.keywords) if k])
+        camera = {str(k): untrusted(v) for k, v in self.camera.items()}
+        object.__setattr__(self, "camera", {k: v for k, v in camera.items() if v})
 
     @property
     def taken_at(self) -> dt.datetime | None:

@@ -101,6 +101,8 @@ def _plain_type(tp: Any) -> bool:
     """True for types whose values compare by value and can hold no model object (ImageSet, SourceInfo...)."""
     if tp is type(None) or tp in (str, int, float, bool, bytes, dt.datetime, dt.date, Path):
         return True
+    if isinstance(tp, type) and issubclass(tp, str):  # e.g. content.untrusted.Untrusted
+        return True
     origin = typing.get_origin(tp)
     if origin in (list, tuple, dict, set, frozenset, typing.Union, types.UnionType):
         return all(arg is Ellipsis or _plain_type(arg) for arg in typing.get_args(tp))
