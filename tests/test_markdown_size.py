@@ -1,6 +1,6 @@
 """Markdown conversion grows linearly with a page's length, and very long pages are pointed out.
 
-The timing figures are in ``benchmarks/markdown.py``; here the mechanism is
+The timing figures are in ``benchmarks/markdown_size.py``; here the mechanism is
 checked: the inline pass (python-markdown's ``InlineProcessor.run``, used twice
 with ``smarty``) must not scan a parent's children once per child
 (``list(parent).index(child)``) nor shift its work list per item

@@ -1,6 +1,6 @@
 """How Markdown conversion time grows with a page's length: it must be linear.
 
-    python benchmarks/markdown.py [--sizes 0.25,0.5,1,2] [--stock]
+    python benchmarks/markdown_size.py [--sizes 0.25,0.5,1,2] [--stock]
 
 Converts pages of several sizes and shapes with sitegen's converter
 (``sitegen.content.markup.Markup``: the extensions sitegen uses) and prints
@@ -19,18 +19,12 @@ element), ``paragraphs`` (many short paragraphs).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path and this file would
-# shadow the python-markdown package it measures.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import markdown
 
-import markdown  # noqa: E402
-
-from sitegen.content.markup import EXTENSIONS, Markup  # noqa: E402
+from sitegen.content.markup import EXTENSIONS, Markup
 
 MIXED = """## Notes from the road
 
