@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Project
-from ..errors import ContentError, Reporter
+from ..errors import FILE_SKIPPED, PAGE_SKIPPED, PHOTO_SKIPPED, ContentError, Reporter
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
 from ..protect.licences import licence_id
@@ -124,10 +124,10 @@ class _Reader:
         try:
             doc = self.memo.parse(fm.read_text(path)) if self.memo else fm.load(path)
         except fm.FrontMatterError as exc:
-            self.reporter.warning(f"{exc.message}; file skipped", path, exc.line)
+            self.reporter.warning(f"{exc.message}; file skipped", path, exc.line, kind=PAGE_SKIPPED)
             return None
         except OSError as exc:
-            self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path)
+            self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path, kind=PAGE_SKIPPED)
             return None
         return fm.check_fields(doc.meta, spec, path, self.reporter, what), doc.body
 
@@ -258,6 +258,7 @@ class _Reader:
                     f"skipped: {suffix or 'files without an extension'} is not a supported photo format "
                     "(use JPEG, PNG, WebP, TIFF, AVIF or HEIC)",
                     entry,
+                    kind=FILE_SKIPPED,
                 )
 
         for source in photos:
@@ -293,10 +294,10 @@ class _Reader:
         try:
             info = self.probes.get(source)
         except ImageReadError as exc:
-            self.reporter.warning(f"skipped: {exc}", source)
+            self.reporter.warning(f"skipped: {exc}", source, kind=PHOTO_SKIPPED)
             return None
         except OSError as exc:
-            self.reporter.warning(f"skipped: cannot read file ({exc.strerror or exc})", source)
+            self.reporter.warning(f"skipped: cannot read file ({exc.strerror or exc})", source, kind=PHOTO_SKIPPED)
             return None
         if info.frames > 1:
             self.reporter.warning("animated image: only the first frame is published", source)
@@ -414,9 +415,9 @@ def read_site(
                 if page is not None:
                     pages.append(page)
         elif is_photo(entry):
-            reporter.warning("photos must be inside a gallery folder (content/<gallery>/); skipped", entry)
+            reporter.warning("photos must be inside a gallery folder (content/<gallery>/); skipped", entry, kind=PHOTO_SKIPPED)
         elif entry.suffix.lower() not in QUIET_EXTENSIONS:
-            reporter.warning("skipped: not a page (.md) or a gallery folder", entry)
+            reporter.warning("skipped: not a page (.md) or a gallery folder", entry, kind=FILE_SKIPPED)
     if licensing_md is not None:
         licensing = reader.read_licensing(licensing_md)
         if licensing is not None:
