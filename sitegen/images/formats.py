@@ -53,7 +53,7 @@ def open_image(path: Path) -> Image.Image:
     """Open ``path`` lazily (header only) or raise :class:`ImageReadError` with a plain reason."""
     suffix = path.suffix.lower()
     if suffix in HEIF_EXTENSIONS and not heif_available():
-        raise ImageReadError("HEIC/HEIF photos need the optional extra: pip install 'sitegen[heic]'")
+        raise ImageReadError("HEIC/HEIF photos need the heic extra: pip install -e '.[heic]' in the sitegen checkout")
     try:
         size = path.stat().st_size
     except OSError as exc:
