@@ -66,9 +66,9 @@ def cli() -> None:
 
     \b
     Quick start:
-      sitegen new my-site        create a site folder
-      sitegen serve my-site      preview it; pages reload as you save
-      sitegen build my-site      build it into my-site/public/
+      sitegen new my-site               create a site folder
+      sitegen serve my-site --open      preview it; pages reload as you save
+      sitegen build my-site             build it into my-site/public/
     """
 
 
