@@ -3,6 +3,7 @@ the live-reload event stream, edits on disk, a broken template, and shutdown."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -473,9 +474,29 @@ def test_stop_closes_everything_and_removes_the_preview_folder(site):
 # -- the command line -----------------------------------------------------------------------
 
 
+# `sitegen serve` as started from a terminal, where Ctrl-C raises KeyboardInterrupt. A process started
+# with SIGINT ignored (as every command a non-interactive shell runs in the background is, `pytest &`
+# or a CI runner doing so) passes that on, and Python then leaves Ctrl-C ignored: the server would
+# rightly keep running, and the test would wait for nothing. faulthandler: a server that does not stop
+# prints every thread's stack (see _interrupt).
+_SERVE_AS_FROM_A_TERMINAL = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); from sitegen.cli import main; main()"
+)
+
+
 def _start_cli(site: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "serve", str(site), "--port", str(port)],
+        [
+            sys.executable,
+            "-X",
+            "faulthandler",
+            "-c",
+            _SERVE_AS_FROM_A_TERMINAL,
+            "serve",
+            str(site),
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -483,6 +504,19 @@ def _start_cli(site: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()  # type: ignore[arg-type]
     return proc, lines
+
+
+def _interrupt(proc: subprocess.Popen[str], lines: list[str]) -> int:
+    """Ctrl-C, and the exit status once the server stopped; a server that hangs fails with its stacks."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.wait(WAIT)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)  # faulthandler prints the stack of every thread
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(30)
+        time.sleep(1)  # the reader thread collects the last lines
+        raise AssertionError("sitegen serve did not stop on Ctrl-C:\n" + "".join(lines[-300:])) from None
 
 
 def _children(pid: int) -> set[int]:
@@ -511,8 +545,7 @@ def test_cli_serves_on_the_next_free_port_and_stops_cleanly_on_ctrl_c(site):
             new_port = int(moved.split("using ")[1].split()[0])
             status, headers, body = Client(new_port).get("/about/")
             assert status == 200 and b"About me." in body and "x-robots-tag" in headers
-            proc.send_signal(signal.SIGINT)
-            assert proc.wait(WAIT) == 0
+            assert _interrupt(proc, lines) == 0
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -532,8 +565,7 @@ def test_ctrl_c_during_a_photo_import_leaves_no_process_and_no_temporary_folder(
     try:
         wait_for(lambda: bool(_children(proc.pid)) or proc.poll() is not None)
         workers = _children(proc.pid)
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(WAIT) == 0
+        assert _interrupt(proc, lines) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
