@@ -7,15 +7,15 @@ switches itself off when the output is not a terminal.
 
 from __future__ import annotations
 
+import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
-from .errors import Reporter, SitegenError
+from .errors import Reporter, Severity, SitegenError, report_lines, summary
 
 
 def _fail(message: str) -> None:
@@ -48,9 +48,14 @@ class _Progress:
             self.bar = None
 
 
-def _reporter(site: Path, quiet: bool, verbose: bool) -> Reporter:
-    echo: Callable[[str], None] = lambda line: click.echo(line, err=True)  # noqa: E731
-    return Reporter(root=Path.cwd(), echo=echo, verbose=verbose and not quiet)
+def _print_problems(reporter: Reporter) -> None:
+    """Every warning and error of a build, grouped by kind (see sitegen.errors.report_lines), on stderr."""
+    for severity, line in report_lines(reporter.problems, reporter.root, reporter.verbose):
+        click.secho(line, fg="red" if severity is Severity.ERROR else None, err=True)
+
+
+def _preview_command(site: Path) -> str:
+    return "sitegen serve --open" if site == Path(".") else f"sitegen serve {shlex.quote(str(site))} --open"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -61,9 +66,9 @@ def cli() -> None:
 
     \b
     Quick start:
-      sitegen new my-site        create a site folder
-      sitegen serve my-site      preview it; pages reload as you save
-      sitegen build my-site      build it into my-site/public/
+      sitegen new my-site               create a site folder
+      sitegen serve my-site --open      preview it; pages reload as you save
+      sitegen build my-site             build it into my-site/public/
     """
 
 
@@ -113,7 +118,9 @@ def build(
     from .commands.build import build as run_build
 
     overrides = {"site.base_url": base_url, "build.drafts": drafts, "build.jobs": jobs, "build.strict": strict}
-    reporter = _reporter(site, quiet, verbose)
+    # Problems are printed once the build stopped, grouped by kind: a thousand photos without alt
+    # text are three lines and a count, not a thousand lines (-v prints them all).
+    reporter = Reporter(root=Path.cwd(), verbose=verbose and not quiet)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         report = run_build(
@@ -121,11 +128,14 @@ def build(
         )
     except SitegenError as exc:
         progress.close()
+        _print_problems(reporter)
         _fail(str(exc))
     except KeyboardInterrupt:
         progress.close()
+        _print_problems(reporter)
         click.echo("interrupted: the previous output is untouched", err=True)
         raise SystemExit(130) from None
+    _print_problems(reporter)
     if not quiet:
         try:
             shown = report.output_dir.relative_to(Path.cwd())
@@ -135,13 +145,16 @@ def build(
             click.echo(f"note: {note}", err=True)
         if report.up_to_date:
             click.echo(f"Up to date: nothing changed since the last build -> {shown} (--force rebuilds)")
-            return
-        images = f"{report.images_processed} processed, {report.images_reused} cached"
-        warn = f", {report.warnings} warning(s)" if report.warnings else ""
-        click.echo(
-            f"Built {report.pages} page(s), {report.galleries} galler{'y' if report.galleries == 1 else 'ies'}, "
-            f"{report.photos} photo(s) ({images}) in {report.seconds:.1f} s{warn} -> {shown}"
-        )
+        else:
+            images = f"{report.images_processed} processed, {report.images_reused} cached"
+            warn = f", {report.warnings} warning(s)" if report.warnings else ""
+            click.echo(
+                f"Built {report.pages} page(s), {report.galleries} galler{'y' if report.galleries == 1 else 'ies'}, "
+                f"{report.photos} photo(s) ({images}) in {report.seconds:.1f} s{warn} -> {shown}"
+            )
+        # Opened as files, the pages lose every style, image and link (their URLs start at the site root).
+        click.echo(f"Preview: {_preview_command(site)}  (opening {shown}/index.html as a file breaks its links)")
+        click.echo(summary(reporter.problems))
 
 
 @cli.command()
@@ -150,7 +163,7 @@ def build(
 @click.option("--author", default="", help="Your name, as the rights holder.")
 def new(directory: Path, title: str, author: str) -> None:
     """Create a new site in DIRECTORY: a commented sitegen.toml, a home page,
-    an about page and an empty gallery with instructions."""
+    a draft about page and an empty gallery, with instructions in comments."""
     from .commands.new import scaffold
 
     try:
@@ -159,7 +172,11 @@ def new(directory: Path, title: str, author: str) -> None:
         _fail(str(exc))
     for path in created:
         click.echo(f"created {path}")
-    click.echo(f"\nNext: put photos in {directory / 'content' / 'gallery'} and run: sitegen build {directory}")
+    site = shlex.quote(str(directory))
+    click.echo(
+        f"\nNext: put photos in {directory / 'content' / 'gallery'}, then preview with: sitegen serve {site} --open"
+        f"\nThe instructions are comments in the files of {directory / 'content'}; they are never published."
+    )
 
 
 @cli.command()

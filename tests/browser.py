@@ -37,6 +37,25 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "i
 DESKTOP = {"viewport": {"width": 1440, "height": 900}, "device_scale_factor": 1}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
+# Playwright's default is 30 s per wait; on a loaded 2-core machine (CI, or the suite next to other
+# work) a page with a dozen images can take longer than that. Waits end as soon as their condition
+# holds, so a generous bound costs nothing when all is well.
+TIMEOUT_MS = 120_000
+
+# Chromium cancels requests it no longer needs: a srcset candidate it dropped for a better one once
+# layout (or the device pixel ratio) was known, an image prefetch overtaken by a navigation. Such a
+# request ends as "net::ERR_ABORTED" without any error on the server's side; whether the page really
+# got its images is checked on the images themselves (complete, naturalWidth > 0).
+CANCELLED = "net::ERR_ABORTED"
+
+
+def new_context(browser: Any, **options: Any) -> Any:
+    """A fresh browser context (empty cache) whose waits are bounded by :data:`TIMEOUT_MS`."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    return context
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {  # noqa: RUF012 - the stdlib declares it as a plain class attribute
@@ -84,15 +103,19 @@ class Traffic:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)  # dropped by the browser itself: not a failure
     external: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
     def attach(self, page: Any) -> None:
         page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.page_errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("requestfailed", self._failed)
         page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
         page.on("request", self._request)
+
+    def _failed(self, request: Any) -> None:
+        (self.cancelled if request.failure == CANCELLED else self.failed).append(f"{request.url} ({request.failure})")
 
     def _request(self, request: Any) -> None:
         url = request.url

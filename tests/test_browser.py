@@ -18,13 +18,16 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from sitegen.commands.build import build
 from sitegen.errors import Reporter
 
-from .browser import DESKTOP, PHONE, VIEWPORTS, Traffic, load_everything, serve
+from .browser import DESKTOP, PHONE, TIMEOUT_MS, VIEWPORTS, Traffic, load_everything, new_context, serve
 from .conftest import REPO, make_photo
 from .sitecheck import html_files
+
+expect.set_options(timeout=TIMEOUT_MS)
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +58,7 @@ def open_page(chromium: Any, site_url: str) -> Iterator[Callable[..., tuple[Any,
     contexts = []
 
     def _open(viewport: str, path: str, base: str | None = None, **options: Any) -> tuple[Any, Traffic]:
-        context = chromium.new_context(**VIEWPORTS[viewport], **options)
+        context = new_context(chromium, **VIEWPORTS[viewport], **options)
         contexts.append(context)
         page = context.new_page()
         traffic = Traffic(base or site_url)
@@ -214,7 +217,7 @@ def big_gallery(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.mark.parametrize("width", [390, 820, 1280, 1920])
 def test_grid_rows_are_justified_and_never_crop(chromium, big_gallery, width):
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+    context = new_context(chromium, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(big_gallery + "/mixed/")
     load_everything(page)
@@ -252,6 +255,12 @@ def _count(page: Any) -> str:
     return page.locator(".lb-count").inner_text()
 
 
+def _expect_slide(page: Any, count: str, url: str) -> None:
+    """Wait (bounded) for the lightbox to show slide ``count`` with the address bar at ``url``."""
+    expect(page.locator(".lb-count")).to_have_text(count)
+    expect(page).to_have_url(url)
+
+
 def _focus_inside(page: Any) -> bool:
     return page.evaluate("document.querySelector('dialog.lightbox').contains(document.activeElement)")
 
@@ -263,9 +272,8 @@ def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, site_u
     assert len(hrefs) == 3
     page.locator("a.grid-link").first.click()
     dialog = page.locator("dialog.lightbox")
-    assert dialog.is_visible()
-    assert page.url == site_url + hrefs[0]  # the address bar shows the photo's own page
-    assert _count(page) == "1 / 3"
+    expect(dialog).to_be_visible()
+    _expect_slide(page, "1 / 3", site_url + hrefs[0])  # the address bar shows the photo's own page
     page.wait_for_function("() => document.querySelector('.lb-slide.is-current img')?.naturalWidth > 0")
     current = page.evaluate(
         """() => { const i = document.querySelector('.lb-slide.is-current img');
@@ -284,12 +292,13 @@ def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, site_u
     page.screenshot(path=str(ARTIFACTS / "desktop-lightbox.png"))
 
     page.keyboard.press("ArrowRight")
-    assert _count(page) == "2 / 3" and page.url == site_url + hrefs[1]
+    _expect_slide(page, "2 / 3", site_url + hrefs[1])
     assert page.title().startswith(page.locator(".lb-title").inner_text())
     page.keyboard.press("ArrowLeft")
-    assert _count(page) == "1 / 3" and page.url == site_url + hrefs[0]
+    _expect_slide(page, "1 / 3", site_url + hrefs[0])
     page.keyboard.press("End")
-    assert _count(page) == "3 / 3" and page.locator(".lb-next").is_hidden()
+    _expect_slide(page, "3 / 3", site_url + hrefs[2])
+    expect(page.locator(".lb-next")).to_be_hidden()
     page.keyboard.press("ArrowRight")  # at the end: stays
     assert _count(page) == "3 / 3"
 
@@ -298,7 +307,7 @@ def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, site_u
         assert _focus_inside(page), f"{key} left the lightbox"
 
     page.keyboard.press("Escape")
-    assert dialog.is_hidden()
+    expect(dialog).to_be_hidden()
     page.wait_for_url(site_url + "/water/")
     assert page.evaluate("document.activeElement.getAttribute('href')") == hrefs[2]  # focus back on the photo
     assert traffic.problems() == []
@@ -312,9 +321,10 @@ def test_lightbox_history_back_forward_and_shared_url(open_page, site_url):
     assert page.url == site_url + hrefs[1]
     page.go_back()
     page.wait_for_url(site_url + "/water/")
-    assert page.locator("dialog.lightbox").is_hidden()
+    expect(page.locator("dialog.lightbox")).to_be_hidden()
     page.go_forward()
-    assert page.locator("dialog.lightbox").is_visible() and _count(page) == "2 / 3"
+    expect(page.locator("dialog.lightbox")).to_be_visible()
+    _expect_slide(page, "2 / 3", site_url + hrefs[1])
     page.locator(".lb-close").click()
     page.wait_for_url(site_url + "/water/")
     page.wait_for_load_state("networkidle")
@@ -329,7 +339,8 @@ def test_lightbox_swipes_on_touch(open_page, site_url):
     lightbox_ready(page)
     hrefs = grid_hrefs(page)
     page.locator("a.grid-link").first.tap()
-    assert page.locator("dialog.lightbox").is_visible() and _count(page) == "1 / 3"
+    expect(page.locator("dialog.lightbox")).to_be_visible()
+    _expect_slide(page, "1 / 3", site_url + hrefs[0])
     swipe = """([from, to]) => {
         const stage = document.querySelector('.lb-stage');
         const at = (type, x) => stage.dispatchEvent(new PointerEvent(type, {bubbles: true, pointerType: 'touch',
@@ -337,16 +348,16 @@ def test_lightbox_swipes_on_touch(open_page, site_url):
         at('pointerdown', from); at('pointermove', (from + to) / 2); at('pointermove', to); at('pointerup', to);
     }"""
     page.evaluate(swipe, [320, 80])  # finger to the left: next photo
-    assert _count(page) == "2 / 3" and page.url == site_url + hrefs[1]
+    _expect_slide(page, "2 / 3", site_url + hrefs[1])
     page.wait_for_function("() => document.querySelector('.lb-slide.is-current img')?.complete")
     page.wait_for_timeout(400)  # let the slide transition finish for the screenshot
     page.screenshot(path=str(ARTIFACTS / "phone-lightbox.png"))
     page.evaluate(swipe, [80, 320])  # to the right: back
-    assert _count(page) == "1 / 3"
+    _expect_slide(page, "1 / 3", site_url + hrefs[0])
     page.evaluate(swipe, [200, 190])  # a wobble is not a swipe
     assert _count(page) == "1 / 3"
     page.locator(".lb-close").tap()
-    assert page.locator("dialog.lightbox").is_hidden()
+    expect(page.locator("dialog.lightbox")).to_be_hidden()
     assert traffic.problems() == []
 
 
@@ -399,7 +410,7 @@ def test_every_photo_is_reachable_without_javascript(chromium, site_url, example
         if 'class="photo"' in page.read_text("utf-8")
     }
     assert len(expected) == 12
-    context = chromium.new_context(java_script_enabled=False, **PHONE)
+    context = new_context(chromium, java_script_enabled=False, **PHONE)
     page = context.new_page()
     seen: set[str] = set()
     queue = ["/"]

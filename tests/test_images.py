@@ -177,7 +177,7 @@ def test_heic_without_extra_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(formats, "_heif_state", False)
     path = tmp_path / "x.HEIC"
     path.write_bytes(b"\0\0\0\x18ftypheic")
-    with pytest.raises(formats.ImageReadError, match=r"pip install 'sitegen\[heic\]'"):
+    with pytest.raises(formats.ImageReadError, match=r"pip install -e '\.\[heic\]' in the sitegen checkout"):
         formats.open_image(path)
 
 

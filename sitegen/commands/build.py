@@ -21,7 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 from ..config import Project, check_folders, load_project
 from ..content.model import Photo, Site
 from ..content.reader import photo_files, read_site
-from ..errors import Problem, Reporter, Severity, SitegenError, is_environment_error
+from ..errors import KINDS, PHOTO_SKIPPED, Problem, Reporter, Severity, SitegenError, is_environment_error
 from ..images.formats import set_pixel_limit
 from ..images.pipeline import BatchResult, ImageCache, ImageJob, ImageSet, run_batch
 from ..images.plan import plan
@@ -174,7 +174,7 @@ def process_images(
             image_set, files = known[ident]
             results.reused += 1
         elif job.key in batch.errors:
-            reporter.warning(f"skipped: {batch.errors[job.key]}", photo.source)
+            reporter.warning(f"skipped: {batch.errors[job.key]}", photo.source, kind=PHOTO_SKIPPED)
             site.drop_photo(photo)
             continue
         else:
@@ -241,6 +241,7 @@ def _build_locked(
                     item["message"],
                     Path(item["path"]) if item["path"] else None,
                     item["line"],
+                    KINDS.get(item.get("kind") or ""),
                 )
             )
         if project.config.build.strict and reporter.warnings:
@@ -286,7 +287,13 @@ def _build_locked(
     kept["output_dir"] = str(target)
     kept["images_processed"], kept["images_reused"] = 0, report.photos
     problems = [
-        {"severity": p.severity.value, "message": p.message, "path": str(p.path) if p.path else None, "line": p.line}
+        {
+            "severity": p.severity.value,
+            "message": p.message,
+            "path": str(p.path) if p.path else None,
+            "line": p.line,
+            "kind": p.kind.code if p.kind else None,
+        }
         for p in reporter.problems
     ]
     try:

@@ -12,33 +12,39 @@ HEADER = """sitegen configuration. Every key is optional: a commented-out line s
 Every protection (no originals, metadata, watermark, AI opt-out signals) is on by default;
 each can be tuned or switched off here. Full reference: the README's "Configuration" section."""
 
+# Instructions go in YAML comments inside the front matter: they are never published, while
+# Markdown text (and even an HTML comment in it) reaches the page. Everything below the second
+# "---" line is published, so the scaffold leaves it empty.
 HOME = """---
-title: Home
+# The home page. It lists the galleries: the folders with photos in content/.
+# Its title is the site title (title in sitegen.toml); to show another one, uncomment:
+# title: Welcome
+# Markdown written below the second "---" line is shown above the galleries.
 ---
-Welcome. This text is `content/index.md`; the galleries shown here are the folders in `content/`.
 """
 
 ABOUT = """---
 title: About
+draft: true   # not published until you delete this line (`sitegen serve --drafts` shows it)
+# Write about yourself and your work below the second "---" line, in Markdown.
+# Every Markdown file in content/ becomes a page: this one is published at /about/.
 ---
-Write about yourself and your work here (`content/about.md`).
-Every Markdown file in `content/` becomes a page: this one is published at `/about/`.
 """
 
 GALLERY = """---
 title: My first gallery
-description: Replace this with a sentence about the photos.
+# description: one sentence about these photos
 sort: name   # name | date | manual
+# Put photos (JPEG, PNG, WebP, TIFF, AVIF, HEIC) into this folder; `sitegen serve` shows them as you add them.
+# Only resized, watermarked copies are published, never these files themselves.
+# To caption IMG_0001.jpg, create IMG_0001.md beside it with title:, alt: and a caption.
+# Sub-folders become sub-galleries. Markdown below the second "---" line is shown above the photos.
 ---
-Drop photos (JPEG, PNG, WebP, TIFF, AVIF, HEIC) into this folder, then run `sitegen build`.
-
-* Only resized, watermarked copies are published, never these files themselves.
-* To caption a photo `IMG_0001.jpg`, create `IMG_0001.md` beside it with `title:`, `alt:` and a caption.
-* Sub-folders become sub-galleries.
 """
 
-GITIGNORE = """# Built site and image cache: both are re-created by `sitegen build`.
+GITIGNORE = """# Re-created by `sitegen build`: the built site, the nginx/Caddy snippets and the image cache.
 /public/
+/server-config/
 /.sitegen-cache/
 """
 

@@ -26,7 +26,7 @@ from typing import Any
 from markupsafe import escape
 
 from ..config import CONFIG_NAME, load_project
-from ..errors import Problem, Reporter, Severity, SitegenError
+from ..errors import Problem, Reporter, SitegenError, report_lines
 from ..protect.headers import protection_headers
 from ..serve.folder import PreviewFolder
 from ..serve.http import PreviewHTTPServer, SiteView, bind, is_loopback, serve_in_thread
@@ -290,12 +290,15 @@ class Preview:
             self.queue.done()
 
     def _report(self, problems: Iterable[Problem]) -> None:
-        now = set()
+        """Print the problems not printed after the last rebuild, grouped by kind as `sitegen build` does."""
+        now, new = set(), []
         for problem in problems:
             line = problem.format(self.root)
             now.add(line)
-            if line not in self._shown and (problem.severity is not Severity.INFO or self.verbose):
-                self.log(problem.severity.value, line)
+            if line not in self._shown:
+                new.append(problem)
+        for severity, line in report_lines(new, self.root, self.verbose):
+            self.log(severity.value, line)
         self._shown = now
 
     def _failed(self, message: str, details: Iterable[str] = ()) -> None:

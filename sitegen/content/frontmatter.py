@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from ..configschema import closest
-from ..errors import Reporter
+from ..errors import FRONT_MATTER_IGNORED, Reporter
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _END = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -288,7 +288,9 @@ def check_fields(
         if convert is None:
             hint = closest(key, list(spec))
             extra = f'; did you mean "{hint}"?' if hint else f"; {what} keys are: {', '.join(spec)}"
-            reporter.warning(f"unknown front matter key {key!r} ignored{extra}", path, _line_of_key(path, key))
+            reporter.warning(
+                f"unknown front matter key {key!r} ignored{extra}", path, _line_of_key(path, key), kind=FRONT_MATTER_IGNORED
+            )
             continue
         if value is None:
             continue
@@ -296,7 +298,9 @@ def check_fields(
             out[key] = convert(value)
         except ValueError as exc:
             got = "" if isinstance(value, dict | list) else f", got {shown(value)}"
-            reporter.warning(f"front matter {key!r}: {exc}{got}; ignored", path, _line_of_key(path, key))
+            reporter.warning(
+                f"front matter {key!r}: {exc}{got}; ignored", path, _line_of_key(path, key), kind=FRONT_MATTER_IGNORED
+            )
     return out
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from markupsafe import Markup as HTML
 
 from ..config import Project
-from ..errors import ContentError, Reporter
+from ..errors import FILE_SKIPPED, PAGE_SKIPPED, PHOTO_SKIPPED, ContentError, Reporter
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
 from ..protect.licences import licence_id
@@ -158,7 +158,7 @@ class _Reader:
             self.reporter.error(f"{exc.message}; nothing is published until it is fixed", path, exc.line)
             return None
         except OSError as exc:
-            self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path)
+            self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path, kind=PAGE_SKIPPED)
             return None
         size = len(doc.body.encode("utf-8", "surrogatepass"))
         if size > LARGE_PAGE_BYTES:
@@ -291,6 +291,7 @@ class _Reader:
                     f"skipped: {suffix or 'files without an extension'} is not a supported photo format "
                     "(use JPEG, PNG, WebP, TIFF, AVIF or HEIC)",
                     entry,
+                    kind=FILE_SKIPPED,
                 )
 
         for source in photos:
@@ -326,10 +327,10 @@ class _Reader:
         try:
             info = self.probes.get(source)
         except ImageReadError as exc:
-            self.reporter.warning(f"skipped: {exc}", source)
+            self.reporter.warning(f"skipped: {exc}", source, kind=PHOTO_SKIPPED)
             return None
         except OSError as exc:
-            self.reporter.warning(f"skipped: cannot read file ({exc.strerror or exc})", source)
+            self.reporter.warning(f"skipped: cannot read file ({exc.strerror or exc})", source, kind=PHOTO_SKIPPED)
             return None
         for note in info.notes:
             self.reporter.warning(note, source)
@@ -459,9 +460,9 @@ def read_site(
                 if page is not None:
                     pages.append(page)
         elif is_photo(entry):
-            reporter.warning("photos must be inside a gallery folder (content/<gallery>/); skipped", entry)
+            reporter.warning("photos must be inside a gallery folder (content/<gallery>/); skipped", entry, kind=PHOTO_SKIPPED)
         elif entry.suffix.lower() not in QUIET_EXTENSIONS:
-            reporter.warning("skipped: not a page (.md) or a gallery folder", entry)
+            reporter.warning("skipped: not a page (.md) or a gallery folder", entry, kind=FILE_SKIPPED)
     if licensing_md is not None:
         pages.append(reader.read_licensing(licensing_md))
     probes.forget_missing(reader.seen_photos)

@@ -202,7 +202,7 @@ def open_image(path: Path, data: bytes | None = None) -> Image.Image:
     """
     suffix = path.suffix.lower()
     if suffix in HEIF_EXTENSIONS and not heif_available():
-        raise ImageReadError("HEIC/HEIF photos need the optional extra: pip install 'sitegen[heic]'")
+        raise ImageReadError("HEIC/HEIF photos need the heic extra: pip install -e '.[heic]' in the sitegen checkout")
     try:
         size = path.stat().st_size if data is None else len(data)
     except OSError as exc:

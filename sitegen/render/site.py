@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..configschema import closest
 from ..content.model import Gallery, Page, Photo, Site
-from ..errors import ContentError, Reporter, SitegenError
+from ..errors import NO_ALT, ContentError, Reporter, SitegenError
 from ..images.pipeline import ImageSet
 from ..output import Output
 from ..protect.files import write_protection_files
@@ -254,6 +254,7 @@ class Renderer:
                     f'no alt text: screen readers only hear its title "{photo.title}"; '
                     f'add "alt:" to {name} (or an alt text to the file\'s XMP metadata)',
                     photo.source,
+                    kind=NO_ALT,
                 )
 
     def render_all(self) -> None:
