@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,8 +45,18 @@ def _tree_entries(files: SiteFiles, root: Path) -> Iterable[str]:
         yield from refused
         return
     for entry in files.walk(root):
-        yield f"{entry.fspath}:{entry.st.st_size}:{entry.st.st_mtime_ns}"
+        yield _stat_line(entry.fspath, entry.st)
     yield from refused
+
+
+def _stat_line(path: str, st: os.stat_result) -> str:
+    """What says a file changed without reading it.
+
+    Size and mtime alone miss a photo of the same size copied over another with its mtime kept
+    (``cp -p``, ``rsync -t``, a camera import tool); the change time and inode cannot be set
+    back by such tools, so a replaced file always counts as changed.
+    """
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def _encode(line: str) -> bytes:
@@ -69,7 +80,7 @@ def fingerprint(project: Project, target: Path, theme_dirs: Iterable[Path], year
             path = project.root / name
             try:
                 st = path.stat()
-                digest.update(_encode(f"{path}:{st.st_size}:{st.st_mtime_ns}"))
+                digest.update(_encode(_stat_line(str(path), st)))
             except OSError:
                 digest.update(_encode(f"{path}:absent"))
     return digest.hexdigest()

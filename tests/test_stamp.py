@@ -53,3 +53,16 @@ def test_output_removed_or_replaced_rebuilds(site_dir, tmp_path):
     shutil.rmtree(site_dir / "public")
     report, _ = run(site_dir)
     assert not report.up_to_date and (site_dir / "public/g/a/index.html").is_file()
+
+
+def test_a_photo_copied_over_with_its_size_and_mtime_kept_rebuilds(site_dir, tmp_path):
+    """`cp -p` (or `rsync -t`) of another photo of the same byte size: size and mtime say nothing changed."""
+    photo = make_photo(site_dir / "content/g/a.tif", size=(64, 48), colour=(255, 0, 0))  # uncompressed
+    other = make_photo(tmp_path / "b.tif", size=(64, 48), colour=(0, 0, 255))
+    assert other.stat().st_size == photo.stat().st_size
+    run(site_dir)
+    st = photo.stat()
+    photo.write_bytes(other.read_bytes())
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns))
+    report, _ = run(site_dir)
+    assert not report.up_to_date and report.images_processed == 1
