@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import is_environment_error
+
 if TYPE_CHECKING:
     from .config import Project
     from .errors import Reporter
@@ -77,10 +79,23 @@ def not_a_file(path: Path) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        return f"cannot read it ({exc.strerror or exc})"
+        return _unreadable(exc, path)
     if stat.S_ISREG(mode):
         return None
     return "a folder, not a file" if stat.S_ISDIR(mode) else f"{_kind(mode)}, not a regular file"
+
+
+def _unreadable(exc: OSError, path: Path | str) -> str:
+    """Why a file cannot be read, when that is the file's problem; the machine's stop the build.
+
+    A refused permission or a failing disk would fail other files the same way: skipping the
+    file would publish a site with a hole and call it a success (see ``is_environment_error``).
+    """
+    if is_environment_error(exc):
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise exc
+    return f"cannot read it ({exc.strerror or exc})"
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -155,7 +170,7 @@ class SiteFiles:
         try:
             is_link = stat.S_ISLNK(os.lstat(path).st_mode)
         except OSError as exc:
-            return f"cannot read it ({exc.strerror or exc})"
+            return _unreadable(exc, path)
         return self._judge(str(path), is_link or not linked_only, lambda: os.stat(path))
 
     def _judge(self, path: str, resolve: bool, get_stat: Callable[[], os.stat_result]) -> Entry | str:
@@ -166,7 +181,7 @@ class SiteFiles:
         try:
             st = get_stat()
         except OSError as exc:
-            return f"cannot read it ({exc.strerror or exc})"
+            return _unreadable(exc, path)
         if stat.S_ISDIR(st.st_mode):
             return Entry(path, True, st)
         if stat.S_ISREG(st.st_mode):
@@ -185,7 +200,7 @@ class SiteFiles:
         except (OSError, RuntimeError) as exc:
             if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
                 return "symlink loop (the link leads back to itself)"
-            return f"cannot read it ({getattr(exc, 'strerror', None) or exc})"
+            return _unreadable(exc, path)
         if any(_inside(real, folder) for folder in self.allowed):
             return None
         return (
@@ -227,7 +242,7 @@ class SiteFiles:
             with os.scandir(folder.fspath) as it:
                 listed = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            self.refuse(folder.path, f"cannot read folder ({exc.strerror or exc})")
+            self.refuse(folder.path, _unreadable(exc, folder.path).replace("cannot read it", "cannot read folder"))
             return None
         found: list[Entry] = []
         for item in listed:

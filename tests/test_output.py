@@ -420,3 +420,34 @@ def test_a_failed_second_rename_puts_the_previous_output_back(tmp_path, monkeypa
     lock = OutputLock(target)
     assert lock.acquire(blocking=False)  # released, for the next build
     lock.release()
+
+
+@pytest.mark.parametrize("what", ["page", "folder"])
+def test_an_input_the_machine_cannot_read_stops_the_build(site_dir, write, run_build, monkeypatch, what):
+    """A refused permission on a page or a gallery folder is the machine's fault, not the file's:
+    skipping it would publish a site without that page or gallery and call the build a success."""
+    make_photo(site_dir / "content/g/a.jpg")
+    about = write("content/about.md", "# About\n")
+    run_build()
+    published = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "public").rglob("*"))
+    write("content/about.md", "# About me\n")  # something to rebuild
+    target = about if what == "page" else site_dir / "content/g"
+    denied = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))  # as the kernel says it
+    if what == "page":
+        real = pathlib.Path.read_bytes
+        monkeypatch.setattr(
+            pathlib.Path, "read_bytes", lambda self: (_ for _ in ()).throw(denied) if self == about else real(self)
+        )
+    else:
+        real_scandir = os.scandir
+        gallery = str(site_dir / "content/g")
+        monkeypatch.setattr(
+            os, "scandir", lambda p=".": (_ for _ in ()).throw(denied) if str(p) == gallery else real_scandir(p)
+        )
+    with pytest.raises(SitegenError) as info:
+        run_build()
+    message = str(info.value)
+    assert "\n" not in message and "Permission denied (EACCES)" in message
+    assert str(target) in message
+    monkeypatch.undo()
+    assert sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "public").rglob("*")) == published

@@ -26,7 +26,7 @@ from typing import Any
 from markupsafe import Markup as HTML
 
 from ..config import Project
-from ..errors import FILE_SKIPPED, PAGE_SKIPPED, PHOTO_SKIPPED, ContentError, Reporter
+from ..errors import FILE_SKIPPED, PAGE_SKIPPED, PHOTO_SKIPPED, ContentError, Reporter, is_environment_error
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
 from ..protect.licences import licence_id
@@ -158,6 +158,8 @@ class _Reader:
             self.reporter.error(f"{exc.message}; nothing is published until it is fixed", path, exc.line)
             return None
         except OSError as exc:
+            if is_environment_error(exc):
+                raise  # the machine's fault, not the file's: the build stops (one line, in commands/build.py)
             self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path, kind=PAGE_SKIPPED)
             return None
         size = len(doc.body.encode("utf-8", "surrogatepass"))
@@ -330,6 +332,8 @@ class _Reader:
             self.reporter.warning(f"skipped: {exc}", source, kind=PHOTO_SKIPPED)
             return None
         except OSError as exc:
+            if is_environment_error(exc):
+                raise
             self.reporter.warning(f"skipped: cannot read file ({exc.strerror or exc})", source, kind=PHOTO_SKIPPED)
             return None
         for note in info.notes:
