@@ -62,7 +62,7 @@ def _preview_command(site: Path) -> str:
 @click.version_option(__version__, "-V", "--version", prog_name="sitegen")
 def cli() -> None:
     """sitegen turns a folder of photos and Markdown into a static portfolio that
-    publishes only watermarked, size-capped derivatives and tells AI crawlers no.
+    publishes only size-capped derivatives (every full view watermarked) and tells AI crawlers no.
 
     \b
     Quick start:

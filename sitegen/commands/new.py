@@ -36,7 +36,7 @@ title: My first gallery
 # description: one sentence about these photos
 sort: name   # name | date | manual
 # Put photos (JPEG, PNG, WebP, TIFF, AVIF, HEIC) into this folder; `sitegen serve` shows them as you add them.
-# Only resized, watermarked copies are published, never these files themselves.
+# Only resized copies are published (every full view watermarked), never these files themselves.
 # To caption IMG_0001.jpg, create IMG_0001.md beside it with title:, alt: and a caption.
 # Sub-folders become sub-galleries. Markdown below the second "---" line is shown above the photos.
 ---
