@@ -33,6 +33,7 @@ from typing import Any
 from PIL import Image
 
 from ..atomic import write_text_atomic
+from ..processes import pid_alive
 from . import metadata, process, watermark
 from .formats import ImageEnvironmentError, ImageReadError, open_image, reading, set_pixel_limit, write_failure
 from .metadata import Description, Rights
@@ -429,22 +430,13 @@ def _watch_parent(parent: int) -> None:
     def watch() -> None:
         while True:
             time.sleep(0.5)
-            if os.getppid() != started_under or not _alive(parent):
+            if os.getppid() != started_under or not pid_alive(parent):
                 os._exit(70)
 
     threading.Thread(target=watch, name="sitegen-parent-watch", daemon=True).start()
-    if os.getppid() != started_under or not _alive(parent):  # died before the watch began
+    if os.getppid() != started_under or not pid_alive(parent):  # died before the watch began
         os._exit(70)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def run_batch(

@@ -31,6 +31,7 @@ from typing import Any
 
 from ..errors import SitegenError
 from ..output import claim
+from ..processes import pid_alive
 
 PREFIX = "serve-"
 _TMP = ".sitegen-tmp-"
@@ -152,15 +153,6 @@ class Applied:
         return bool(self.written or self.removed)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
 
 class PreviewFolder:
     """The folder the preview server serves; only ever changed by :meth:`apply` while no request reads it."""
@@ -179,7 +171,7 @@ class PreviewFolder:
             if not match:
                 continue
             pid = int(match.group(1))
-            if pid != os.getpid() and not _pid_alive(pid) and _marked(stale, pid):
+            if pid != os.getpid() and not pid_alive(pid) and _marked(stale, pid):
                 with contextlib.suppress(OSError):  # what cannot go now goes next time
                     _remove_marked(stale)
         home = cache_dir / f"{PREFIX}{os.getpid()}"
