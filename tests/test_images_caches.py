@@ -137,3 +137,11 @@ def test_cache_files_are_written_under_a_temporary_name_of_their_own(tmp_path):
         assert other.read_text("utf-8") == '{"half'  # left alone for its writer to finish
     assert images.index_file.read_text("utf-8") == "{}"
     assert [p.name for p in images.root.iterdir() if p.name.endswith(".tmp")] == ["index.tmp"]
+
+
+def test_a_logo_that_is_a_named_pipe_is_a_config_error_not_a_hang(site_dir):
+    logo_site(site_dir, (255, 0, 0))
+    (site_dir / "logo.png").unlink()
+    os.mkfifo(site_dir / "logo.png")  # opening it would wait forever for a writer
+    with pytest.raises(ConfigError, match=r"logo: .*logo\.png: a named pipe, not a regular file"):
+        build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())

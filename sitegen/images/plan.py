@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..config import Config, Project, WatermarkSection
 from ..content.model import Photo, Site
 from ..errors import ConfigError, is_environment_error
 from ..protect.licensing import acquire_licence_url, licence_of, licensing_url
+from ..sitefiles import not_a_file
 from ..urls import Urls
 from . import process
 from .formats import ImageReadError, open_image, read_failure, reading, set_pixel_limit
@@ -39,8 +41,11 @@ def settings_from(config: Config) -> Settings:
 
 def _site_file(project: Project, value: str, key: str) -> Path:
     path = (project.root / value).resolve()
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise ConfigError(f"[watermark] {key}: file not found: {path}")
+    problem = not_a_file(path)  # a named pipe would block the build forever
+    if problem:
+        raise ConfigError(f"[watermark] {key}: {path}: {problem}")
     return path
 
 
