@@ -87,6 +87,7 @@ KINDS: dict[str, Kind] = {}
 PHOTO_SKIPPED = Kind("photo-skipped", "photo skipped", "photos skipped", dropped=True)
 PAGE_SKIPPED = Kind("page-skipped", "Markdown file skipped", "Markdown files skipped", dropped=True)
 FILE_SKIPPED = Kind("file-skipped", "unsupported file skipped", "unsupported files skipped", dropped=True)
+NOT_READ = Kind("not-read", "file or folder not read", "files or folders not read", dropped=True)  # links out, pipes
 NO_ALT = Kind("no-alt", "photo without alt text", "photos without alt text")
 FRONT_MATTER_IGNORED = Kind("front-matter-ignored", "front matter value ignored", "front matter values ignored")
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import is_environment_error
+from .errors import NOT_READ, is_environment_error
 
 if TYPE_CHECKING:
     from .config import Project
@@ -155,7 +155,7 @@ class SiteFiles:
         if self.reporter is None or key in self._reported:
             return
         self._reported.add(key)
-        self.reporter.warning(f"skipped: {reason}", shown(path))
+        self.reporter.warning(f"skipped: {reason}", shown(path), kind=NOT_READ)
 
     # -- single files ---------------------------------------------------------------
 

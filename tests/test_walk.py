@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from sitegen.config import load_project
-from sitegen.errors import Reporter
+from sitegen.errors import Reporter, summary
 from sitegen.sitefiles import MAX_DEPTH, SiteFiles
 from sitegen.stamp import fingerprint
 
@@ -76,6 +76,8 @@ def test_symlinks_out_of_the_site_are_refused_with_one_warning_each(site_dir, ou
         mine = [line for line in lines if line.startswith(f"{link}:")]
         assert len(mine) == 1, (link, lines)
         assert f"symlink to {target}" in mine[0] and "follow_links" in mine[0]
+    # Counted in the build's summary as what the published site lacks, not as "other warnings".
+    assert "4 files or folders not read" in summary(reporter.problems)
 
 
 def test_follow_links_admits_a_linked_photo_library_and_nothing_else(site_dir, outside, write, run_build):
@@ -163,7 +165,7 @@ def test_named_pipes_are_skipped_not_read(site_dir, write):
     write("content/about.md", "---\ntitle: About\n---\n")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
-        [sys.executable, "-m", "sitegen", "build", str(site_dir), "--jobs", "1"],
+        [sys.executable, "-m", "sitegen", "build", str(site_dir), "--jobs", "1", "-v"],  # -v: every warning
         capture_output=True,
         text=True,
         timeout=300,
