@@ -55,6 +55,28 @@ def is_environment_error(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS
 
 
+class EnvironmentFailure(SitegenError):
+    """The machine failed (disk full, permission, read-only or failing disk), not an input file.
+
+    A :class:`SitegenError`, so the build stops with this one line before anything is
+    published: skipping the file instead would replace a good site with a smaller one that
+    looks complete.
+    """
+
+
+STOPPED = "the build stopped; the previous output is untouched"
+
+
+def environment_failure(
+    exc: OSError, outcome: str = STOPPED, doing: str = "", path: Path | str | None = None
+) -> EnvironmentFailure:
+    """One line for an error of the machine: the path, what failed and why, and what that means for the site."""
+    where = exc.filename if exc.filename is not None else (path if path is not None else "(path unknown)")
+    code = errno.errorcode.get(exc.errno, str(exc.errno)) if exc.errno is not None else "?"
+    cause = f"{exc.strerror or exc} ({code})"
+    return EnvironmentFailure(f"{where}: {f'cannot {doing}: ' if doing else ''}{cause}; {outcome}")
+
+
 class Severity(Enum):
     INFO = "info"
     WARNING = "warning"

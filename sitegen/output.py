@@ -254,11 +254,6 @@ def restore_interrupted(target: Path) -> bool:
     return True
 
 
-def environment_failure(exc: OSError, outcome: str) -> SitegenError:
-    """One line for an error of the machine (disk full, read-only, permission, I/O): path, cause, outcome."""
-    where = exc.filename if exc.filename is not None else "(path unknown)"
-    code = errno.errorcode.get(exc.errno, str(exc.errno)) if exc.errno is not None else "?"
-    return SitegenError(f"{where}: {exc.strerror or exc} ({code}); {outcome}")
 
 
 _FULL_OR_READ_ONLY = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)

@@ -42,9 +42,8 @@ from click.testing import CliRunner  # noqa: E402
 
 from sitegen.cli import cli  # noqa: E402
 from sitegen.commands.build import build  # noqa: E402
-from sitegen.errors import Reporter  # noqa: E402
+from sitegen.errors import EnvironmentFailure, Reporter  # noqa: E402
 from sitegen.images import formats, pipeline, probe  # noqa: E402
-from sitegen.images.formats import ImageEnvironmentError  # noqa: E402
 
 from .conftest import make_photo  # noqa: E402
 
@@ -85,7 +84,7 @@ def fill_the_disk(monkeypatch, marker: str = "images-v") -> None:
 def test_full_disk_in_image_cache_stops_the_build_and_keeps_the_site(site_dir, monkeypatch, jobs):
     before = good_site(site_dir)
     fill_the_disk(monkeypatch)  # forked workers inherit the fault
-    with pytest.raises(ImageEnvironmentError) as exc:
+    with pytest.raises(EnvironmentFailure) as exc:
         build(site_dir, overrides={"build.jobs": jobs, "images.jpeg_quality": 60}, reporter=Reporter())
     message = str(exc.value)
     assert "No space left on device" in message and "images-v" in message and "\n" not in message
@@ -116,7 +115,8 @@ def test_unreadable_source_stops_the_build_instead_of_skipping_it(site_dir, monk
         return real(path)
 
     monkeypatch.setattr(probe, "file_hash", file_hash)
-    with pytest.raises(ImageEnvironmentError, match=rf"^{victim}: cannot read \({os.strerror(code)}\)"):
+    reason = rf"{os.strerror(code)} \({errno.errorcode[code]}\)"
+    with pytest.raises(EnvironmentFailure, match=rf"^{victim}: cannot read: {reason}; the build stopped"):
         build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
     assert published(site_dir) == before
 
@@ -128,7 +128,7 @@ def test_io_error_inside_the_decoder_is_the_environment(tmp_path, monkeypatch):
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(formats.Image, "open", failing_disk)
-    with pytest.raises(ImageEnvironmentError, match="Input/output error"):
+    with pytest.raises(EnvironmentFailure, match="Input/output error"):
         probe.probe(photo)
 
 
@@ -145,6 +145,8 @@ def test_a_killed_worker_stops_the_build(site_dir, monkeypatch):
 
     forked_workers(monkeypatch)
     monkeypatch.setattr(pipeline, "render_files", render_files)  # forked workers inherit it
-    with pytest.raises(ImageEnvironmentError, match=r"p2\.jpg: an image worker was killed"):
+    with pytest.raises(EnvironmentFailure, match=r"an image worker was killed") as info:
         build(site_dir, overrides={"build.jobs": 2, "images.jpeg_quality": 60}, reporter=Reporter())
+    # The pool fails every photo in flight alike: the line names them all, the killer among them.
+    assert "p2.jpg" in str(info.value) and "\n" not in str(info.value)
     assert published(site_dir) == before

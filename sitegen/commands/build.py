@@ -21,12 +21,21 @@ from typing import Any, ParamSpec, TypeVar
 from ..config import Project, check_folders, load_project
 from ..content.model import Photo, Site
 from ..content.reader import photo_files, read_site
-from ..errors import KINDS, PHOTO_SKIPPED, Problem, Reporter, Severity, SitegenError, is_environment_error
+from ..errors import (
+    KINDS,
+    PHOTO_SKIPPED,
+    Problem,
+    Reporter,
+    Severity,
+    SitegenError,
+    environment_failure,
+    is_environment_error,
+)
 from ..images.formats import set_pixel_limit
 from ..images.pipeline import BatchResult, ImageCache, ImageJob, ImageSet, run_batch
 from ..images.plan import plan
 from ..images.probe import ProbeCache
-from ..output import Output, OutputLock, check_target, environment_failure, restore_interrupted
+from ..output import Output, OutputLock, check_target, restore_interrupted
 from ..protect.hostfiles import SERVER_CONFIG_DIR, write_server_snippets
 from ..protect.policy import signals_for
 from ..render.site import Renderer
@@ -118,7 +127,7 @@ def stops_on_environment_errors(func: Callable[P, R]) -> Callable[P, R]:
         except OSError as exc:
             if not is_environment_error(exc):
                 raise
-            raise environment_failure(exc, "the build stopped; the previous output is untouched") from exc
+            raise environment_failure(exc) from exc
 
     return run
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from ..errors import SitegenError, is_environment_error
+from ..errors import EnvironmentFailure, SitegenError, environment_failure, is_environment_error
 
 PHOTO_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".avif", ".heic", ".heif"})
 HEIF_EXTENSIONS = frozenset({".heic", ".heif"})
@@ -34,22 +34,6 @@ class ImageReadError(Exception):
     """A source file that cannot be published; the message is the reason, without the path."""
 
 
-class ImageEnvironmentError(SitegenError):
-    """The machine failed while an image file was read or written (disk full, permission, I/O).
-
-    A :class:`SitegenError`, so the build stops with this one line before
-    anything is published: skipping the photo instead would replace a good site
-    with a smaller one that looks complete.
-    """
-
-
-def environment_failure(path: Path | str, exc: OSError, doing: str = "read") -> ImageEnvironmentError:
-    where = exc.filename or path
-    return ImageEnvironmentError(
-        f"{where}: cannot {doing} ({exc.strerror or exc}); the build stopped, the previous output is untouched"
-    )
-
-
 def read_failure(path: Path, exc: OSError) -> Exception:
     """An OSError met while reading a source: the machine's (stop the build) or the file's (skip it).
 
@@ -57,13 +41,13 @@ def read_failure(path: Path, exc: OSError) -> Exception:
     skipping it would silently publish a site without it (a ``chmod`` fixes it).
     """
     if is_environment_error(exc):
-        return environment_failure(path, exc)
+        return environment_failure(exc, doing="read", path=path)
     return ImageReadError(f"cannot read file ({exc.strerror or exc})")
 
 
-def write_failure(path: Path | str, exc: OSError) -> ImageEnvironmentError:
+def write_failure(path: Path | str, exc: OSError) -> EnvironmentFailure:
     """Any failure to write the cache is the machine's: no input file can cause it."""
-    return environment_failure(path, exc, "write")
+    return environment_failure(exc, doing="write", path=path)
 
 
 # Leading bytes of each format sitegen publishes from, to tell "damaged" from "misnamed".
@@ -103,7 +87,7 @@ def _unidentified(path: Path) -> str:
             found = sniff(fh.read(32))
     except OSError as exc:
         if is_environment_error(exc):
-            raise environment_failure(path, exc) from None
+            raise environment_failure(exc, doing="read", path=path) from None
         found = None
     expected = _EXPECTED.get(suffix)
     if found is not None and found == expected:
@@ -148,7 +132,7 @@ def reading(path: Path) -> Iterator[list[str]]:
     ``EOFError``, ``IndexError``, ``DecompressionBombError``, ``MemoryError``,
     bare ``OSError``...). All of them become :class:`ImageReadError` (skip the
     photo, one line), except errors of the environment, which become
-    :class:`ImageEnvironmentError` (stop the build). Library warnings (Pillow's
+    :class:`EnvironmentFailure` (stop the build). Library warnings (Pillow's
     "Corrupt EXIF data") are collected into the yielded list, one line each, so
     the caller can report them against the photo instead of Python printing
     them with Pillow's source path.
@@ -164,7 +148,7 @@ def reading(path: Path) -> Iterator[list[str]]:
             raise
         except OSError as exc:
             if is_environment_error(exc):
-                raise environment_failure(path, exc) from None
+                raise environment_failure(exc, doing="read", path=path) from None
             raise ImageReadError(_reason(exc)) from None
         except Exception as exc:  # MemoryError and RecursionError included: one file's problem
             raise ImageReadError(_reason(exc)) from None
@@ -223,7 +207,7 @@ def open_image(path: Path, data: bytes | None = None) -> Image.Image:
         raise ImageReadError(_unidentified(path)) from None
     except OSError as exc:
         if is_environment_error(exc):
-            raise environment_failure(path, exc) from None
+            raise environment_failure(exc, doing="read", path=path) from None
         raise ImageReadError(f"cannot read image ({exc})") from None
     w, h = image.size
     if limit and w * h > limit:

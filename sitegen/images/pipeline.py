@@ -33,9 +33,10 @@ from typing import Any
 from PIL import Image
 
 from ..atomic import write_text_atomic
+from ..errors import STOPPED, EnvironmentFailure
 from ..processes import pid_alive
 from . import metadata, process, watermark
-from .formats import ImageEnvironmentError, ImageReadError, open_image, reading, set_pixel_limit, write_failure
+from .formats import ImageReadError, open_image, reading, set_pixel_limit, write_failure
 from .metadata import Description, Rights
 from .watermark import WatermarkSpec
 
@@ -258,7 +259,7 @@ def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
     """Process one photo into ``cache_root/<key>/``; returns the set's metadata or ``{"error": reason}``.
 
     A problem with the photo's file is ``{"error": reason}`` (the photo is
-    skipped); a failure to write the cache raises :class:`ImageEnvironmentError`
+    skipped); a failure to write the cache raises :class:`EnvironmentFailure`
     (the build stops): a full disk is not a bad photo.
 
     Files are written into a temporary folder renamed into place at the end, so
@@ -456,7 +457,7 @@ def run_batch(
     of one per core. A photo too large for the budget on its own still runs,
     alone.
 
-    Raises :class:`ImageEnvironmentError` when the machine fails (disk full,
+    Raises :class:`EnvironmentFailure` when the machine fails (disk full,
     permission, a worker killed by the system): the build must stop rather than
     publish a site that silently lost photos.
     """
@@ -532,11 +533,14 @@ def _run_pool(
                 try:
                     meta = future.result()
                 except BrokenProcessPool:
-                    raise ImageEnvironmentError(
-                        f"{job.source}: an image worker was killed while processing this photo (out of memory?); "
-                        "the build stopped, the previous output is untouched"
+                    # Every job in flight fails alike; which one the system killed is not known.
+                    others = [Path(other.source).name for other, _ in running.values()]
+                    suspects = f" or {', '.join(others)}" if others else ""
+                    raise EnvironmentFailure(
+                        f"{job.source}: an image worker was killed (out of memory?) while processing this photo"
+                        f"{suspects}; {STOPPED}"
                     ) from None
-                except (ImageEnvironmentError, KeyboardInterrupt):
+                except (EnvironmentFailure, KeyboardInterrupt):
                     raise
                 except Exception as exc:  # a bug on one photo's path is that photo's problem, not the build's
                     meta = {"error": f"image worker failed ({exc.__class__.__name__}: {exc})"}

@@ -26,7 +26,8 @@ from PIL import ExifTags, Image, IptcImagePlugin
 
 from ..atomic import write_text_atomic
 from ..content.untrusted import Untrusted, untrusted
-from .formats import ImageEnvironmentError, ImageReadError, open_image, read_failure, reading, write_failure
+from ..errors import EnvironmentFailure
+from .formats import ImageReadError, open_image, read_failure, reading, write_failure
 
 # 2: SourceInfo.notes (library warnings about the file, reported against the photo); stamps with ctime and inode
 PROBE_VERSION = 2
@@ -225,7 +226,7 @@ def _png_exif(path: Path) -> Image.Exif:
 def probe(path: Path) -> SourceInfo:
     """Header facts of ``path``; raises :class:`ImageReadError` for files that are not usable photos.
 
-    Raises :class:`ImageEnvironmentError` (stop the build) when the machine, not the file, failed.
+    Raises :class:`EnvironmentFailure` (stop the build) when the machine, not the file, failed.
     """
     try:
         content_hash = file_hash(path)  # outside ``reading``: hashing threads must not wait on its lock
@@ -340,7 +341,7 @@ class ProbeCache:
             path, st = item
             try:
                 info = probe(path)
-            except (ImageReadError, ImageEnvironmentError, OSError):
+            except (ImageReadError, EnvironmentFailure, OSError):
                 return  # reported by get(), in the reader's order
             self.entries[str(path)] = {"stamp": self._stamp(st), "info": dataclasses.asdict(info)}
             self.dirty = True
