@@ -145,3 +145,18 @@ def test_a_logo_that_is_a_named_pipe_is_a_config_error_not_a_hang(site_dir):
     os.mkfifo(site_dir / "logo.png")  # opening it would wait forever for a writer
     with pytest.raises(ConfigError, match=r"logo: .*logo\.png: a named pipe, not a regular file"):
         build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+
+
+def test_a_site_moved_to_another_folder_keeps_its_image_cache(tmp_path):
+    """The watermark logo's path was part of every job key: a moved site (or one built in a
+    temporary folder) re-encoded every marked photo, and its published names changed."""
+    first = tmp_path / "a" / "site"
+    first.mkdir(parents=True)
+    logo_site(first, (255, 0, 0))
+    build(first, overrides={"build.jobs": 1}, reporter=Reporter())
+    moved = tmp_path / "b" / "elsewhere"
+    moved.parent.mkdir()
+    shutil.move(first, moved)
+    shutil.rmtree(moved / "public")
+    report = build(moved, overrides={"build.jobs": 1}, reporter=Reporter())
+    assert report.images_processed == 0 and report.images_reused == 1

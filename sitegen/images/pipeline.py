@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import ctypes
+import dataclasses
 import functools
 import hashlib
 import json
@@ -143,7 +144,7 @@ class ImageJob:
                 self.content_hash,
                 str(self.orientation),
                 repr(self.settings),
-                repr(self.watermark),
+                repr(self._watermark_look()),
                 repr(self.rights),
                 repr(self.description),
                 str(self.keep_camera),
@@ -154,6 +155,14 @@ class ImageJob:
             )
         )
         return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
+
+    def _watermark_look(self) -> WatermarkSpec | None:
+        """The mark without its files' paths: their contents are in ``file_hashes``, and a site
+        moved to another folder (or built in a temporary one) must find its cache entries."""
+        w = self.watermark
+        if w is None:
+            return None
+        return dataclasses.replace(w, font="file" if w.font else None, logo="file" if w.logo else None)
 
     @property
     def sizes(self) -> list[process.Size]:
