@@ -300,9 +300,13 @@ class Renderer:
         self.write_images()
 
     def write_feeds(self) -> None:
-        if not self.urls.absolute:
+        origin = self.urls.origin
+        if origin is None:  # a sitemap and a feed need absolute URLs
             return
-        abs_url = self.urls.abs_url
+
+        def abs_url(site_path: str) -> str:
+            return origin + self.urls.url(site_path)
+
         entries = [feeds.SitemapEntry(abs_url(""), self._newest())]
         entries += [feeds.SitemapEntry(abs_url(p.path), p.date) for p in self.site.pages]
         for gallery in self.site.all_galleries():
