@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from .configschema import SchemaError, build, coerce, option, section
+from .configschema import Check, SchemaError, build, coerce, option, section
 from .errors import ConfigError
 from .protect.crawlers import check_allow_tokens, check_block_tokens
 from .protect.licences import check_licence
@@ -46,7 +46,7 @@ def _check_language(value: str) -> str | None:
     return 'must be a BCP 47 language tag such as "en", "de" or "pt-BR"'
 
 
-def _placeholders(allowed: set[str]):
+def _placeholders(allowed: set[str]) -> Check:
     def check(value: str) -> str | None:
         try:
             names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
@@ -54,8 +54,8 @@ def _placeholders(allowed: set[str]):
             return f"is not a valid template ({exc}); write literal braces as {{{{ and }}}}"
         unknown = names - allowed
         if unknown:
-            names = ", ".join("{" + a + "}" for a in sorted(allowed))
-            return f"may only use the placeholders {names}, not {{{sorted(unknown)[0]}}}"
+            listed = ", ".join("{" + a + "}" for a in sorted(allowed))
+            return f"may only use the placeholders {listed}, not {{{sorted(unknown)[0]}}}"
         return None
 
     return check
@@ -88,14 +88,14 @@ def _check_url(value: str) -> str | None:
     return "must be an absolute http(s) or mailto: URL"
 
 
-def _at_least(minimum: int):
+def _at_least(minimum: int) -> Check:
     def check(value: int) -> str | None:
         return None if value >= minimum else f"must be at least {minimum}"
 
     return check
 
 
-def _between(low: int, high: int):
+def _between(low: int, high: int) -> Check:
     def check(value: int) -> str | None:
         return None if low <= value <= high else f"must be between {low} and {high}"
 
@@ -284,7 +284,7 @@ WATERMARK_POSITIONS = (
 )
 
 
-def _fraction(low: float, high: float):
+def _fraction(low: float, high: float) -> Check:
     def check(value: float) -> str | None:
         return None if low <= value <= high else f"must be between {low:g} and {high:g}"
 
@@ -730,19 +730,19 @@ def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project
     root = root.resolve()
     if not root.is_dir():
         raise ConfigError(f"{root}: site folder does not exist")
-    config_file = root / CONFIG_NAME
-    problem = not_a_file(config_file) if os.path.lexists(config_file) else None
+    candidate = root / CONFIG_NAME
+    problem = not_a_file(candidate) if os.path.lexists(candidate) else None
     if problem:
-        raise ConfigError(f"{config_file}: {problem}")
-    if config_file.is_file():
+        raise ConfigError(f"{candidate}: {problem}")
+    config_file: Path | None = None
+    config = Config()
+    if candidate.is_file():
+        config_file = candidate
         try:
-            text = config_file.read_text(encoding="utf-8")
+            text = candidate.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise ConfigError(f"{config_file}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
-        config = parse_config(text, str(config_file))
-    else:
-        config_file = None
-        config = Config()
+            raise ConfigError(f"{candidate}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        config = parse_config(text, str(candidate))
     if overrides:
         config = apply_overrides(config, overrides)
     project = Project(root=root, config=config, config_file=config_file)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -25,7 +26,7 @@ def option(default: Any, doc: str, *, check: Check | None = None, example: Any =
     """Declare a config key: its default, why that default, and an optional check."""
     meta = {"doc": doc, "check": check, "example": example}
     if isinstance(default, list | dict):
-        return dataclasses.field(default_factory=lambda d=default: type(d)(d), metadata=meta)
+        return dataclasses.field(default_factory=functools.partial(type(default), default), metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
 
 
@@ -95,7 +96,7 @@ def _type_name(value: Any) -> str:
 def coerce(value: Any, tp: Any, key: str) -> Any:
     """Check ``value`` against type ``tp`` and return it in its typed form."""
     origin = get_origin(tp)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise SchemaError(key, f"expected a table, got {_type_name(value)}")
         return build(tp, value, key)
@@ -180,7 +181,7 @@ def iter_keys(cls: type, prefix: str = "") -> typing.Iterator[tuple[str, datacla
             continue
         key = f"{prefix}.{f.name}" if prefix else f.name
         tp = hints[f.name]
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             yield from iter_keys(tp, key)
         else:
             yield key, f, tp
@@ -189,8 +190,8 @@ def iter_keys(cls: type, prefix: str = "") -> typing.Iterator[tuple[str, datacla
 def default_of(f: dataclasses.Field) -> Any:
     if f.default is not dataclasses.MISSING:
         return f.default
-    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-        return f.default_factory()  # type: ignore[misc]
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
     return None
 
 
@@ -223,7 +224,7 @@ def commented_toml(cls: type, values: dict[str, Any], header: str) -> str:
     lines = [*(f"# {line}" if line else "#" for line in header.splitlines()), ""]
     for f in dataclasses.fields(cls):
         tp = hints[f.name]
-        if not dataclasses.is_dataclass(tp):
+        if not (isinstance(tp, type) and dataclasses.is_dataclass(tp)):
             continue
         lines.append(f"[{f.name}]")
         lines.extend(textwrap.wrap(f.metadata["doc"], 96, initial_indent="# ", subsequent_indent="# "))

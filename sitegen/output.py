@@ -254,8 +254,6 @@ def restore_interrupted(target: Path) -> bool:
     return True
 
 
-
-
 _FULL_OR_READ_ONLY = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
@@ -400,7 +398,7 @@ class Output:
     def __enter__(self) -> Output:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if exc_type is not None or self.tmp.exists():
             self.abort()
         self._release()

@@ -90,7 +90,7 @@ def fingerprint(project: Project, target: Path, theme_dirs: Iterable[Path], year
 class Stamp:
     fingerprint: str
     token: str
-    problems: list[str]
+    problems: list[dict[str, Any]]  # Problem fields as JSON: severity, message, path, line, kind
     report: dict[str, Any]
 
 

@@ -166,3 +166,22 @@ def test_published_files_state_rights_and_watermark(example_build):
     (free,) = (output / "media/water").glob("walruses-2048.*.jpg")
     with Image.open(free) as image:
         assert b'xmpRights:Marked="False"' in image.info["xmp"] and b"DMI-UNSPECIFIED" in image.info["xmp"]
+
+
+def test_an_undated_gallery_is_updated_when_its_files_change_not_on_every_build(site_dir, write, run_build):
+    """Its feed entry said the build time: every build told feed readers that every undated
+    gallery had changed, and no two builds of one site were the same bytes."""
+    import os
+
+    from .conftest import make_photo
+
+    photo = make_photo(site_dir / "content/g/a.jpg")  # no EXIF date, no front matter date
+    write("content/g/index.md", "---\ntitle: G\n---\n")
+    moment = 1_577_880_000  # 2020-01-01T12:00:00Z
+    for path in (photo, site_dir / "content/g/index.md"):
+        os.utime(path, (moment, moment))
+    report, _ = run_build(site__base_url="https://example.com/")
+    feed = ET.parse(report.output_dir / "feed.xml").getroot()
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.find("a:updated", atom).text for e in feed.findall("a:entry", atom)] == ["2020-01-01T12:00:00Z"]
+    assert feed.find("a:updated", atom).text == "2020-01-01T12:00:00Z"

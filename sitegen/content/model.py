@@ -93,7 +93,7 @@ class Photo:
 
     @property
     def keywords(self) -> list[str]:
-        return self.meta.get("keywords") or self.info.keywords
+        return self.meta.get("keywords") or list[str](self.info.keywords)
 
     @property
     def author(self) -> str | None:

@@ -165,7 +165,7 @@ def heif_available() -> bool:
     global _heif_state
     if _heif_state is None:
         try:
-            from pillow_heif import register_heif_opener  # type: ignore[import-not-found]
+            from pillow_heif import register_heif_opener  # optional: the [heic] extra
         except ImportError:
             _heif_state = False
         else:

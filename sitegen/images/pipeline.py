@@ -448,7 +448,6 @@ def _watch_parent(parent: int) -> None:
         os._exit(70)
 
 
-
 def run_batch(
     jobs: list[ImageJob],
     cache: ImageCache,

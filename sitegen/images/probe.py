@@ -20,9 +20,9 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from PIL import ExifTags, Image, IptcImagePlugin
+from PIL import ExifTags, Image, ImageFile, IptcImagePlugin
 
 from ..atomic import write_text_atomic
 from ..content.untrusted import Untrusted, untrusted
@@ -146,7 +146,7 @@ def _parse_xmp(data: bytes | str | None) -> dict[str, Any]:
 
 def _parse_iptc(image: Image.Image) -> dict[str, Any]:
     try:
-        info = IptcImagePlugin.getiptcinfo(image) or {}
+        info = IptcImagePlugin.getiptcinfo(cast(ImageFile.ImageFile, image)) or {}
     except Exception:  # malformed IPTC blocks are common and never worth failing a photo for
         return {}
     keywords = info.get((2, 25)) or []
@@ -270,8 +270,8 @@ def _header(path: Path, content_hash: str) -> SourceInfo:
             caption=pick("caption"),
             alt=xmp.get("alt"),
             keywords=list(pick("keywords") or []),
-            creator=pick("creator") or _text(exif.get(ExifTags.Base.Artist)),
-            camera=_camera(exif),
+            creator=untrusted(pick("creator") or _text(exif.get(ExifTags.Base.Artist))),
+            camera={k: Untrusted(v) for k, v in _camera(exif).items()},
         )
 
 

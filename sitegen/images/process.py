@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import Image, ImageCms
 
@@ -74,12 +75,12 @@ def _scale_to_8bit(image: Image.Image) -> Image.Image:
         image = image.convert("I")
         return image.point(lambda v: v / 257).convert("L")
     if image.mode == "I":
-        _lo, hi = image.getextrema()
+        _lo, hi = cast(tuple[float, float], image.getextrema())  # one band: (min, max)
         if hi > 255:
             return image.point(lambda v: v / 257).convert("L")
         return image.convert("L")
     if image.mode == "F":
-        _lo, hi = image.getextrema()
+        _lo, hi = cast(tuple[float, float], image.getextrema())
         scale = 255.0 if hi <= 1.0 else 1.0
         return image.point(lambda v: v * scale).convert("L")
     return image

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from PIL import Image, ImageDraw, ImageFont, ImageStat
+from PIL import Image, ImageDraw, ImageFile, ImageFont, ImageStat
 
 from .process import Size, shrink
 
@@ -96,8 +96,8 @@ def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.Ima
 
 def load_logo(data: bytes, max_side: int = LOGO_MAX_SIDE) -> Image.Image:
     """Decode a logo once, reduced to ``max_side`` (JPEG logos decode reduced already)."""
-    logo = Image.open(io.BytesIO(data))
-    if logo.format == "JPEG":
+    logo: Image.Image = Image.open(io.BytesIO(data))
+    if isinstance(logo, ImageFile.ImageFile) and logo.format == "JPEG":
         logo.draft("RGB", (max_side, max_side))
     logo.load()
     if logo.mode != "RGBA":
@@ -138,7 +138,7 @@ def _stamp(spec: WatermarkSpec, text_height: int, colours: tuple[tuple, tuple]) 
     if spec.text:
         font = _font(spec.font, text_height)
         left, top, right, bottom = font.getbbox(spec.text, stroke_width=stroke)
-        canvas = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+        canvas = Image.new("RGBA", (int(right - left), int(bottom - top)), (0, 0, 0, 0))
         ImageDraw.Draw(canvas).text(
             (-left, -top), spec.text, font=font, fill=(*fill, 255), stroke_width=stroke, stroke_fill=(*outline, 200)
         )

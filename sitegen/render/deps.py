@@ -433,7 +433,7 @@ class PageMemo:
         if globals_sig != self.globals_sig:
             self.globals_sig = globals_sig
         self.rendered, self.reused = [], []
-        self._seen: set[str] = set()
+        self._seen = set()
 
     def render(self, tpl: jinja2.Template, site_path: str, context: dict[str, Any]) -> str:
         assert self.evaluator is not None, "attach() a renderer first"

@@ -6,6 +6,7 @@ templates receive the complete, linked model and never touch the filesystem.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import traceback
 from dataclasses import dataclass
@@ -300,9 +301,13 @@ class Renderer:
         self.write_images()
 
     def write_feeds(self) -> None:
-        if not self.urls.absolute:
+        origin = self.urls.origin
+        if origin is None:  # a sitemap and a feed need absolute URLs
             return
-        abs_url = self.urls.abs_url
+
+        def abs_url(site_path: str) -> str:
+            return origin + self.urls.url(site_path)
+
         entries = [feeds.SitemapEntry(abs_url(""), self._newest())]
         entries += [feeds.SitemapEntry(abs_url(p.path), p.date) for p in self.site.pages]
         for gallery in self.site.all_galleries():
@@ -327,7 +332,7 @@ class Renderer:
                 feeds.FeedEntry(
                     title=gallery.title,
                     link=abs_url(gallery.path),
-                    updated=gallery.date or self.site.build_time.replace(tzinfo=None),
+                    updated=gallery.date or _last_modified(gallery) or self.site.build_time.replace(tzinfo=None),
                     summary=gallery.description or f"{gallery.photo_count} photographs",
                     content_html=html,
                 )
@@ -338,7 +343,9 @@ class Renderer:
             site_url=abs_url(""),
             feed_url=abs_url("feed.xml"),
             author=self.config.site.rights_holder,
-            updated=self._newest() or self.site.build_time.replace(tzinfo=None),
+            updated=self._newest()
+            or max((e.updated for e in feed_entries), default=None)
+            or self.site.build_time.replace(tzinfo=None),
             entries=feed_entries,
             rights=self.copyright(),
             language=self.config.site.language,
@@ -384,3 +391,15 @@ class Renderer:
         """Link each photo's cached derivatives into the output: the only image bytes ever published."""
         for site_path, cached in self.media.items():
             self.output.link(site_path, cached, origin="images")
+
+
+def _last_modified(gallery: Gallery) -> dt.datetime | None:
+    """When an undated gallery's files last changed: a feed entry's ``updated`` that stays put from
+    build to build (the build time would tell feed readers it changed on every build)."""
+    times = []
+    for path in [gallery.source / "index.md", *(p.source for p in gallery.all_photos())]:
+        with contextlib.suppress(OSError):
+            times.append(path.stat().st_mtime)
+    if not times:
+        return None
+    return dt.datetime.fromtimestamp(int(max(times)), dt.UTC).replace(tzinfo=None)

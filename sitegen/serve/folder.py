@@ -153,7 +153,6 @@ class Applied:
         return bool(self.written or self.removed)
 
 
-
 class PreviewFolder:
     """The folder the preview server serves; only ever changed by :meth:`apply` while no request reads it."""
 

@@ -95,8 +95,8 @@ def resolve(root: Path, base_path: str, request_target: str) -> Target:
     if request_target.startswith("/"):
         raw, _, query = request_target.partition("#")[0].partition("?")
     elif request_target.startswith(("http://", "https://")):
-        parts = urlsplit(request_target)
-        raw, query = parts.path or "/", parts.query
+        split = urlsplit(request_target)
+        raw, query = split.path or "/", split.query
     else:
         return Target("bad")
     try:
@@ -310,6 +310,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     _site_path = ""
     _connection_sent = False
+    # Set by the base class (http.server), which declares neither: named here for the type checker.
+    raw_requestline: bytes
+    _headers_buffer: list[bytes]
 
     def version_string(self) -> str:
         return self.server_version
@@ -317,8 +320,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     # -- plumbing --------------------------------------------------------------------
 
     def setup(self) -> None:
-        self.timeout = self.server.send_timeout
         super().setup()
+        self.connection.settimeout(self.server.send_timeout)  # per connection (the base reads a class default)
         self.rfile.close()
         self._reader = self.server.reader_for(self.connection)
         self.rfile = io.BufferedReader(self._reader)
@@ -651,7 +654,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
                     sock.shutdown(socket.SHUT_RDWR)
         super().server_close()
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         """Dropped connections are normal for a preview (a reload cancels requests); other errors are shown."""
         exc = sys.exc_info()[1]
         if isinstance(exc, ConnectionError | TimeoutError):

@@ -10,6 +10,7 @@ when it connects.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -93,6 +94,9 @@ class LiveReload:
             self._error = message
         self._publish("failed", {"message": message})
 
+    def _news_since(self, seen: int) -> bool:
+        return self._seq > seen or self._closed
+
     def stream(self) -> Iterator[bytes]:
         """The bytes of one page's event stream, until :meth:`close`."""
         with self._cond:
@@ -103,7 +107,7 @@ class LiveReload:
             yield b"retry: 1000\n" + _event("hello", hello)
             while True:
                 with self._cond:
-                    self._cond.wait_for(lambda seen=last: self._seq > seen or self._closed, timeout=self.keepalive)
+                    self._cond.wait_for(functools.partial(self._news_since, last), timeout=self.keepalive)
                     if self._closed:
                         return
                     new = [data for seq, data in self._events if seq > last]

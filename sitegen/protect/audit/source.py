@@ -212,14 +212,17 @@ class _DeadlineSocket:
 def _connection(scheme: str, host: str, port: int | None, allowed: float) -> http.client.HTTPConnection:
     """A connection whose every read, from the status line to the last body byte, shares one deadline."""
     deadline = time.monotonic() + allowed
-    base = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+    connection = (http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection)(
+        host, port, timeout=allowed
+    )
+    connect = connection.connect
 
-    class Connection(base):  # type: ignore[valid-type,misc]
-        def connect(self) -> None:
-            super().connect()  # bounded by the socket timeout (``allowed``); TLS set up by HTTPSConnection
-            self.sock = _DeadlineSocket(self.sock, deadline, allowed)
+    def connect_within_deadline() -> None:
+        connect()  # bounded by the socket timeout (``allowed``); TLS set up by HTTPSConnection
+        connection.sock = _DeadlineSocket(connection.sock, deadline, allowed)
 
-    return Connection(host, port, timeout=allowed)
+    connection.connect = connect_within_deadline  # type: ignore[method-assign]
+    return connection
 
 
 class HttpSource(Source):
