@@ -91,6 +91,14 @@ def example_build(example_copy: Path) -> tuple[Path, BuildReport, Reporter]:
     return example_copy / "public", report, reporter
 
 
+@pytest.fixture
+def output_copy(example_build: tuple[Path, BuildReport, Reporter], tmp_path: Path) -> Path:
+    """A copy of the built example-site that a test may break (the shared build stays intact)."""
+    copy = tmp_path / "public"
+    shutil.copytree(example_build[0], copy)
+    return copy
+
+
 @pytest.fixture(scope="session")
 def live_example(example_copy: Path, tmp_path_factory: pytest.TempPathFactory):
     """example-site built for, and served at, a local test host that applies its ``_headers`` file.

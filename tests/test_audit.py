@@ -125,21 +125,14 @@ def with_rights_images(output: Path, statement: str) -> None:
         write_rights_image(path, xmp=rights_xmp(statement=statement))
 
 
-@pytest.fixture
-def copy_of_output(example_build, tmp_path) -> Path:
-    output, _, _ = example_build
-    copy = tmp_path / "public"
-    shutil.copytree(output, copy)
-    return copy
 
-
-def test_rights_pass_when_images_carry_the_fields(copy_of_output, example_copy):
-    with_rights_images(copy_of_output, "https://example.com/licensing/")
-    report = audit(str(copy_of_output), AuditOptions(site=example_copy))
+def test_rights_pass_when_images_carry_the_fields(output_copy, example_copy):
+    with_rights_images(output_copy, "https://example.com/licensing/")
+    report = audit(str(output_copy), AuditOptions(site=example_copy))
     assert_all_pass(report)
     # The WebStatement must point at this site's licensing page.
-    with_rights_images(copy_of_output, "https://elsewhere.example/terms/")
-    report = audit(str(copy_of_output), AuditOptions(site=example_copy))
+    with_rights_images(output_copy, "https://elsewhere.example/terms/")
+    report = audit(str(output_copy), AuditOptions(site=example_copy))
     assert statuses(report)["image-rights"] is Status.FAIL
     assert "not https://example.com/licensing/" in report.get("image-rights").detail
 
@@ -205,11 +198,11 @@ BREAKAGES = {
 
 
 @pytest.mark.parametrize("broken", list(BREAKAGES))
-def test_broken_copy_fails_exactly_where_it_is_broken(copy_of_output, example_copy, broken):
-    before = statuses(audit(str(copy_of_output), AuditOptions(site=example_copy)))
+def test_broken_copy_fails_exactly_where_it_is_broken(output_copy, example_copy, broken):
+    before = statuses(audit(str(output_copy), AuditOptions(site=example_copy)))
     breakage = BREAKAGES[broken]
-    breakage(copy_of_output, example_copy / "content") if broken == "originals" else breakage(copy_of_output)
-    report = audit(str(copy_of_output), AuditOptions(site=example_copy))
+    breakage(output_copy, example_copy / "content") if broken == "originals" else breakage(output_copy)
+    report = audit(str(output_copy), AuditOptions(site=example_copy))
     after = statuses(report)
     expected = Status.WARN if broken == "search-visible" else Status.FAIL
     assert before[broken] is Status.PASS and after[broken] is expected, report.get(broken)
@@ -226,15 +219,15 @@ def test_broken_copy_fails_exactly_where_it_is_broken(copy_of_output, example_co
     assert changed <= allowed, {c: after[c] for c in changed}
 
 
-def test_the_blank_line_trap_is_caught_by_the_legacy_parser(copy_of_output, example_copy):
-    _blank_line_in_ai_group(copy_of_output)
-    detail = audit(str(copy_of_output), AuditOptions(site=example_copy)).get("robots-ai").detail
+def test_the_blank_line_trap_is_caught_by_the_legacy_parser(output_copy, example_copy):
+    _blank_line_in_ai_group(output_copy)
+    detail = audit(str(output_copy), AuditOptions(site=example_copy)).get("robots-ai").detail
     # urllib drops every agent listed before the blank line; protego still reads them (so only urllib is named).
     assert "(urllib.robotparser)" in detail and "protego" not in detail
 
 
-def test_folder_without_site_config_still_audits(copy_of_output):
-    report = audit(str(copy_of_output))
+def test_folder_without_site_config_still_audits(output_copy):
+    report = audit(str(output_copy))
     assert_all_pass(report, except_=PENDING_IMAGE_PIPELINE)
     assert "give --site DIR" in report.get("originals").detail
 
@@ -376,23 +369,23 @@ def test_url_must_be_http():
 # --- the command line ------------------------------------------------------------------------------
 
 
-def test_cli_table_json_and_exit_status(copy_of_output, example_copy):
+def test_cli_table_json_and_exit_status(output_copy, example_copy):
     runner = CliRunner()
-    with_rights_images(copy_of_output, "https://example.com/licensing/")
-    ok = runner.invoke(cli, ["audit", str(copy_of_output), "--site", str(example_copy)])
+    with_rights_images(output_copy, "https://example.com/licensing/")
+    ok = runner.invoke(cli, ["audit", str(output_copy), "--site", str(example_copy)])
     assert ok.exit_code == 0, ok.output
     assert "Every protection checked passed." in ok.output
     assert any(line.split()[:2] == ["PASS", "robots.txt"] for line in ok.output.splitlines())
 
-    _drop_meta(copy_of_output)
-    failed = runner.invoke(cli, ["audit", str(copy_of_output), "--site", str(example_copy)])
+    _drop_meta(output_copy)
+    failed = runner.invoke(cli, ["audit", str(output_copy), "--site", str(example_copy)])
     assert failed.exit_code == 1
     row = next(line for line in failed.output.splitlines() if line.startswith("FAIL"))
     assert "Meta tags on every page" in row and "/water/walruses/ lacks noai, noimageai" in row
     fix = failed.output.splitlines()[failed.output.splitlines().index(row) + 1]
     assert fix.strip().startswith("fix: Keep {{ protection_head }}")
 
-    as_json = runner.invoke(cli, ["audit", str(copy_of_output), "--json", "--site", str(example_copy)])
+    as_json = runner.invoke(cli, ["audit", str(output_copy), "--json", "--site", str(example_copy)])
     data = json.loads(as_json.output)
     assert as_json.exit_code == 1 and data["ok"] is False and data["mode"] == "folder"
     (meta,) = [c for c in data["checks"] if c["id"] == "meta-tags"]
@@ -418,10 +411,10 @@ def test_folder_source_refuses_paths_outside(tmp_path):
     assert run_audit(source).get("meta-tags").status is Status.FAIL
 
 
-def test_noindex_in_a_header_is_reported(copy_of_output):
-    text = (copy_of_output / "_headers").read_text("utf-8") + "/media/*\n  X-Robots-Tag: googlebot: noimageindex\n"
-    (copy_of_output / "_headers").write_text(text, "utf-8")
-    report = audit(str(copy_of_output))
+def test_noindex_in_a_header_is_reported(output_copy):
+    text = (output_copy / "_headers").read_text("utf-8") + "/media/*\n  X-Robots-Tag: googlebot: noimageindex\n"
+    (output_copy / "_headers").write_text(text, "utf-8")
+    report = audit(str(output_copy))
     assert statuses(report)["search-visible"] is Status.WARN
     assert "X-Robots-Tag" in report.get("search-visible").detail
 

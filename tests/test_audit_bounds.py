@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
-import shutil
 import struct
 import threading
 import time
@@ -297,13 +296,6 @@ def test_an_image_above_the_bomb_limit_is_still_read(tmp_path, pillow_default_li
     assert facts.error is None and (facts.width, facts.height) == (15000, 12000)
     assert "GPS position" in facts.private
 
-
-@pytest.fixture
-def output_copy(example_build, tmp_path) -> Path:
-    output, _, _ = example_build
-    copy = tmp_path / "public"
-    shutil.copytree(output, copy)
-    return copy
 
 
 def test_a_huge_gps_tagged_jpeg_fails_privacy_and_size(output_copy, example_copy, pillow_default_limit):
