@@ -208,27 +208,27 @@ class SiteFiles:
             "outside the site unless that folder is listed in [build] follow_links"
         )
 
-    def file(self, path: Path) -> Path | None:
-        """``path`` if it is a readable regular file under the rule; absent files are None silently."""
+    def _admitted(self, path: Path) -> Entry | None:
+        """The entry for ``path`` under the rule; None if absent (silently) or refused (warned)."""
         if not os.path.lexists(path):
             return None
         entry = self.inspect(path)
         if isinstance(entry, str):
             self.refuse(path, entry)
             return None
-        return None if entry.is_dir else path
+        return entry
+
+    def file(self, path: Path) -> Path | None:
+        """``path`` if it is a readable regular file under the rule; absent files are None silently."""
+        entry = self._admitted(path)
+        return None if entry is None or entry.is_dir else path
 
     # -- folders --------------------------------------------------------------------
 
     def root(self, folder: Path) -> Entry | None:
         """An input folder itself (``content/``); None if absent or refused (with a warning)."""
-        if not os.path.lexists(folder):
-            return None
-        entry = self.inspect(folder)
-        if isinstance(entry, str):
-            self.refuse(folder, entry)
-            return None
-        if not entry.is_dir:
+        entry = self._admitted(folder)
+        if entry is None or not entry.is_dir:
             return None
         return Entry(entry.fspath, True, entry.st, (entry.ident,))
 
