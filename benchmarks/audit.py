@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sitegen.commands.audit import AuditOptions, audit  # noqa: E402
-from sitegen.commands.build import build  # noqa: E402
 from sitegen.errors import Reporter  # noqa: E402
+from sitegen.pipeline.build import build  # noqa: E402
 from tests.headers_server import serve  # noqa: E402
 
 
@@ -109,8 +109,8 @@ def hostile_cases() -> None:
     hostile("100k links a page, --max-time 60", links, AuditOptions(max_time=60))
     # Where a page's time goes now: reading it (linear in its size); its links are resolved only while
     # pages can still be queued (before: all 100,000 on every page, about 5 s more per page).
-    from sitegen.protect.audit import HttpSource
-    from sitegen.protect.audit.html import read_page
+    from sitegen.audit import HttpSource
+    from sitegen.audit.html import read_page
 
     started = time.perf_counter()
     facts = read_page(body)

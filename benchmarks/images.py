@@ -157,12 +157,12 @@ def sitegen(site: Path, workers: int, *, clean: bool) -> float:
 
 def sitegen_phases(site: Path, workers: int) -> dict[str, float]:
     """In-process no-op rebuild split by phase (read, images, render+write), to see where time goes."""
-    from sitegen.commands import build as build_mod
     from sitegen.config import load_project
     from sitegen.content.reader import read_site
     from sitegen.errors import Reporter
     from sitegen.images.probe import ProbeCache
-    from sitegen.output import Output
+    from sitegen.output.folder import Output
+    from sitegen.pipeline import build as build_mod
     from sitegen.render.site import Renderer
     from sitegen.render.theme import Theme
 
@@ -354,8 +354,8 @@ def role_costs(site: Path, samples: int, runs: int) -> list[tuple[str, float, in
     """(rule, CPU ms per photo, files, KB published per photo, largest clean width) for each rule."""
     from sitegen.config import Config
     from sitegen.images.pipeline import ImageJob, render_files
-    from sitegen.images.plan import settings_from
     from sitegen.images.watermark import WatermarkSpec
+    from sitegen.pipeline.imagejobs import settings_from
 
     settings = settings_from(Config())
     spec = WatermarkSpec("© 2026 Bench Mark", None, None, "bottom-right", 0.035, 0.025, 0.7, "auto")

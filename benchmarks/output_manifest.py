@@ -22,9 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sitegen.commands.build import build
 from sitegen.errors import Reporter
-from sitegen.output import MARKER
+from sitegen.output.folder import MARKER
+from sitegen.pipeline.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 # name -> (folder, what of it is the site; None: all but build products)

@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchsite import make_photo, make_site
 
-from sitegen.commands.build import build
 from sitegen.commands.serve import Preview
 from sitegen.errors import Reporter
+from sitegen.pipeline.build import build
 
 
 class Stream:

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from sitegen.config import load_project
-from sitegen.sitefiles import SiteFiles, is_hidden
-from sitegen.stamp import fingerprint
+from sitegen.pipeline.stamp import fingerprint
+from sitegen.sitefiles import is_hidden
 
 
 def make_tree(root: Path, files: int, per_folder: int = 50) -> None:
@@ -60,9 +60,9 @@ def main() -> None:
         site = Path(tmp) / "site"
         make_tree(site, args.files)
         project = load_project(site)
-        entries = sum(1 for _ in SiteFiles.for_project(project).walk(project.content_dir))
+        entries = sum(1 for _ in project.files().walk(project.content_dir))
         base = best(lambda: plain_walk(project.content_dir), args.runs)
-        rule = best(lambda: list(SiteFiles.for_project(project).walk(project.content_dir, is_hidden)), args.runs)
+        rule = best(lambda: list(project.files().walk(project.content_dir, is_hidden)), args.runs)
         stamp = best(lambda: fingerprint(project, Path(tmp) / "out", [], 2026), args.runs)
         print(f"files under content/: {entries}")
         print(f"os.walk + stat (before):        {base * 1000:8.1f} ms")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import textwrap
 import types
 import typing
 from collections.abc import Callable
@@ -218,8 +219,6 @@ def commented_toml(cls: type, values: dict[str, Any], header: str) -> str:
     out at their default, so the file documents itself and still means
     "defaults" until a line is uncommented.
     """
-    import textwrap
-
     hints = typing.get_type_hints(cls)
     lines = [*(f"# {line}" if line else "#" for line in header.splitlines()), ""]
     for f in dataclasses.fields(cls):

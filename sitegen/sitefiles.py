@@ -30,13 +30,8 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .errors import NOT_READ, is_environment_error
-
-if TYPE_CHECKING:
-    from .config import Project
-    from .errors import Reporter
+from .errors import NOT_READ, Reporter, is_environment_error
 
 MAX_DEPTH = 32
 """Folder levels below an input folder. Galleries nest a handful deep; 32 is far beyond any real
@@ -134,10 +129,11 @@ class SiteFiles:
     _reported: set[tuple[str, str]] = field(default_factory=set)
 
     @classmethod
-    def for_project(cls, project: Project, reporter: Reporter | None = None) -> SiteFiles:
-        folders = [project.root.resolve()]
-        for name in project.config.build.follow_links:
-            folders.append((project.root / os.path.expanduser(name)).resolve())
+    def for_site(cls, root: Path, follow_links: list[str], reporter: Reporter | None = None) -> SiteFiles:
+        """The site folder plus the ``[build] follow_links`` folders (relative to it, ``~`` expanded)."""
+        folders = [root.resolve()]
+        for name in follow_links:
+            folders.append((root / os.path.expanduser(name)).resolve())
         return cls(tuple(folders), reporter)
 
     def within(self, *extra: Path) -> SiteFiles:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from sitegen.commands.build import BuildReport, build
 from sitegen.errors import Reporter
+from sitegen.pipeline.build import BuildReport, build
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example-site"

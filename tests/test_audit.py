@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from sitegen.audit import FolderSource, Response, Status, header_problems, run_audit
+from sitegen.audit.imagemeta import parse_xmp, read_facts
 from sitegen.cli import cli
 from sitegen.commands.audit import AuditOptions, audit
 from sitegen.errors import SitegenError
-from sitegen.protect.audit import FolderSource, Response, Status, header_problems, run_audit
-from sitegen.protect.audit.imagemeta import parse_xmp, read_facts
 
 from .headers_server import serve
 from .rights_images import rights_exif, rights_xmp, write_rights_image
@@ -440,6 +440,6 @@ def test_public_domain_images_need_no_reservation(tmp_path):
     ],
 )
 def test_url_base_path(url, base):
-    from sitegen.protect.audit import HttpSource
+    from sitegen.audit import HttpSource
 
     assert HttpSource(url).base_path == base

@@ -20,11 +20,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from sitegen.audit import HttpSource, Status, run_audit
+from sitegen.audit.imagemeta import read_facts
 from sitegen.cli import cli
 from sitegen.commands.audit import AuditOptions, audit
 from sitegen.errors import SitegenError
-from sitegen.protect.audit import HttpSource, Status, run_audit
-from sitegen.protect.audit.imagemeta import read_facts
 
 from .rights_images import rights_exif, write_rights_image
 

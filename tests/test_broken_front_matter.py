@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import cli
-from sitegen.commands.build import build
 from sitegen.errors import Reporter, SitegenError
+from sitegen.pipeline.build import build
 
 from .conftest import make_photo
 from .test_serve import Client, Events, save

@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from sitegen.commands.build import build
 from sitegen.errors import Reporter
+from sitegen.pipeline.build import build
 
 from .browser import DESKTOP, PHONE, TIMEOUT_MS, VIEWPORTS, Traffic, load_everything, new_context, serve
 from .conftest import REPO, make_photo

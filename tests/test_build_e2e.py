@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 from PIL import Image
 
-from sitegen.commands.build import build
 from sitegen.errors import Reporter
+from sitegen.pipeline.build import build
 
 from .sitecheck import html_files, parse, resolve
 

@@ -46,7 +46,7 @@ def test_billion_laughs_in_a_gallery_sort_is_one_error(site_dir, write):
     result = run_bounded(
         f"""
         from pathlib import Path
-        from sitegen.commands.build import build
+        from sitegen.pipeline.build import build
         from sitegen.errors import Reporter, SitegenError
         reporter = Reporter(root=Path({str(site_dir)!r}))
         try:

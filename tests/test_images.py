@@ -447,8 +447,8 @@ def test_same_photo_twice_is_processed_once(site_dir, run_build):
 
 
 def test_progress_is_reported(site_dir):
-    from sitegen.commands.build import build
     from sitegen.errors import Reporter
+    from sitegen.pipeline.build import build
 
     for i in range(3):
         make_photo(site_dir / f"content/a/p{i}.jpg", colour=(i * 80, 50, 50))

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFont
 
-from sitegen.commands.build import build
 from sitegen.errors import ConfigError, Reporter
 from sitegen.images import watermark
 from sitegen.images.formats import set_pixel_limit
 from sitegen.images.watermark import WatermarkSpec
+from sitegen.pipeline.build import build
 
 from .conftest import make_photo
 

@@ -41,9 +41,9 @@ from pathlib import Path  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 from sitegen.cli import cli  # noqa: E402
-from sitegen.commands.build import build  # noqa: E402
 from sitegen.errors import EnvironmentFailure, Reporter  # noqa: E402
 from sitegen.images import formats, pipeline, probe  # noqa: E402
+from sitegen.pipeline.build import build  # noqa: E402
 
 from .conftest import make_photo  # noqa: E402
 

@@ -101,7 +101,7 @@ def test_every_decoder_exception_is_one_files_problem_at_every_stage(tmp_path, m
         pipeline.render_files(job(photo, info))
     assert "\n" not in str(probed.value) and str(probed.value) == str(decoded.value)
     assert "error" in pipeline.run_job(job(photo, info), str(tmp_path / "cache"), 200_000_000)
-    from sitegen.images import plan
+    from sitegen.pipeline import imagejobs as plan
 
     with pytest.raises(ConfigError, match=r"\[watermark\] logo: .*p\.png: "):
         plan._check_logo(photo, "digest-" + type(exc).__name__, photo.read_bytes(), 200_000_000)

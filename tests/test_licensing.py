@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sitegen.config import ConfigError, parse_config
-from sitegen.protect import licences
+from sitegen.config import parse_config
+from sitegen.errors import ConfigError
+from sitegen.rights import licences
 
 from .conftest import make_photo
 from .sitecheck import html_files, parse

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import cli
-from sitegen.commands.build import BuildReport, build
 from sitegen.errors import ConfigError, Reporter, SitegenError
-from sitegen.output import MARKER, MARKER_TEXT, Output, OutputLock, check_target, read_marker
+from sitegen.output.folder import MARKER, MARKER_TEXT, Output, OutputLock, check_target, read_marker
+from sitegen.pipeline.build import BuildReport, build
 
 from .conftest import make_photo
 
@@ -198,7 +198,7 @@ KILL_BETWEEN_RENAMES = """
 import os, signal, sys
 from pathlib import Path
 from sitegen.cli import cli
-from sitegen.commands.build import BuildReport, build
+from sitegen.pipeline.build import BuildReport, build
 
 target = Path(sys.argv[1]).resolve() / "public"
 real_rename = os.rename

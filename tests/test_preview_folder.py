@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import ConfigError, SitegenError
-from sitegen.serve.folder import MARKER, PreviewFolder, StagedOutput, marker_text
+from sitegen.output.preview import MARKER, PreviewFolder, StagedOutput, marker_text
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sitegen.config import Config, parse_config
 from sitegen.errors import Reporter
 from sitegen.protect import hostfiles
 from sitegen.protect.headers import IMMUTABLE, header_rules, response_headers
-from sitegen.protect.licensing import acquire_licence_url, licensing_url, tdm_policy_url
+from sitegen.rights.addresses import acquire_licence_url, licensing_url, tdm_policy_url
 from sitegen.urls import Urls
 
 from .conftest import make_photo

@@ -7,10 +7,11 @@ import urllib.robotparser
 import pytest
 from protego import Protego
 
-from sitegen.config import ConfigError, parse_config
-from sitegen.protect import crawlers
+from sitegen.config import parse_config
+from sitegen.errors import ConfigError
 from sitegen.protect.policy import signals_for
 from sitegen.protect.robots import robots_txt
+from sitegen.rights import crawlers
 from sitegen.urls import Urls
 
 ORIGIN = "https://example.com"

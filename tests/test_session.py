@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.commands.build import build
-from sitegen.commands.session import BuildSession, Rebuild
 from sitegen.errors import SitegenError
-from sitegen.serve.folder import PreviewFolder, marker_text
+from sitegen.output.preview import PreviewFolder, marker_text
+from sitegen.pipeline.build import build
+from sitegen.pipeline.session import BuildSession, Rebuild
 
 from .conftest import make_photo
 

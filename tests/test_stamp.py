@@ -2,9 +2,9 @@
 
 import os
 
-from sitegen.commands.build import build
 from sitegen.errors import Reporter
-from sitegen.output import MARKER_TEXT
+from sitegen.output.folder import MARKER_TEXT
+from sitegen.pipeline.build import build
 
 from .conftest import make_photo
 

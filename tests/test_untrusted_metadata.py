@@ -26,8 +26,8 @@ from PIL import ExifTags, Image
 
 from sitegen.content.markup import Markup as Converter
 from sitegen.content.memo import ParseMemo
-from sitegen.content.untrusted import Untrusted, plain_html
 from sitegen.images.probe import SourceInfo, probe
+from sitegen.untrusted import Untrusted, plain_html
 
 from .browser import DESKTOP, Traffic, serve
 from .imagetools import iptc_jpeg

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.commands.build import build
 from sitegen.errors import ContentError, Reporter
+from sitegen.pipeline.build import build
 
 
 def the_error(site_dir) -> str:

@@ -14,8 +14,8 @@ from PIL import Image, PngImagePlugin
 
 from sitegen.config import load_project
 from sitegen.errors import Reporter, summary
+from sitegen.pipeline.stamp import fingerprint
 from sitegen.sitefiles import MAX_DEPTH, SiteFiles
-from sitegen.stamp import fingerprint
 
 from .conftest import make_photo
 

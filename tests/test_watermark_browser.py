@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from sitegen.commands.build import build
 from sitegen.errors import Reporter
+from sitegen.pipeline.build import build
 
 from .browser import DESKTOP, PHONE, Traffic, load_everything, serve
 from .markcheck import has_mark, is_clean, local_file, make_flat_photo

@@ -12,10 +12,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
+from ..audit import AuditError, FolderSource, HttpSource, Report, Status, run_audit
 from ..config import CONFIG_NAME, Config, load_project
 from ..errors import SitegenError
 from ..images.formats import is_photo
-from ..protect.audit import AuditError, FolderSource, HttpSource, Report, Status, run_audit
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,6 @@ _MARK_WIDTH = max(len(m) for m in _MARK.values())
 
 def format_table(report: Report, colour: bool = False) -> str:
     """One row per protection; failing, unchecked and warning rows get their fix on the next line."""
-    import click
-
     colours = {
         Status.PASS: "green",
         Status.FAIL: "red",

@@ -3,7 +3,7 @@
 Three threads cooperate (MkDocs' shape, in one module): the standard
 library's threaded HTTP server, a watchdog observer reporting changed files,
 and one builder thread that turns each burst of changes into an incremental
-rebuild (:class:`~sitegen.commands.session.BuildSession`) and tells open pages
+rebuild (:class:`~sitegen.pipeline.session.BuildSession`) and tells open pages
 what happened. The preview builds into its own folder inside the site's cache
 folder, never into the output of ``sitegen build``, with ``base_url`` pointing
 at the preview server so every link, canonical URL and feed entry works
@@ -27,13 +27,13 @@ from markupsafe import escape
 
 from ..config import CONFIG_NAME, load_project
 from ..errors import Problem, Reporter, SitegenError, report_lines
+from ..output.preview import PreviewFolder
+from ..pipeline.session import BuildSession, Interrupted, Rebuild
 from ..protect.headers import protection_headers
-from ..serve.folder import PreviewFolder
 from ..serve.http import PreviewHTTPServer, SiteView, bind, is_loopback, serve_in_thread
 from ..serve.livereload import LiveReload
 from ..serve.watch import ChangeQueue, Watcher
 from ..urls import Urls, base_path
-from .session import BuildSession, Interrupted, Rebuild
 
 Log = Callable[[str, str], None]  # (level: "info" | "warning" | "error", complete message line)
 

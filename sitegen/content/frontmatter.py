@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from ..configschema import closest
+from ..config import WatermarkSection
+from ..configschema import SchemaError, build, closest
 from ..errors import FRONT_MATTER_IGNORED, Reporter
 
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -259,9 +260,6 @@ def as_watermark(value: Any) -> bool | dict[str, Any]:
     if isinstance(value, bool):
         return value
     if isinstance(value, dict):
-        from ..config import WatermarkSection
-        from ..configschema import SchemaError, build
-
         try:
             build(WatermarkSection, value, "watermark")
         except SchemaError as exc:

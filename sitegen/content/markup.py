@@ -24,7 +24,7 @@ import markdown
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
 
-from .untrusted import Untrusted
+from ..untrusted import Untrusted
 
 EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import frontmatter as fm
 from .markup import Markup
-from .untrusted import Untrusted
+from ..untrusted import Untrusted
 
 
 class ParseMemo:

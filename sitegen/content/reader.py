@@ -29,8 +29,8 @@ from ..config import Project
 from ..errors import FILE_SKIPPED, PAGE_SKIPPED, PHOTO_SKIPPED, ContentError, Reporter, is_environment_error
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
-from ..protect.licences import licence_id
-from ..protect.licensing import LICENSING_PATH
+from ..rights.licences import licence_id
+from ..rights.addresses import LICENSING_PATH
 from ..sitefiles import Entry, SiteFiles, is_hidden
 from ..urls import base_path
 from . import frontmatter as fm
@@ -38,7 +38,7 @@ from .markup import LARGE_PAGE_BYTES, Markup
 from .memo import ParseMemo
 from .model import Gallery, Page, Photo, Site
 from .slugs import humanize, slugify
-from .untrusted import plain_html
+from ..untrusted import plain_html
 
 PAGE_FIELDS: dict[str, Callable[[Any], Any]] = {
     "title": fm.as_str,
@@ -101,7 +101,7 @@ class _Reader:
         # site path -> the file that claimed it, or a description of a page sitegen generates
         self.claimed: dict[str, Path | str] = {}
         self.seen_photos: set[str] = set()
-        self.files = SiteFiles.for_project(project, reporter)
+        self.files = project.files(reporter)
         self.readable: set[Path] = set()  # every regular file the walker admitted so far
 
     def listing(self, folder: Entry) -> list[Entry] | None:
@@ -159,7 +159,7 @@ class _Reader:
             return None
         except OSError as exc:
             if is_environment_error(exc):
-                raise  # the machine's fault, not the file's: the build stops (one line, in commands/build.py)
+                raise  # the machine's fault, not the file's: the build stops (one line, in pipeline/build.py)
             self.reporter.warning(f"cannot read file ({exc.strerror}); skipped", path, kind=PAGE_SKIPPED)
             return None
         size = len(doc.body.encode("utf-8", "surrogatepass"))
@@ -415,7 +415,7 @@ def photo_files(project: Project) -> list[Path]:
     Walked under the same rule as the reader, silently (the reader reports), so probing ahead
     never opens a pipe or a file outside the site.
     """
-    files = SiteFiles.for_project(project)
+    files = project.files()
     return [e.path for e in files.walk(project.content_dir, is_hidden) if is_photo(e.path)]
 
 

@@ -25,8 +25,8 @@ from typing import Any, cast
 from PIL import ExifTags, Image, ImageFile, IptcImagePlugin
 
 from ..atomic import write_text_atomic
-from ..content.untrusted import Untrusted, untrusted
 from ..errors import EnvironmentFailure
+from ..untrusted import Untrusted, untrusted
 from .formats import ImageReadError, open_image, read_failure, reading, write_failure
 
 # 2: SourceInfo.notes (library warnings about the file, reported against the photo); stamps with ctime and inode

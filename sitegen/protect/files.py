@@ -7,18 +7,15 @@ writes depends only on the resolved :class:`~sitegen.protect.policy.Signals`.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
+from ..content.model import Site
+from ..errors import Reporter
+from ..output.folder import Output
+from ..rights.addresses import acquire_licence_url, licensing_url, tdm_policy_url
 from ..urls import Urls
 from . import hostfiles
-from .licensing import acquire_licence_url, licensing_url, tdm_policy_url
 from .policy import Signals, signals_for
 from .robots import robots_txt
-
-if TYPE_CHECKING:
-    from ..content.model import Site
-    from ..errors import Reporter
-    from ..output import Output
 
 # Spawning's generator lists file types and then the whole site; dataset tools check the media URL itself.
 AI_TXT_TYPES = ("jpg", "jpeg", "png", "webp", "avif", "gif", "tif", "tiff", "heic", "svg", "html", "htm", "txt", "json")

@@ -8,18 +8,18 @@ sitegen.toml changes every page at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..content.model import Photo, Site
+from ..images.pipeline import ImageSet
+from ..rights.addresses import licensing_url, tdm_policy_url
+from ..rights.presets import NOAI
 from ..urls import Urls
 from . import jsonld
-from .licensing import licence_of, licence_url, licensing_url, tdm_policy_url
-from .policy import NOAI, signals_for
-
-if TYPE_CHECKING:
-    from ..images.pipeline import ImageSet
+from .licensing import licence_of, licence_url
+from .policy import signals_for
 
 
 @dataclass(frozen=True)

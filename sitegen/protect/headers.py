@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from ..config import Config
+from ..rights.addresses import LICENSING_PATH, tdm_policy_url
+from ..rights.presets import NOAI
 from ..urls import Urls
-from .licensing import LICENSING_PATH, tdm_policy_url
-from .policy import NOAI, signals_for
-
-if TYPE_CHECKING:
-    from ..config import Config
+from .policy import signals_for
 
 __all__ = ["IMMUTABLE", "LICENSING_PATH", "HeaderRule", "header_rules", "protection_headers", "response_headers"]
 
@@ -43,8 +41,6 @@ class HeaderRule:
 
 def _config(config: Config | None) -> Config:
     if config is None:
-        from ..config import Config
-
         return Config()
     return config
 

@@ -9,17 +9,16 @@ the licensing page.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
+from ..config import Config
+from ..content.model import Photo, Site
+from ..images.pipeline import ImageSet
+from ..rights.addresses import acquire_licence_url, licensing_url
 from ..urls import Urls
-from .licensing import acquire_licence_url, copyright_line, licence_of, licence_url, licensing_url
-
-if TYPE_CHECKING:
-    from ..config import Config
-    from ..content.model import Photo, Site
-    from ..images.pipeline import ImageSet
+from .licensing import copyright_line, licence_of, licence_url
 
 
 def _best(urls: Urls, site_path: str) -> str:

@@ -1,54 +1,15 @@
-"""Where the licence terms live, and which licence applies to what.
-
-One URL answers three questions machines ask (Google's "license" and
-"acquireLicensePage", the image files' WebStatement and LicensorURL, the
-robots.txt and ai.txt comments): these functions are the only place that
-spells it, so the image pipeline, the head tags and the licensing page cannot
-drift apart.
-"""
+"""Which licence applies to what: the site's, a gallery's or a photo's own (addresses: rights.addresses)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
+from ..config import Config
+from ..content.model import Photo, Site
+from ..rights import licences
+from ..rights.addresses import licensing_url
+from ..rights.licences import Licence
 from ..urls import Urls
-from . import licences
-from .licences import Licence
-
-if TYPE_CHECKING:
-    from ..config import Config
-    from ..content.model import Photo, Site
-
-LICENSING_PATH = "licensing/"
-HOW_TO_LICENSE_ANCHOR = "license-a-photo"
-TDM_POLICY_PATH = "tdm-policy.json"
-
-
-def _best(urls: Urls, site_path: str) -> str:
-    return urls.abs_url(site_path) or urls.url(site_path)
-
-
-def licensing_url(urls: Urls) -> str:
-    """The licensing page: absolute when ``base_url`` names a host (as metadata needs), else root-relative.
-
-    For the image pipeline's ``xmpRights:WebStatement``; also JSON-LD ``license`` for
-    licences that have no public text of their own (all rights reserved, custom).
-    """
-    return _best(urls, LICENSING_PATH)
-
-
-def acquire_licence_url(urls: Urls) -> str:
-    """Where to license a photo: the licensing page's "how to license" section.
-
-    For the image pipeline's ``plus:LicensorURL`` and JSON-LD ``acquireLicensePage``.
-    """
-    return licensing_url(urls) + "#" + HOW_TO_LICENSE_ANCHOR
-
-
-def tdm_policy_url(urls: Urls) -> str:
-    """The TDM policy document every ``tdm-policy`` field points to."""
-    return _best(urls, TDM_POLICY_PATH)
 
 
 def site_licence(config: Config) -> Licence:

@@ -9,24 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..content.model import Photo, Site
+from ..rights.addresses import HOW_TO_LICENSE_ANCHOR, LICENSING_PATH, TDM_POLICY_PATH
+from ..rights.licences import Licence
+from ..rights.presets import NOAI
 from ..urls import Urls
 from .headers import protection_headers
-from .licences import Licence
 from .licensing import (
-    HOW_TO_LICENSE_ANCHOR,
-    LICENSING_PATH,
-    TDM_POLICY_PATH,
     LicenceUse,
     licence_of,
     licences_in_use,
     site_licence,
 )
-from .policy import NOAI, Signals, embeds_rights, signals_for
-
-if TYPE_CHECKING:
-    from ..content.model import Photo, Site
+from .policy import Signals, embeds_rights, signals_for
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ use only that group and ignore ``*``); ``Content-Signal`` and
 
 from __future__ import annotations
 
+from ..rights.addresses import licensing_url
 from ..urls import Urls
-from .licensing import licensing_url
 from .policy import Signals
 
 

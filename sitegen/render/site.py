@@ -20,15 +20,14 @@ from ..configschema import closest
 from ..content.model import Gallery, Page, Photo, Site
 from ..errors import NO_ALT, ContentError, Reporter, SitegenError
 from ..images.pipeline import ImageSet
-from ..output import Output
+from ..images.scrub import ScrubError, is_checked, scrub
+from ..output.folder import Output
 from ..protect.files import write_protection_files
 from ..protect.head import HeadContext, head_tags
 from ..protect.pages import template_globals
-from ..sitefiles import SiteFiles
 from ..urls import Urls
 from . import feeds, layout
 from .logo import Logo, logo_size
-from .scrub import ScrubError, is_checked, scrub
 from .theme import Assets, Theme
 
 
@@ -73,7 +72,7 @@ class Renderer:
         self.output = output
         self.reporter = reporter
         self.urls = Urls(self.config.site.base_url)
-        self.files = SiteFiles.for_project(site.project, reporter)
+        self.files = site.project.files(reporter)
         self.assets = Assets(theme.static_files(self.files))
         self.env = theme.environment(self.files)
         self._srcsets: dict[tuple[int, str, str], str] = {}

@@ -13,39 +13,13 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 from jinja2.loaders import split_template_path
 
-from ..configschema import closest
-from ..errors import ConfigError
+from ..config.themes import BUILTIN_THEMES, resolve_theme
 from ..sitefiles import SiteFiles
-
-BUILTIN_THEMES = Path(str(resources.files("sitegen.themes")))
-
-
-def builtin_names() -> list[str]:
-    return sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "templates").is_dir())
-
-
-def resolve_theme(spec: str, site_root: Path) -> Path:
-    """A theme name ("default") or a path (relative to the site) -> the theme folder."""
-    candidate = (site_root / spec).resolve() if ("/" in spec or "\\" in spec or spec.startswith(".")) else None
-    if candidate is None:
-        builtin = BUILTIN_THEMES / spec
-        if (builtin / "templates").is_dir():
-            return builtin
-        local = (site_root / spec).resolve()
-        if (local / "templates").is_dir():
-            return local
-        hint = closest(spec, builtin_names())
-        extra = f'; did you mean "{hint}"?' if hint else f"; built-in themes: {', '.join(builtin_names())}"
-        raise ConfigError(f"[site] theme: no theme named {spec!r}{extra}")
-    if not (candidate / "templates").is_dir():
-        raise ConfigError(f"[site] theme: {candidate} is not a theme folder (it has no templates/ folder)")
-    return candidate
 
 
 @dataclass

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .atomic import write_text_atomic
-from .config import Project
-from .images.pipeline import PIPELINE_VERSION
-from .output import MARKER
-from .sitefiles import SiteFiles
+from .. import __version__
+from ..atomic import write_text_atomic
+from ..config import Project
+from ..images.pipeline import PIPELINE_VERSION
+from ..output.folder import MARKER
+from ..sitefiles import SiteFiles
 
 
 def _tree_entries(files: SiteFiles, root: Path) -> Iterable[str]:
@@ -69,7 +69,7 @@ def fingerprint(project: Project, target: Path, theme_dirs: Iterable[Path], year
     parts: list[str] = [__version__, str(PIPELINE_VERSION), repr(project.config), str(target), str(year)]
     for part in parts:
         digest.update(_encode(part) + b"\0")
-    site_files = SiteFiles.for_project(project)
+    site_files = project.files()
     roots = [(site_files, project.content_dir), (site_files, project.templates_dir), (site_files, project.static_dir)]
     roots += [(site_files.within(folder), folder) for folder in theme_dirs]
     for files, root in roots:

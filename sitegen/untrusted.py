@@ -58,6 +58,5 @@ def plain_html(text: str) -> Markup:
     """Plain text as HTML: escaped, blank lines become paragraphs and line breaks stay line breaks."""
     paragraphs = [p.strip() for p in _PARAGRAPHS.split(str(text)) if p.strip()]
     return Markup("\n").join(
-        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in p.split("\n")))
-        for p in paragraphs
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in p.split("\n"))) for p in paragraphs
     )

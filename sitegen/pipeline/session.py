@@ -37,12 +37,12 @@ from ..errors import ContentError, Reporter
 from ..images.formats import set_pixel_limit
 from ..images.pipeline import BatchResult, ImageCache, ImageJob, run_batch
 from ..images.probe import ProbeCache
+from ..output.preview import Applied, PreviewFolder
 from ..render.deps import MemoRenderer, PageMemo
 from ..render.theme import Theme
-from ..serve.folder import Applied, PreviewFolder
-from ..sitefiles import SiteFiles
 from ..urls import base_path
-from .build import BuildFailed, ImageResults, Progress, process_images
+from .build import BuildFailed
+from .images import ImageResults, Progress, process_images
 
 
 class Interrupted(Exception):
@@ -129,7 +129,7 @@ class BuildSession:
 
     def _linked_folders(self) -> tuple[Path, ...]:
         """The ``[build] follow_links`` folders: galleries linked there change without an event in content/."""
-        return SiteFiles.for_project(self.project).allowed[1:] if self.project is not None else ()
+        return self.project.files().allowed[1:] if self.project is not None else ()
 
     # -- the phases --------------------------------------------------------------------
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from ... import __version__
-from ..hostfiles import parse_headers_file
+from .. import __version__
+from ..protect.hostfiles import parse_headers_file
 
 USER_AGENT = f"sitegen-audit/{__version__} (checks a site's AI opt-out signals at its owner's request)"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".tif", ".tiff", ".heic", ".heif")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import crawlers
-from ..policy import embeds_rights, signals_for
+from ..protect.policy import embeds_rights, signals_for
+from ..rights import crawlers
 from .findings import Findings, gather
 from .images import image_checks, originals_check
 from .model import FIX_UNCHECKED, Check, Report, Status
@@ -30,7 +30,7 @@ from .signals import (
 from .source import HttpSource, Response, Source
 
 if TYPE_CHECKING:
-    from ...config import Config
+    from ..config import Config
 
 
 def run_audit(
@@ -110,8 +110,8 @@ def run_audit(
         for cid, title in (("headers-page", "Headers on pages"), ("headers-image", "Headers on images")):
             checks.append(off(cid, title, "[protect] header_files or policy"))
     if licensing_url is None and config is not None:
-        from ...urls import Urls
-        from ..licensing import licensing_url as site_licensing_url
+        from ..rights.addresses import licensing_url as site_licensing_url
+        from ..urls import Urls
 
         urls = Urls(config.site.base_url)
         licensing_url = site_licensing_url(urls) if urls.absolute else None

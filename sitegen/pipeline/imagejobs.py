@@ -18,14 +18,15 @@ from PIL import ImageFont
 from ..config import Config, Project, WatermarkSection
 from ..content.model import Photo, Site
 from ..errors import ConfigError, is_environment_error
-from ..protect.licensing import acquire_licence_url, licence_of, licensing_url
+from ..images import process
+from ..images.formats import ImageReadError, open_image, read_failure, reading, set_pixel_limit
+from ..images.metadata import Description, Rights
+from ..images.pipeline import ImageJob, Settings
+from ..images.watermark import WatermarkSpec, content
+from ..protect.licensing import licence_of
+from ..rights.addresses import acquire_licence_url, licensing_url
 from ..sitefiles import not_a_file
 from ..urls import Urls
-from . import process
-from .formats import ImageReadError, open_image, read_failure, reading, set_pixel_limit
-from .metadata import Description, Rights
-from .pipeline import ImageJob, Settings
-from .watermark import WatermarkSpec, content
 
 
 def settings_from(config: Config) -> Settings:

@@ -8,163 +8,29 @@ text ends up in the scaffolded config of ``sitegen new`` and in the README.
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import re
-import string
-import tomllib
-import typing
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Literal
 
-from .configschema import Check, SchemaError, build, coerce, option, section
-from .errors import ConfigError
-from .protect.crawlers import check_allow_tokens, check_block_tokens
-from .protect.licences import check_licence
-from .sitefiles import not_a_file
-
-CONFIG_NAME = "sitegen.toml"
-
-
-# --- checks -----------------------------------------------------------------
-
-
-def _check_base_url(value: str) -> str | None:
-    if value == "" or value.startswith("/"):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme in ("http", "https") and parts.netloc and not parts.query and not parts.fragment:
-        return None
-    return 'must be an absolute http(s) URL like "https://example.com/portfolio/" or a path starting with "/"'
-
-
-def _check_language(value: str) -> str | None:
-    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
-        return None
-    return 'must be a BCP 47 language tag such as "en", "de" or "pt-BR"'
-
-
-def _placeholders(allowed: set[str]) -> Check:
-    def check(value: str) -> str | None:
-        try:
-            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-        except ValueError as exc:
-            return f"is not a valid template ({exc}); write literal braces as {{{{ and }}}}"
-        unknown = names - allowed
-        if unknown:
-            listed = ", ".join("{" + a + "}" for a in sorted(allowed))
-            return f"may only use the placeholders {listed}, not {{{sorted(unknown)[0]}}}"
-        return None
-
-    return check
-
-
-def _check_relative_dir(value: str) -> str | None:
-    if not value.strip():
-        return "must not be empty"
-    return None
-
-
-def _check_follow_links(value: list[str]) -> str | None:
-    if any(not v.strip() for v in value):
-        return "must not contain an empty folder name"
-    return None
-
-
-def _check_email(value: str) -> str | None:
-    if value == "" or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        return None
-    return "must be an e-mail address like name@example.com"
-
-
-def _check_url(value: str) -> str | None:
-    if value == "":
-        return None
-    parts = urlsplit(value)
-    if parts.scheme in ("http", "https", "mailto") and (parts.netloc or parts.scheme == "mailto"):
-        return None
-    return "must be an absolute http(s) or mailto: URL"
-
-
-def _at_least(minimum: int) -> Check:
-    def check(value: int) -> str | None:
-        return None if value >= minimum else f"must be at least {minimum}"
-
-    return check
-
-
-def _between(low: int, high: int) -> Check:
-    def check(value: int) -> str | None:
-        return None if low <= value <= high else f"must be between {low} and {high}"
-
-    return check
-
-
-def _check_widths(value: list[int]) -> str | None:
-    if not value:
-        return "must list at least one width"
-    if any(w < 16 or w > 16384 for w in value):
-        return "each width must be between 16 and 16384 pixels"
-    return None
-
-
-_FORMATS = ("webp", "jpeg", "avif")
-
-
-def _check_formats(value: list[str]) -> str | None:
-    if not value:
-        return "must list at least one format"
-    bad = [v for v in value if v not in _FORMATS]
-    if bad:
-        return f"may only contain {', '.join(repr(f) for f in _FORMATS)}, not {bad[0]!r}"
-    if len(set(value)) != len(value):
-        return "must not list a format twice"
-    return None
-
-
-_HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-
-
-def _check_colour(value: str) -> str | None:
-    if value == "" or _HEX_COLOUR.fullmatch(value):
-        return None
-    return 'must be a hex colour like "#8a4b08" (or "#c60"), or "" for the theme\'s own'
-
-
-_LOGO_TYPES = (".svg", ".png", ".webp", ".jpg", ".jpeg", ".avif", ".gif")
-
-
-def _check_logo(value: str) -> str | None:
-    if value == "":
-        return None
-    if value.startswith(("/", "\\")) or "://" in value or ".." in value.replace("\\", "/").split("/"):
-        return 'must be a path inside the site\'s static/ folder, like "logo.svg"'
-    if not value.lower().endswith(_LOGO_TYPES):
-        return "must be an image file: " + ", ".join(_LOGO_TYPES)
-    return None
-
-
-def _check_menu_url(value: str) -> str | None:
-    if value.startswith("/") and not value.startswith("//"):
-        return None
-    parts = urlsplit(value)
-    if (parts.scheme in ("http", "https") and parts.netloc) or (parts.scheme == "mailto" and parts.path):
-        return None
-    return 'must be a site path like "/about/" or an absolute http(s) or mailto: URL'
-
-
-def _check_menu(value: list[MenuLink]) -> str | None:
-    for number, link in enumerate(value, 1):
-        if not link.title.strip():
-            return f"entry {number} needs a title"
-        if not link.url:
-            return f"entry {number} needs a url"
-    return None
-
-
-# --- sections ---------------------------------------------------------------
+from ..configschema import Check, option, section
+from ..rights.crawlers import check_allow_tokens, check_block_tokens
+from ..rights.licences import check_licence
+from .checks import (
+    _at_least,
+    _between,
+    _check_base_url,
+    _check_colour,
+    _check_email,
+    _check_follow_links,
+    _check_formats,
+    _check_language,
+    _check_logo,
+    _check_menu,
+    _check_menu_url,
+    _check_relative_dir,
+    _check_url,
+    _check_widths,
+    _placeholders,
+)
 
 
 @dataclass(frozen=True)
@@ -446,7 +312,7 @@ class ThemeOptionsSection:
 
 @dataclass(frozen=True)
 class ProtectSection:
-    policy: typing.Literal["no-ai", "no-ai-training", "off"] = option(
+    policy: Literal["no-ai", "no-ai-training", "off"] = option(
         "no-ai",
         'Preset for every AI opt-out signal: "no-ai" refuses AI training and AI use (AI search, assistants), '
         '"no-ai-training" refuses training but lets AI search engines and assistants read the site, "off" sends '
@@ -546,205 +412,3 @@ class Config:
 
 
 # --- loading ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Project:
-    """A site folder and its validated configuration: where everything is read and written."""
-
-    root: Path
-    config: Config
-    config_file: Path | None
-    # Where the site will be published, when the config's base_url is a preview's address
-    # (``sitegen serve``); metadata inside image files always names the published site.
-    published_base_url: str | None = None
-
-    @property
-    def public_base_url(self) -> str:
-        return self.config.site.base_url if self.published_base_url is None else self.published_base_url
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static_dir(self) -> Path:
-        return self.root / "static"
-
-    @property
-    def output_dir(self) -> Path:
-        return (self.root / self.config.site.output).resolve()
-
-    @property
-    def cache_dir(self) -> Path:
-        return (self.root / self.config.build.cache_dir).resolve()
-
-
-def _line_of(text: str, dotted: str) -> int | None:
-    """Best-effort line number of a dotted key in TOML text, for error messages."""
-    parts = dotted.split("[")[0].split(".")
-    table, key = parts[:-1], parts[-1]
-    current: list[str] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
-        if header:
-            current = [p.strip() for p in header.group(1).split(".")]
-            if not table and current == parts:
-                return number
-            continue
-        if current == table and re.match(rf"{re.escape(key)}\s*=", stripped):
-            return number
-        if not table and not current and re.match(rf"{re.escape(key)}\s*=", stripped):
-            return number
-    return None
-
-
-def _format_key(dotted: str) -> str:
-    if "." not in dotted.split("[")[0]:
-        return f"[{dotted}]"
-    table, _, key = dotted.rpartition(".")
-    return f"[{table}] {key}"
-
-
-def parse_config(text: str, source: str = CONFIG_NAME) -> Config:
-    """Parse and validate TOML text; errors are one line naming the file, key and what is allowed."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    try:
-        return build(Config, data)
-    except SchemaError as exc:
-        line = _line_of(text, exc.key)
-        where = f"{source}:{line}" if line else source
-        raise ConfigError(f"{where}: {_format_key(exc.key)}: {exc.message}") from None
-
-
-def apply_overrides(config: Config, overrides: dict[str, Any], source: str = "command line") -> Config:
-    """Apply dotted-key overrides (``{"site.base_url": "..."}``) with the same validation as the file."""
-    for dotted, value in overrides.items():
-        if value is None:
-            continue
-        section_name, key = dotted.split(".")
-        sec = getattr(config, section_name)
-        f = {f.name: f for f in dataclasses.fields(sec)}[key]
-        tp = typing.get_type_hints(type(sec))[key]
-        try:
-            typed = coerce(value, tp, dotted)
-            check = f.metadata.get("check")
-            problem = check(typed) if check else None
-            if problem:
-                raise SchemaError(dotted, f"{problem} (got {value!r})")
-        except SchemaError as exc:
-            raise ConfigError(f"{source}: {_format_key(exc.key)}: {exc.message}") from None
-        config = dataclasses.replace(config, **{section_name: dataclasses.replace(sec, **{key: typed})})
-    return config
-
-
-def _overlap(a: Path, b: Path) -> str | None:
-    """How folder ``a`` relates to folder ``b`` when one holds the other (the same, inside, containing)."""
-    if a == b:
-        return "is"
-    if b in a.parents:
-        return "is inside"
-    if a in b.parents:
-        return "contains"
-    return None
-
-
-def _theme_folder(project: Project) -> Path | None:
-    from .render.theme import resolve_theme  # the theme machinery needs jinja2; config itself does not
-
-    try:
-        return resolve_theme(project.config.site.theme, project.root).resolve()
-    except ConfigError:
-        return None  # an unknown theme is reported when the theme is loaded
-
-
-def check_folders(project: Project, output: Path | None = None, output_source: str | None = None) -> None:
-    """Refuse a cache folder that shares any folder with the site's inputs or its output.
-
-    sitegen writes into its cache, prunes it and deletes its preview folders there: a cache that is,
-    holds or sits inside content/, static/, templates/, the theme or the output would mix generated
-    files into the site (and publish them) or let that pruning reach a photographer's files. The
-    comparison is on resolved paths, so a symlink cannot hide an overlap. ``output`` is the folder
-    actually built into when it is not ``[site] output`` (``--output``), named by ``output_source``.
-    """
-    text = ""
-    if project.config_file is not None:
-        try:
-            text = project.config_file.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
-    where_file = str(project.config_file or project.root / CONFIG_NAME)
-
-    def where(key: str) -> str:
-        line = _line_of(text, key) if text else None
-        return f"{where_file}:{line}" if line else where_file
-
-    cache = project.cache_dir
-    cache_value = project.config.build.cache_dir
-    folders = [
-        ("the site's content/ folder", project.content_dir.resolve()),
-        ("the site's static/ folder", project.static_dir.resolve()),
-        ("the site's templates/ folder", project.templates_dir.resolve()),
-    ]
-    theme = _theme_folder(project)
-    if theme is not None:
-        folders.append((f'the folder of the theme "{project.config.site.theme}"', theme))
-    advice = 'the cache must be a folder of its own, such as ".sitegen-cache"'
-    for what, folder in folders:
-        relation = _overlap(cache, folder)
-        if relation:
-            raise ConfigError(
-                f'{where("build.cache_dir")}: [build] cache_dir: "{cache_value}" {relation} {what} ({folder}); {advice}'
-            )
-    out = (output or project.output_dir).resolve()
-    relation = _overlap(out, cache)
-    if relation is None:
-        return
-    published = "the cache would be published with its private files (source paths, camera data, build stamps)"
-    if output is not None and output_source:
-        raise ConfigError(
-            f"{output_source}: the output folder {out} {relation} the cache folder {cache} "
-            f"([build] cache_dir in {where_file}); {published}"
-        )
-    if cache_value == BuildSection.cache_dir:  # the output is what was moved onto the cache
-        raise ConfigError(
-            f'{where("site.output")}: [site] output: "{project.config.site.output}" {relation} the cache folder '
-            f'({cache}); {published}; use a folder such as "public"'
-        )
-    raise ConfigError(
-        f'{where("build.cache_dir")}: [build] cache_dir: "{cache_value}" {_overlap(cache, out)} the output folder '
-        f"({out}); {published}, and replaced on every build; {advice}"
-    )
-
-
-def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project:
-    """Read ``root/sitegen.toml`` if present; a missing file means all defaults."""
-    root = root.resolve()
-    if not root.is_dir():
-        raise ConfigError(f"{root}: site folder does not exist")
-    candidate = root / CONFIG_NAME
-    problem = not_a_file(candidate) if os.path.lexists(candidate) else None
-    if problem:
-        raise ConfigError(f"{candidate}: {problem}")
-    config_file: Path | None = None
-    config = Config()
-    if candidate.is_file():
-        config_file = candidate
-        try:
-            text = candidate.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{candidate}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
-        config = parse_config(text, str(candidate))
-    if overrides:
-        config = apply_overrides(config, overrides)
-    project = Project(root=root, config=config, config_file=config_file)
-    check_folders(project)
-    return project

@@ -28,7 +28,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
-from .errors import SitegenError
+from ..errors import SitegenError
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = (
@@ -363,7 +363,7 @@ class Output:
         """Swap the new output in; the old one is removed only after the new one is in place.
 
         ``token`` identifies this build in the marker file, so a later build can tell that the
-        output is still exactly what it wrote (see :mod:`sitegen.stamp`). Its own lock is released
+        output is still exactly what it wrote (see :mod:`sitegen.pipeline.stamp`). Its own lock is released
         once the swap is done; after a failure, by :meth:`abort` (the ``with`` block calls it).
         """
         _write_marker(self.tmp, f"build {token}\n" if token else "")

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from ..configschema import closest
+
 CLASSES = ("train", "ai-use", "keep", "generic")
 
 # What every robots.txt sitegen writes must keep admitting, whatever the policy (the list).
@@ -130,8 +132,6 @@ def check_allow_tokens(tokens: list[str]) -> str | None:
     known = {c.token.lower(): c.token for c in load()}
     for token in tokens:
         if token.lower() not in known:
-            from ..configschema import closest
-
             hint = closest(token, list(known.values()))
             extra = f'; did you mean "{hint}"?' if hint else ""
             return f"{token!r} is not in sitegen's crawler list{extra}"

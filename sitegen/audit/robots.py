@@ -12,7 +12,7 @@ import urllib.robotparser
 
 from protego import Protego
 
-from .. import crawlers
+from ..rights import crawlers
 from .findings import short, why
 from .model import Check, Status
 from .source import Response

@@ -30,8 +30,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import SitegenError
-from ..output import claim
 from ..processes import pid_alive
+from .folder import claim
 
 PREFIX = "serve-"
 _TMP = ".sitegen-tmp-"
@@ -85,7 +85,7 @@ def _plain_key(site_path: str) -> bool:
 
 
 class StagedOutput:
-    """What one rebuild produces, site path by site path; the writing interface of :class:`sitegen.output.Output`."""
+    """What one rebuild produces, site path by site path; what :class:`..folder.Output` writes too."""
 
     def __init__(self, scratch: Path) -> None:
         self.scratch = scratch  # for writers that need a real file (``path()``); created on first use
