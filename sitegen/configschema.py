@@ -36,6 +36,30 @@ def section(cls: type, doc: str) -> Any:
     return dataclasses.field(default_factory=cls, metadata={"doc": doc, "check": None, "example": None})
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def value_key(value: Any) -> Any:
+    """A hashable copy of a config value, equal exactly when the values are equal.
+
+    Sections are frozen dataclasses, but their lists are not: a memo keyed on the section
+    object (or its identity) would keep answering for a list changed in place, and two
+    loads of the same file would never share an answer. Memos of values computed from
+    config key on this instead (see README, "Caches").
+    """
+    if isinstance(value, str | int | float | bool | None):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(value_key(getattr(value, name)) for name in _field_names(type(value))))
+    if isinstance(value, list | tuple):
+        return tuple(value_key(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), value_key(v)) for k, v in value.items()))
+    return value
+
+
 class SchemaError(ValueError):
     """A value does not fit the schema; ``key`` is the dotted path of the culprit."""
 

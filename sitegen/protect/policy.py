@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import Config
+from ..config import Config, ProtectSection
+from ..configschema import value_key
 from ..rights import crawlers
 from ..rights.presets import CONTENT_USAGE, PRESETS, Preset
 
@@ -48,23 +49,28 @@ def embeds_rights(config: Config) -> bool:
     return bool(getattr(metadata, "embed_rights", True))
 
 
-_last: tuple[Config, Signals] | None = None
+# The signals of each [protect] value seen (a handful per process): every page's head tags ask.
+_SIGNALS: dict[object, Signals] = {}
+_SIGNALS_KEPT = 16
 
 
 def signals_for(config: Config) -> Signals:
-    """The signals a config asks for. Every page's head tags ask, so the answer for the last config
-    object is kept (configs are immutable; a new one, after an edit, is a new object)."""
-    global _last
-    last = _last
-    if last is not None and last[0] is config:
-        return last[1]
-    signals = _signals_for(config)
-    _last = (config, signals)
+    """The signals a config asks for, remembered by the ``[protect]`` section's value.
+
+    Keyed on the value, not the config object: the section's lists can change in place,
+    and ``sitegen serve`` reloads an equal config on every save. The shipped crawler list,
+    the other input, is package data that cannot change while sitegen runs.
+    """
+    key = value_key(config.protect)
+    signals = _SIGNALS.get(key)
+    if signals is None:
+        if len(_SIGNALS) >= _SIGNALS_KEPT:
+            _SIGNALS.clear()
+        signals = _SIGNALS[key] = _signals_for(config.protect)
     return signals
 
 
-def _signals_for(config: Config) -> Signals:
-    p = config.protect
+def _signals_for(p: ProtectSection) -> Signals:
     preset = PRESETS[p.policy]
     on = preset.name != "off"
     agents = crawlers.ai_group(preset.blocked_classes, p.block_agents, p.allow_agents) if on else []
