@@ -8,23 +8,18 @@ always a complete site.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ..config import Project, check_folders, load_project
 from ..content.reader import photo_files, read_site
 from ..errors import (
-    KINDS,
-    Problem,
     Reporter,
-    Severity,
     SitegenError,
     environment_failure,
     is_environment_error,
@@ -38,26 +33,12 @@ from ..render.site import Renderer
 from ..render.theme import Theme
 from ..urls import Urls
 from .images import Progress, process_images
+from .report import BuildReport
 from .stamp import Stamp, StampStore, fingerprint
 
 
 class BuildFailed(SitegenError):
     """The build finished checking but must not be published (errors, or warnings under strict)."""
-
-
-@dataclass
-class BuildReport:
-    output_dir: Path
-    pages: int
-    galleries: int
-    photos: int
-    images_processed: int
-    images_reused: int
-    files_written: int
-    seconds: float
-    warnings: int
-    up_to_date: bool = False  # nothing changed since the last build: nothing was written
-    notes: list[str] = dataclasses.field(default_factory=list)  # advice that is not a warning
 
 
 def notes_for(project: Project) -> list[str]:
@@ -174,21 +155,12 @@ def _build_locked(
     inputs = fingerprint(project, target, theme.chain, dt.datetime.now(dt.UTC).year)
     previous = None if force else stamps.current(inputs)
     if previous is not None:
-        for item in previous.problems:
-            reporter.add(
-                Problem(
-                    Severity(item["severity"]),
-                    item["message"],
-                    Path(item["path"]) if item["path"] else None,
-                    item["line"],
-                    KINDS.get(item.get("kind") or ""),
-                )
-            )
+        for problem in previous.problems:
+            reporter.add(problem)
         if project.config.build.strict and reporter.warnings:
             raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
         write_server_config(project, target, reporter)
-        fields = previous.report | {"output_dir": Path(previous.report["output_dir"])}
-        return BuildReport(**fields, seconds=time.perf_counter() - started, up_to_date=True, notes=notes_for(project))
+        return previous.report.replayed(time.perf_counter() - started, notes_for(project))
 
     probes = ProbeCache(project.cache_dir)
     if project.content_dir.is_dir():
@@ -223,21 +195,8 @@ def _build_locked(
         warnings=len(reporter.warnings),
         notes=notes_for(project),
     )
-    kept = {k: v for k, v in dataclasses.asdict(report).items() if k not in ("seconds", "up_to_date", "notes")}
-    kept["output_dir"] = str(target)
-    kept["images_processed"], kept["images_reused"] = 0, report.photos
-    problems = [
-        {
-            "severity": p.severity.value,
-            "message": p.message,
-            "path": str(p.path) if p.path else None,
-            "line": p.line,
-            "kind": p.kind.code if p.kind else None,
-        }
-        for p in reporter.problems
-    ]
     try:
-        stamps.save(Stamp(inputs, token, problems, kept))
+        stamps.save(Stamp(inputs, token, tuple(reporter.problems), report))
     except OSError as exc:
         raise environment_failure(
             exc, "the site is published, but the next build cannot know it is up to date"

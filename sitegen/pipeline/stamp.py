@@ -26,9 +26,11 @@ from typing import Any
 from .. import __version__
 from ..atomic import write_text_atomic
 from ..config import Project
+from ..errors import KINDS, Problem, Severity
 from ..images.pipeline import PIPELINE_VERSION
 from ..output.folder import MARKER
 from ..sitefiles import SiteFiles
+from .report import BuildReport
 
 
 def _tree_entries(files: SiteFiles, root: Path) -> Iterable[str]:
@@ -86,12 +88,59 @@ def fingerprint(project: Project, target: Path, theme_dirs: Iterable[Path], year
     return digest.hexdigest()
 
 
-@dataclass
+# 2: typed problems and report, with this number in the file; a stamp of another format is not reused.
+STAMP_FORMAT = 2
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "severity": problem.severity.value,
+        "message": problem.message,
+        "path": str(problem.path) if problem.path is not None else None,
+        "line": problem.line,
+        "kind": problem.kind.code if problem.kind is not None else None,
+    }
+
+
+def _problem_from_json(data: dict[str, Any]) -> Problem:
+    """A stored problem; ``ValueError`` for a severity, text or number of the wrong type."""
+    path, line, kind = data["path"], data["line"], data["kind"]
+    if not isinstance(data["message"], str) or not isinstance(path, str | None) or not isinstance(kind, str | None):
+        raise ValueError("a stored problem's message, path and kind are strings")
+    if line is not None and type(line) is not int:
+        raise ValueError("a stored problem's line is an integer")
+    # A kind this version does not declare is printed on its own, as a one-off.
+    where = Path(path) if path else None
+    return Problem(Severity(data["severity"]), data["message"], where, line, KINDS.get(kind or ""))
+
+
+@dataclass(frozen=True)
 class Stamp:
+    """What the last successful build into one output left: its inputs, its token, what it said."""
+
     fingerprint: str
     token: str
-    problems: list[dict[str, Any]]  # Problem fields as JSON: severity, message, path, line, kind
-    report: dict[str, Any]
+    problems: tuple[Problem, ...]  # replayed, in order, by a build that finds nothing changed
+    report: BuildReport
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": STAMP_FORMAT,
+            "fingerprint": self.fingerprint,
+            "token": self.token,
+            "problems": [_problem_json(p) for p in self.problems],
+            "report": self.report.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Stamp:
+        """The stamp in ``data``; ``ValueError`` for another format or any malformed field."""
+        if not isinstance(data, dict) or data.get("format") != STAMP_FORMAT:
+            raise ValueError(f"not a build stamp of format {STAMP_FORMAT}")
+        fingerprint, token, problems = data["fingerprint"], data["token"], data["problems"]
+        if not isinstance(fingerprint, str) or not isinstance(token, str) or not isinstance(problems, list):
+            raise ValueError("a build stamp's fingerprint and token are strings, its problems a list")
+        return cls(fingerprint, token, tuple(map(_problem_from_json, problems)), BuildReport.from_json(data["report"]))
 
 
 class StampStore:
@@ -103,10 +152,10 @@ class StampStore:
         self.target = target
 
     def load(self) -> Stamp | None:
+        """The stored stamp, or None: a missing, unreadable, older or damaged stamp only costs a rebuild."""
         try:
-            data = json.loads(self.file.read_text("utf-8"))
-            return Stamp(**data)
-        except (OSError, ValueError, TypeError):
+            return Stamp.from_json(json.loads(self.file.read_text("utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
             return None
 
     def current(self, fp: str) -> Stamp | None:
@@ -126,7 +175,7 @@ class StampStore:
 
     def save(self, stamp: Stamp) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(self.file, json.dumps(stamp.__dict__))
+        write_text_atomic(self.file, json.dumps(stamp.to_json()))
 
     def clear(self) -> None:
         self.file.unlink(missing_ok=True)
