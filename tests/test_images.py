@@ -150,7 +150,7 @@ def test_other_modes_produce_derivatives(tmp_path, mode, value, kw):
     Image.new(mode, (40, 30), value).save(path, **kw)
     files, meta = render_files(job_for(path))
     assert decoded(files, "40.jpg").size == (40, 30)
-    assert meta["colour"].startswith("#")
+    assert meta.colour.startswith("#")
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("PNG", "png"), ("WEBP", "webp"), ("TIFF", "tif"), ("AVIF", "avif")])

@@ -160,3 +160,49 @@ def test_a_site_moved_to_another_folder_keeps_its_image_cache(tmp_path):
     shutil.rmtree(moved / "public")
     report = build(moved, overrides={"build.jobs": 1}, reporter=Reporter())
     assert report.images_processed == 0 and report.images_reused == 1
+
+
+def test_a_logo_replaced_after_planning_is_not_cached_under_the_old_logos_key(tmp_path):
+    """The job is keyed on the logo it was planned with; the worker reads the file again later.
+    Drawing the new logo then cached its pixels under the old logo's key for every later build."""
+    from sitegen.images import probe
+    from sitegen.images.pipeline import ImageJob, Settings, run_job
+
+    photo = make_photo(tmp_path / "p.jpg", size=(400, 300), colour=(128, 128, 128))
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (60, 60), (255, 0, 0, 255)).save(logo)
+    planned, _ = watermark.content(logo)
+    info = probe.probe(photo)
+    job = ImageJob(
+        str(photo),
+        info.content_hash,
+        info.orientation,
+        (info.width, info.height),
+        Settings(widths=(400,), max_size=400, formats=("jpeg",), quality=(("jpeg", 80),)),
+        "media/g/p",
+        watermark=WatermarkSpec("", None, str(logo), "centre", 0.3, 0.0, 1.0, "auto"),
+        file_hashes=(planned,),
+    )
+    Image.new("RGBA", (60, 60), (0, 0, 255, 255)).save(logo)  # replaced between planning and processing
+    outcome = run_job(job, str(tmp_path / "cache"), 200_000_000)
+    assert not (tmp_path / "cache" / job.key).exists()
+    assert "logo.png changed while this build ran" in getattr(outcome, "reason", "")
+    Image.new("RGBA", (60, 60), (255, 0, 0, 255)).save(logo)  # the planned contents again: processed
+    assert not hasattr(run_job(job, str(tmp_path / "cache"), 200_000_000), "reason")
+
+
+def test_a_damaged_index_entry_is_not_published(site_dir):
+    """index.json is a shortcut to each entry's set.json; a damaged value must not reach the pages."""
+    import json
+
+    make_photo(site_dir / "content/g/one.jpg", size=(400, 300), colour=(200, 30, 30))
+    build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+    page = (site_dir / "public/g/index.html").read_text()
+    (index_file,) = (site_dir / ".sitegen-cache").glob("images-v*/index.json")
+    index = json.loads(index_file.read_text())
+    for meta in index.values():
+        meta["colour"] = '"><script>alert(1)</script>'
+    index_file.write_text(json.dumps(index))
+    shutil.rmtree(site_dir / "public")
+    build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+    assert (site_dir / "public/g/index.html").read_text() == page

@@ -64,8 +64,8 @@ def verdict(path: Path, cache: Path) -> str:
         info = probe.probe(path)
     except ImageReadError as exc:
         return f"skipped: {exc}"
-    meta = pipeline.run_job(job(path, info), str(cache), 200_000_000)
-    return f"skipped: {meta['error']}" if "error" in meta else "ok"
+    outcome = pipeline.run_job(job(path, info), str(cache), 200_000_000)
+    return f"skipped: {outcome.reason}" if isinstance(outcome, pipeline.JobFailed) else "ok"
 
 
 # --- one mechanism for every exception class ---------------------------------------------------------
@@ -100,7 +100,7 @@ def test_every_decoder_exception_is_one_files_problem_at_every_stage(tmp_path, m
     with pytest.raises(ImageReadError) as decoded:
         pipeline.render_files(job(photo, info))
     assert "\n" not in str(probed.value) and str(probed.value) == str(decoded.value)
-    assert "error" in pipeline.run_job(job(photo, info), str(tmp_path / "cache"), 200_000_000)
+    assert isinstance(pipeline.run_job(job(photo, info), str(tmp_path / "cache"), 200_000_000), pipeline.JobFailed)
     from sitegen.pipeline import imagejobs as plan
 
     with pytest.raises(ConfigError, match=r"\[watermark\] logo: .*p\.png: "):

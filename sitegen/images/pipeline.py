@@ -19,6 +19,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -99,6 +100,43 @@ class ImageSet:
         """Smallest derivative at least ``width`` wide (or the largest there is)."""
         candidates = self.of_format(fmt or self.fallback_format, role)
         return next((d for d in candidates if d.width >= width), candidates[-1])
+
+
+@dataclass(frozen=True)
+class SetMeta:
+    """What a worker learns about a photo besides its files; kept in the cache entry's ``set.json``."""
+
+    colour: str  # dominant colour, "#rrggbb"
+    lqip: str  # data: URI of a tiny blurred preview
+
+    def to_json(self) -> dict[str, str]:
+        return {"colour": self.colour, "lqip": self.lqip}
+
+    @classmethod
+    def from_json(cls, data: Any) -> SetMeta:
+        """``ValueError`` unless ``data`` is a colour and a WebP data URI: a damaged entry is redone, not published."""
+        if not isinstance(data, dict) or set(data) != {"colour", "lqip"}:
+            raise ValueError("an image set's metadata is its colour and lqip")
+        colour, lqip = data["colour"], data["lqip"]
+        if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
+            raise ValueError(f"not a #rrggbb colour: {colour!r}")
+        if not isinstance(lqip, str) or not _LQIP.fullmatch(lqip):
+            raise ValueError("lqip is not a base64 WebP data URI")
+        return cls(colour, lqip)
+
+
+_COLOUR = re.compile(r"#[0-9a-f]{6}")
+_LQIP = re.compile(r"data:image/webp;base64,[A-Za-z0-9+/]+={0,2}")
+
+
+@dataclass(frozen=True)
+class JobFailed:
+    """A photo that cannot be published: the reason, said against the photo (the build goes on)."""
+
+    reason: str
+
+
+JobOutcome = SetMeta | JobFailed
 
 
 @dataclass(frozen=True)
@@ -191,12 +229,12 @@ class ImageJob:
                     out.append((f"{self.output_stem}-{s.width}{infix}.{short}.{EXTENSIONS[fmt]}", s, fmt, role))
         return out
 
-    def image_set(self, meta: dict[str, Any]) -> ImageSet:
+    def image_set(self, meta: SetMeta) -> ImageSet:
         files = self._files()
         views = tuple(Derivative(path, s.width, s.height, fmt) for path, s, fmt, role in files if role == "view")
         thumbs = tuple(Derivative(path, s.width, s.height, fmt) for path, s, fmt, role in files if role == "thumb")
         top = self.sizes[0]
-        return ImageSet(top.width, top.height, meta["colour"], meta["lqip"], views, self.settings.formats, thumbs)
+        return ImageSet(top.width, top.height, meta.colour, meta.lqip, views, self.settings.formats, thumbs)
 
     def cache_files(self, cache_root: Path) -> dict[str, Path]:
         """Published site path -> cached file, for the writer to link into the output."""
@@ -233,8 +271,13 @@ def _decode(job: ImageJob) -> tuple[Image.Image, Image.Exif]:
         return image, exif
 
 
-def render_files(job: ImageJob) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """Every derivative of one photo as bytes (by file name), plus the set's metadata. Pure: no disk writes."""
+def render_files(job: ImageJob) -> tuple[dict[str, bytes], SetMeta]:
+    """Every derivative of one photo as bytes (by file name), plus the set's metadata. Pure: no disk writes.
+
+    The watermark's font and logo are drawn only from the contents the job's key names
+    (``file_hashes``): a file replaced after the job was planned is this photo's
+    :class:`ImageReadError`, never new pixels cached under the old file's key.
+    """
     image, source_exif = _decode(job)
     camera = metadata.camera_exif(source_exif) if job.keep_camera else None
     options = {
@@ -252,22 +295,19 @@ def render_files(job: ImageJob) -> tuple[dict[str, bytes], dict[str, Any]]:
     for size in job.sizes:  # largest first: each size is derived from the clean one before it
         current = process.shrink(current, size)
         # Every full view is marked, whatever its width; the clean copy is a thumbnail only.
-        view = watermark.apply(current, job.watermark) if job.watermark is not None else current
+        view = watermark.apply(current, job.watermark, job.file_hashes) if job.watermark is not None else current
         for fmt in job.settings.formats:
             files[job.file_name(size, fmt)] = process.encode(view, fmt, options[fmt])
             if size.width in clean:
                 files[job.file_name(size, fmt, "thumb")] = process.encode(current, fmt, options[fmt])
-    meta = {
-        "colour": process.dominant_colour(current),
-        "lqip": "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii"),
-    }
-    return files, meta
+    lqip = "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii")
+    return files, SetMeta(process.dominant_colour(current), lqip)
 
 
-def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
-    """Process one photo into ``cache_root/<key>/``; returns the set's metadata or ``{"error": reason}``.
+def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> JobOutcome:
+    """Process one photo into ``cache_root/<key>/``; returns the set's metadata or why it failed.
 
-    A problem with the photo's file is ``{"error": reason}`` (the photo is
+    A problem with the photo's file is a :class:`JobFailed` (the photo is
     skipped); a failure to write the cache raises :class:`EnvironmentFailure`
     (the build stops): a full disk is not a bad photo.
 
@@ -282,9 +322,9 @@ def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
         try:
             files, meta = render_files(job)
         except ImageReadError as exc:
-            return {"error": str(exc)}
+            return JobFailed(str(exc))
         except MemoryError:  # raised by our own resizing/encoding, after the decode
-            return {"error": "not enough memory to process this image"}
+            return JobFailed("not enough memory to process this image")
         written = tmp
         try:
             tmp.mkdir(parents=True, exist_ok=True)
@@ -292,7 +332,7 @@ def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> dict[str, Any]:
                 written = tmp / name
                 written.write_bytes(data)
             written = tmp / "set.json"
-            written.write_text(json.dumps(meta), "utf-8")
+            written.write_text(json.dumps(meta.to_json()), "utf-8")
             written = final
             if final.exists():
                 shutil.rmtree(final)
@@ -323,21 +363,22 @@ class ImageCache:
     def __init__(self, root: Path) -> None:
         self.root = root / f"images-v{PIPELINE_VERSION}"
         self.index_file = self.root / "index.json"
-        self.index: dict[str, dict[str, Any]] = {}
+        self.index: dict[str, SetMeta] = {}
         if self.index_file.is_file():
             try:
-                self.index = json.loads(self.index_file.read_text("utf-8"))
-            except (OSError, ValueError):
+                stored = json.loads(self.index_file.read_text("utf-8"))
+                self.index = {str(key): SetMeta.from_json(meta) for key, meta in stored.items()}
+            except (OSError, ValueError, AttributeError):  # unreadable or damaged: each entry's set.json still counts
                 self.index = {}
 
-    def lookup(self, key: str) -> dict[str, Any] | None:
+    def lookup(self, key: str) -> SetMeta | None:
         meta = self.index.get(key)
         if meta is not None and (self.root / key).is_dir():
             return meta
         entry = self.root / key / "set.json"
         if entry.is_file():
             try:
-                meta = json.loads(entry.read_text("utf-8"))
+                meta = SetMeta.from_json(json.loads(entry.read_text("utf-8")))
             except (OSError, ValueError):
                 return None
             self.index[key] = meta
@@ -355,7 +396,8 @@ class ImageCache:
                     shutil.rmtree(entry, ignore_errors=True)
                     pruned += 1
         try:
-            write_text_atomic(self.index_file, json.dumps(self.index, separators=(",", ":")))
+            index = {key: meta.to_json() for key, meta in self.index.items()}
+            write_text_atomic(self.index_file, json.dumps(index, separators=(",", ":")))
         except OSError as exc:
             raise write_failure(self.index_file, exc) from None
         return pruned
@@ -485,11 +527,11 @@ def run_batch(
         raise write_failure(cache.root, exc) from None
     total = len(unique)
 
-    def record(job: ImageJob, meta: dict[str, Any]) -> None:
-        if "error" in meta:
-            result.errors[job.key] = meta["error"]
+    def record(job: ImageJob, outcome: JobOutcome) -> None:
+        if isinstance(outcome, JobFailed):
+            result.errors[job.key] = outcome.reason
         else:
-            cache.index[job.key] = meta
+            cache.index[job.key] = outcome
             result.processed += 1
 
     if total and (workers <= 1 or total == 1):
@@ -512,14 +554,14 @@ def _run_pool(
     workers: int,
     max_pixels: int,
     budget: int | None,
-    record: Callable[[ImageJob, dict[str, Any]], None],
+    record: Callable[[ImageJob, JobOutcome], None],
     progress: Callable[[int, int], None] | None,
     result: BatchResult,
 ) -> None:
     """Feed ``jobs`` to a process pool within the memory budget; see :func:`run_batch`."""
     budget = memory_budget() if budget is None else budget
     pending = list(reversed(jobs))  # pop() from the end keeps the given order
-    running: dict[Future[dict[str, Any]], tuple[ImageJob, int]] = {}
+    running: dict[Future[JobOutcome], tuple[ImageJob, int]] = {}
     planned = done = 0
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_worker_context(), initializer=_watch_parent, initargs=(os.getpid(),)
@@ -539,7 +581,7 @@ def _run_pool(
                 job, cost = running.pop(future)
                 planned -= cost
                 try:
-                    meta = future.result()
+                    outcome = future.result()
                 except BrokenProcessPool:
                     # Every job in flight fails alike; which one the system killed is not known.
                     others = [Path(other.source).name for other, _ in running.values()]
@@ -551,8 +593,8 @@ def _run_pool(
                 except (EnvironmentFailure, KeyboardInterrupt):
                     raise
                 except Exception as exc:  # a bug on one photo's path is that photo's problem, not the build's
-                    meta = {"error": f"image worker failed ({exc.__class__.__name__}: {exc})"}
-                record(job, meta)
+                    outcome = JobFailed(f"image worker failed ({exc.__class__.__name__}: {exc})")
+                record(job, outcome)
                 done += 1
                 if progress:
                     progress(done, len(jobs))

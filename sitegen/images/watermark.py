@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 
 from PIL import Image, ImageDraw, ImageFile, ImageFont, ImageStat
 
+from .formats import ImageReadError
 from .process import Size, shrink
 
 T = TypeVar("T")
@@ -71,10 +72,17 @@ class ByContent(Generic[T]):
         return value
 
 
-def content(path: str | Path) -> tuple[str, bytes]:
-    """A file's bytes and their digest (the same blake2b-128 the job keys use)."""
+def content(path: str | Path, expected: tuple[str, ...] | None = None) -> tuple[str, bytes]:
+    """A file's bytes and their digest (the same blake2b-128 the job keys use).
+
+    With ``expected``, bytes of any other digest are refused: a font or logo replaced after a
+    job was planned (and keyed) must not be drawn into files cached under the old one's key.
+    """
     data = Path(path).read_bytes()
-    return hashlib.blake2b(data, digest_size=16).hexdigest(), data
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if expected is not None and digest not in expected:
+        raise ImageReadError(f"the watermark file {path} changed while this build ran; build again")
+    return digest, data
 
 
 _FONTS: ByContent[ImageFont.FreeTypeFont] = ByContent(32)
@@ -87,10 +95,12 @@ def _default_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(
+    path: str | None, size: int, expected: tuple[str, ...] | None = None
+) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     if not path:
         return _default_font(size)
-    digest, data = content(path)
+    digest, data = content(path, expected)
     return _FONTS.get((digest, size), lambda: ImageFont.truetype(io.BytesIO(data), size=size))
 
 
@@ -110,8 +120,8 @@ def load_logo(data: bytes, max_side: int = LOGO_MAX_SIDE) -> Image.Image:
     return logo
 
 
-def _logo(path: str) -> Image.Image:
-    digest, data = content(path)
+def _logo(path: str, expected: tuple[str, ...] | None = None) -> Image.Image:
+    digest, data = content(path, expected)
     return _LOGOS.get((digest,), lambda: load_logo(data))
 
 
@@ -125,18 +135,20 @@ def _palette(image: Image.Image, box: tuple[int, int, int, int], style: str) -> 
     return DARK if ImageStat.Stat(region).mean[0] > 150 else LIGHT
 
 
-def _stamp(spec: WatermarkSpec, text_height: int, colours: tuple[tuple, tuple]) -> Image.Image:
+def _stamp(
+    spec: WatermarkSpec, text_height: int, colours: tuple[tuple, tuple], expected: tuple[str, ...] | None
+) -> Image.Image:
     """The mark (logo, then text) on a transparent canvas, at full opacity."""
     fill, outline = colours
     stroke = max(1, round(text_height * 0.07))
     parts: list[Image.Image] = []
     if spec.logo:
-        logo = _logo(spec.logo)
+        logo = _logo(spec.logo, expected)
         logo_height = max(1, round(text_height * 1.6))
         logo_width = max(1, round(logo.width * logo_height / logo.height))
         parts.append(logo.resize((logo_width, logo_height), Image.Resampling.LANCZOS))
     if spec.text:
-        font = _font(spec.font, text_height)
+        font = _font(spec.font, text_height, expected)
         left, top, right, bottom = font.getbbox(spec.text, stroke_width=stroke)
         canvas = Image.new("RGBA", (int(right - left), int(bottom - top)), (0, 0, 0, 0))
         ImageDraw.Draw(canvas).text(
@@ -185,15 +197,19 @@ def _composite(image: Image.Image, stamp: Image.Image, xy: tuple[int, int]) -> N
         image.paste(stamp.convert("L"), xy, stamp.getchannel("A"))
 
 
-def apply(image: Image.Image, spec: WatermarkSpec) -> Image.Image:
-    """A marked copy of ``image`` (the input is left untouched for deriving smaller sizes)."""
+def apply(image: Image.Image, spec: WatermarkSpec, expected: tuple[str, ...] | None = None) -> Image.Image:
+    """A marked copy of ``image`` (the input is left untouched for deriving smaller sizes).
+
+    ``expected``: the digests the job was keyed on; a font or logo with other contents
+    raises :class:`ImageReadError` (see :func:`content`).
+    """
     marked = image.copy()
     short = min(image.size)
     text_height = max(8, round(spec.size * short))
     margin = round(spec.margin * short)
     if spec.position == "tiled":
         colours = _palette(image, (0, 0, image.width, image.height), spec.style)
-        stamp = _fade(_stamp(spec, text_height, colours), spec.opacity * 0.5).rotate(
+        stamp = _fade(_stamp(spec, text_height, colours, expected), spec.opacity * 0.5).rotate(
             30, expand=True, resample=Image.Resampling.BICUBIC
         )
         step_x = max(stamp.width + text_height * 4, 1)
@@ -203,10 +219,10 @@ def apply(image: Image.Image, spec: WatermarkSpec) -> Image.Image:
             for x in range(-stamp.width // 2 + offset, image.width, step_x):
                 _composite(marked, stamp, (x, y))
         return marked
-    probe = _stamp(spec, text_height, LIGHT)
+    probe = _stamp(spec, text_height, LIGHT, expected)
     x, y = _place(spec.position, image.size, probe.size, margin)
     box = (x, y, min(image.width, x + probe.width), min(image.height, y + probe.height))
     colours = _palette(image, box, spec.style)
-    stamp = probe if colours == LIGHT else _stamp(spec, text_height, colours)
+    stamp = probe if colours == LIGHT else _stamp(spec, text_height, colours, expected)
     _composite(marked, _fade(stamp, spec.opacity), (x, y))
     return marked
