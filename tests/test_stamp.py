@@ -5,6 +5,7 @@ import json
 import os
 
 import pytest
+from PIL import Image
 
 from sitegen.errors import PHOTO_SKIPPED, Problem, Reporter, Severity
 from sitegen.output.folder import MARKER_TEXT
@@ -138,3 +139,18 @@ def test_a_replayed_build_reports_what_the_first_one_did(site_dir, write):
     same = ("pages", "galleries", "photos", "files_written", "warnings")
     assert [getattr(second, k) for k in same] == [getattr(first, k) for k in same]
     assert (second.images_processed, second.images_reused) == (0, 2)
+
+
+def test_a_watermark_logo_named_in_front_matter_is_an_input_of_the_stamp(site_dir, write):
+    """A gallery's own logo lives beside sitegen.toml, outside content/: replacing it in place
+    left the stamp saying "up to date" and the old logo published."""
+    make_photo(site_dir / "content/g/a.jpg", size=(400, 300), colour=(128, 128, 128))
+    write("content/g/index.md", '---\nwatermark:\n  logo: gallery-logo.png\n  text: ""\n---\n')
+    Image.new("RGBA", (60, 60), (255, 0, 0, 255)).save(site_dir / "gallery-logo.png")
+    first, _ = run(site_dir)
+    assert not first.up_to_date and first.images_processed == 1
+    assert run(site_dir)[0].up_to_date
+    Image.new("RGBA", (60, 60), (0, 0, 255, 255)).save(site_dir / "gallery-logo.png")
+    report, _ = run(site_dir)
+    assert not report.up_to_date and report.images_processed == 1
+    assert run(site_dir)[0].up_to_date

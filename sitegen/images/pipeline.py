@@ -194,6 +194,13 @@ class ImageJob:
         )
         return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
 
+    @property
+    def watermark_files(self) -> tuple[tuple[str, str], ...]:
+        """(path, content digest) of the font and logo this job was planned (and keyed) with."""
+        w = self.watermark
+        paths = [path for path in (w.font, w.logo) if path] if w is not None else []
+        return tuple(zip(paths, self.file_hashes, strict=True))
+
     def _watermark_look(self) -> WatermarkSpec | None:
         """The mark without its files' paths: their contents are in ``file_hashes``, and a site
         moved to another folder (or built in a temporary one) must find its cache entries."""

@@ -196,7 +196,7 @@ def _build_locked(
         notes=notes_for(project),
     )
     try:
-        stamps.save(Stamp(inputs, token, tuple(reporter.problems), report))
+        stamps.save(Stamp(inputs, token, tuple(reporter.problems), report, tuple(results.watermark_files.items())))
     except OSError as exc:
         raise environment_failure(
             exc, "the site is published, but the next build cannot know it is up to date"

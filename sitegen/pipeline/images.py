@@ -34,6 +34,9 @@ class ImageResults:
     reused: int = 0
     # (job key, output stem) -> image set and files; the same job gives the same files.
     by_job: dict[tuple[str, str], tuple[ImageSet, dict[str, Path]]] = field(default_factory=dict)
+    # Watermark files the jobs were planned with, path -> content digest: inputs of the build that may
+    # live outside the folders the build stamp walks (a gallery's own logo beside sitegen.toml).
+    watermark_files: dict[str, str] = field(default_factory=dict)
 
 
 Runner = Callable[[list[ImageJob], ImageCache, int, int, Progress | None], BatchResult]
@@ -65,6 +68,8 @@ def process_images(
         else BatchResult()
     )
     results = ImageResults({}, {}, batch.processed, batch.reused)
+    for job in jobs.values():
+        results.watermark_files.update(job.watermark_files)
     for photo, job in jobs.items():
         ident = (job.key, job.output_stem)
         if ident in known:

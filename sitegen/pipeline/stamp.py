@@ -6,7 +6,9 @@ upload should not pay it when nothing changed. The fingerprint covers every
 input a build reads: the sitegen version, the effective configuration
 (command-line overrides included), the output folder, the year (copyright
 lines), and the name, size and modification time of every file under
-content/, templates/, static/, the theme folders and the watermark files.
+content/, templates/, static/, the theme folders and the watermark files of
+sitegen.toml. Watermark files named in front matter are known only once the
+content is read: the stamp records them, by content digest, as the build finds them.
 A stamp is written only after a successful swap, and is honoured only while
 the output still carries the matching build token in its marker file.
 """
@@ -28,6 +30,7 @@ from ..atomic import write_text_atomic
 from ..config import Project
 from ..errors import KINDS, Problem, Severity
 from ..images.pipeline import PIPELINE_VERSION
+from ..images.watermark import content
 from ..output.folder import MARKER
 from ..sitefiles import SiteFiles
 from .report import BuildReport
@@ -122,6 +125,18 @@ class Stamp:
     token: str
     problems: tuple[Problem, ...]  # replayed, in order, by a build that finds nothing changed
     report: BuildReport
+    # Files the build found it needed while it ran (watermark files named in front matter), by
+    # content digest: the fingerprint, taken before the content is read, cannot know them.
+    found_inputs: tuple[tuple[str, str], ...] = ()
+
+    def found_inputs_unchanged(self) -> bool:
+        for path, digest in self.found_inputs:
+            try:
+                if content(path)[0] != digest:
+                    return False
+            except OSError:
+                return False
+        return True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -130,6 +145,7 @@ class Stamp:
             "token": self.token,
             "problems": [_problem_json(p) for p in self.problems],
             "report": self.report.to_json(),
+            "found_inputs": [list(pair) for pair in self.found_inputs],
         }
 
     @classmethod
@@ -140,7 +156,13 @@ class Stamp:
         fingerprint, token, problems = data["fingerprint"], data["token"], data["problems"]
         if not isinstance(fingerprint, str) or not isinstance(token, str) or not isinstance(problems, list):
             raise ValueError("a build stamp's fingerprint and token are strings, its problems a list")
-        return cls(fingerprint, token, tuple(map(_problem_from_json, problems)), BuildReport.from_json(data["report"]))
+        found = data["found_inputs"]
+        if not isinstance(found, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair) for pair in found
+        ):
+            raise ValueError("a build stamp's found inputs are pairs of path and digest")
+        problems_read = tuple(map(_problem_from_json, problems))
+        return cls(fingerprint, token, problems_read, BuildReport.from_json(data["report"]), tuple(map(tuple, found)))
 
 
 class StampStore:
@@ -161,7 +183,7 @@ class StampStore:
     def current(self, fp: str) -> Stamp | None:
         """The stamp if the output is exactly what the last build with these inputs left."""
         stamp = self.load()
-        if stamp is None or stamp.fingerprint != fp:
+        if stamp is None or stamp.fingerprint != fp or not stamp.found_inputs_unchanged():
             return None
         try:
             marker = (self.target / MARKER).read_text("utf-8")
