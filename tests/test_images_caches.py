@@ -206,3 +206,28 @@ def test_a_damaged_index_entry_is_not_published(site_dir):
     shutil.rmtree(site_dir / "public")
     build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
     assert (site_dir / "public/g/index.html").read_text() == page
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry["info"].update(width="wide"),  # crashed the layout with a TypeError
+        lambda entry: entry["info"].update(taken="yesterday"),
+        lambda entry: entry["info"].update(keywords="one, two"),
+        lambda entry: entry["info"].pop("content_hash"),
+        lambda entry: entry.update(info=None),
+    ],
+)
+def test_a_damaged_probe_cache_entry_is_probed_again(site_dir, damage):
+    import json
+
+    make_photo(site_dir / "content/g/one.jpg", size=(400, 300), colour=(200, 30, 30))
+    build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter())
+    page = (site_dir / "public/g/one/index.html").read_text()
+    (probes,) = (site_dir / ".sitegen-cache").glob("probe-v*.json")
+    entries = json.loads(probes.read_text())
+    for entry in entries.values():
+        damage(entry)
+    probes.write_text(json.dumps(entries))
+    report = build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter(), force=True)
+    assert report.images_processed == 0 and (site_dir / "public/g/one/index.html").read_text() == page

@@ -74,6 +74,35 @@ class SourceInfo:
     def taken_at(self) -> dt.datetime | None:
         return dt.datetime.fromisoformat(self.taken) if self.taken else None
 
+    @classmethod
+    def from_json(cls, data: Any) -> SourceInfo:
+        """A cached probe; ``ValueError`` for anything :func:`probe` could not have produced.
+
+        A damaged cache file must cost a probe, not a crash in the layout or a wrong size.
+        """
+        if not isinstance(data, dict) or set(data) != _INFO_FIELDS:
+            raise ValueError("not the fields of a probe")
+        if not all(type(data[k]) is int and data[k] > 0 for k in ("width", "height", "orientation", "frames")):
+            raise ValueError("sizes, orientation and frames are positive integers")
+        if not all(isinstance(data[k], str) for k in ("format", "mode", "content_hash")):
+            raise ValueError("format, mode and content hash are strings")
+        if not all(
+            data[k] is None or isinstance(data[k], str) for k in ("taken", "title", "caption", "alt", "creator")
+        ):
+            raise ValueError("date and texts are strings or null")
+        if not all(
+            isinstance(data[k], list) and all(isinstance(v, str) for v in data[k]) for k in ("keywords", "notes")
+        ):
+            raise ValueError("keywords and notes are lists of strings")
+        if not isinstance(data["camera"], dict) or not all(isinstance(v, str) for v in data["camera"].values()):
+            raise ValueError("camera fields are strings")
+        if data["taken"] is not None:
+            dt.datetime.fromisoformat(data["taken"])  # ValueError when it is not a date
+        return cls(**data)
+
+
+_INFO_FIELDS = {f.name for f in dataclasses.fields(SourceInfo)}
+
 
 def file_hash(path: Path) -> str:
     """Content hash of a source: derivatives are keyed on it, so a touched-but-unchanged file costs nothing."""
@@ -276,7 +305,12 @@ def _header(path: Path, content_hash: str) -> SourceInfo:
 
 
 class ProbeCache:
-    """Probe results keyed by path and stat stamp; a stale or corrupt cache file is simply ignored."""
+    """Probe results keyed by path and stat stamp; a stale or damaged entry is simply probed again.
+
+    The stamp (size, modification and change time, inode) stands in for the content: hashing
+    every source on every build is what this cache exists to avoid, and any write or
+    replacement of a file changes its change time or inode (see :meth:`_stamp`).
+    """
 
     def __init__(self, cache_dir: Path | None) -> None:
         self.file = cache_dir / f"probe-v{PROBE_VERSION}.json" if cache_dir else None
@@ -284,9 +318,10 @@ class ProbeCache:
         self.dirty = False
         if self.file and self.file.is_file():
             try:
-                self.entries = json.loads(self.file.read_text("utf-8"))
+                stored = json.loads(self.file.read_text("utf-8"))
             except (OSError, ValueError):
-                self.entries = {}
+                stored = {}
+            self.entries = stored if isinstance(stored, dict) else {}
 
     @staticmethod
     def _stamp(st: os.stat_result) -> list[int]:
@@ -308,10 +343,10 @@ class ProbeCache:
             raise read_failure(path, exc) from None
         key = str(path)
         entry = self.entries.get(key)
-        if entry and entry.get("stamp") == self._stamp(st):
+        if isinstance(entry, dict) and entry.get("stamp") == self._stamp(st):
             try:
-                return SourceInfo(**entry["info"])
-            except TypeError:
+                return SourceInfo.from_json(entry.get("info"))
+            except ValueError:
                 pass
         info = probe(path)
         self.entries[key] = {"stamp": self._stamp(st), "info": dataclasses.asdict(info)}
@@ -332,7 +367,7 @@ class ProbeCache:
             except OSError:
                 continue
             entry = self.entries.get(str(path))
-            if not entry or entry.get("stamp") != self._stamp(st):
+            if not isinstance(entry, dict) or entry.get("stamp") != self._stamp(st):
                 todo.append((path, st))
         if len(todo) < 2 or workers < 2:
             return
