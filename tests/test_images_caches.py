@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,35 @@ def test_a_damaged_probe_cache_entry_is_probed_again(site_dir, damage):
     probes.write_text(json.dumps(entries))
     report = build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter(), force=True)
     assert report.images_processed == 0 and (site_dir / "public/g/one/index.html").read_text() == page
+
+
+def test_probe_cache_on_whole_second_times_does_not_trust_a_photo_written_in_the_probes_tick(tmp_path, monkeypatch):
+    """FAT and exFAT (memory cards, external drives) keep whole-second times and no change time
+    or inode: a same-size rewrite within the second the photo was probed kept its stamp, and the
+    old photo's hash went on keying the new photo's derivatives."""
+    from sitegen.images.probe import ProbeCache
+
+    def whole_seconds(st: os.stat_result) -> list[int]:
+        return [st.st_size, st.st_mtime_ns // 1_000_000_000]
+
+    monkeypatch.setattr(ProbeCache, "_stamp", staticmethod(whole_seconds))
+    monkeypatch.setattr(ProbeCache, "_changed", staticmethod(lambda st: st.st_mtime_ns))  # no change time
+    photo = make_photo(tmp_path / "content/p.tif", size=(64, 48), colour=(255, 0, 0))  # uncompressed
+    other = make_photo(tmp_path / "other.tif", size=(64, 48), colour=(0, 0, 255))
+    tick = time.time_ns() // 1_000_000_000 * 1_000_000_000  # this second, as the file system keeps it
+    os.utime(photo, ns=(tick, tick))
+    probes = ProbeCache(tmp_path / "cache")
+    first = probes.get(photo).content_hash
+    probes.save()
+    photo.write_bytes(other.read_bytes())  # saved again by an editor, within the same second
+    os.utime(photo, ns=(tick, tick))
+    again = ProbeCache(tmp_path / "cache").get(photo).content_hash
+    assert again != first and again == ProbeCache(None).get(other).content_hash
+    # Once the photo is older than the coarsest tick, its probe is trusted: no hashing on every build.
+    old = tick - 10_000_000_000
+    os.utime(photo, ns=(old, old))
+    settled = ProbeCache(tmp_path / "cache")
+    settled.get(photo)
+    settled.save()
+    monkeypatch.setattr("sitegen.images.probe.probe", lambda path: pytest.fail("probed a settled photo again"))
+    assert ProbeCache(tmp_path / "cache").get(photo).content_hash == again

@@ -3,8 +3,8 @@
 The content model needs each photo's size (for layout), date (for sorting) and
 any title, caption, alt text and keywords the photographer wrote in Lightroom
 or similar (XMP / IPTC). All of that sits in the file header, so a probe costs
-a few milliseconds, and it is cached by file size and modification time so a
-rebuild does not even open unchanged files.
+a few milliseconds, and it is cached by file size, modification and change time
+and inode so a rebuild does not even open unchanged files.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import struct
+import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from .formats import ImageReadError, open_image, read_failure, reading, write_fa
 
 # 2: SourceInfo.notes (library warnings about the file, reported against the photo); stamps with ctime and inode
 PROBE_VERSION = 2
+# Coarsest file-system time a stamp may be read from: FAT keeps modification times to 2 seconds.
+RACY_NS = 3_000_000_000
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -335,22 +338,43 @@ class ProbeCache:
         """
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
+    @staticmethod
+    def _changed(st: os.stat_result) -> int:
+        """When the file was last written or replaced, as far as the file system says."""
+        return max(st.st_mtime_ns, st.st_ctime_ns)
+
+    def _fresh(self, entry: Any, st: os.stat_result) -> bool:
+        """The entry was made from the file as it is now (as far as its stamp can tell)."""
+        return isinstance(entry, dict) and entry.get("stamp") == self._stamp(st) and not entry.get("racy")
+
+    def _remember(self, path: Path, st: os.stat_result, info: SourceInfo, started: int) -> None:
+        """Keep a probe; one of a file changed just before it started is trusted only once it is older.
+
+        Git's "racily clean" rule: on a file system that keeps times in whole seconds (FAT and
+        exFAT memory cards and drives), a same-size write within the tick of the probe would
+        leave the stamp unchanged, and the old photo's hash would key its derivatives.
+        """
+        racy = self._changed(st) >= started - RACY_NS
+        self.entries[str(path)] = {"stamp": self._stamp(st), "info": dataclasses.asdict(info)} | (
+            {"racy": True} if racy else {}
+        )
+        self.dirty = True
+
     def get(self, path: Path) -> SourceInfo:
         """Cached probe of ``path``, probing (and remembering) on a miss."""
+        started = time.time_ns()
         try:
             st = path.stat()
         except OSError as exc:
             raise read_failure(path, exc) from None
-        key = str(path)
-        entry = self.entries.get(key)
-        if isinstance(entry, dict) and entry.get("stamp") == self._stamp(st):
+        entry = self.entries.get(str(path))
+        if entry is not None and self._fresh(entry, st):
             try:
                 return SourceInfo.from_json(entry.get("info"))
             except ValueError:
                 pass
         info = probe(path)
-        self.entries[key] = {"stamp": self._stamp(st), "info": dataclasses.asdict(info)}
-        self.dirty = True
+        self._remember(path, st, info, started)
         return info
 
     def prefetch(self, paths: list[Path], workers: int) -> None:
@@ -360,14 +384,14 @@ class ProbeCache:
         and hashing release the GIL, so threads overlap them. Files that fail are
         left for :meth:`get`, which reports them in the reader's order.
         """
+        started = time.time_ns()
         todo = []
         for path in paths:
             try:
                 st = path.stat()
             except OSError:
                 continue
-            entry = self.entries.get(str(path))
-            if not isinstance(entry, dict) or entry.get("stamp") != self._stamp(st):
+            if not self._fresh(self.entries.get(str(path)), st):
                 todo.append((path, st))
         if len(todo) < 2 or workers < 2:
             return
@@ -378,8 +402,7 @@ class ProbeCache:
                 info = probe(path)
             except (ImageReadError, EnvironmentFailure, OSError):
                 return  # reported by get(), in the reader's order
-            self.entries[str(path)] = {"stamp": self._stamp(st), "info": dataclasses.asdict(info)}
-            self.dirty = True
+            self._remember(path, st, info, started)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(one, todo))
