@@ -10,7 +10,8 @@ from typing import Any
 import jinja2
 import pytest
 
-from sitegen.content.model import Gallery, Page, Photo, Site
+from sitegen.content.matter import GalleryMatter, PhotoMatter
+from sitegen.content.model import Gallery, Kind, Page, Photo, Site
 from sitegen.images.pipeline import Derivative, ImageSet
 from sitegen.images.probe import SourceInfo
 from sitegen.render.deps import PageMemo, Ref, Volatile, _plain_type, ident_of, sig
@@ -19,14 +20,14 @@ from sitegen.render.deps import PageMemo, Ref, Volatile, _plain_type, ident_of, 
 def model(title: str = "Dawn", caption: str = "", extra_photo: bool = False) -> Site:
     """A small content model built by hand: one gallery with two (or three) photos."""
     info = SourceInfo(width=30, height=20, format="JPEG", mode="RGB", content_hash="h")
-    gallery = Gallery(source=Path("/c/g"), key="g", slug="g", meta={"title": "Gallery"})
+    gallery = Gallery(source=Path("/c/g"), key="g", slug="g", matter=GalleryMatter(title="Gallery"))
     names = ["a", "b", "c"] if extra_photo else ["a", "b"]
     for name in names:
-        meta = {"title": title if name == "a" else name.upper()}
-        gallery.photos.append(Photo(Path(f"/c/g/{name}.jpg"), name, gallery, info, meta=meta, caption_html=caption))
+        matter = PhotoMatter(title=title if name == "a" else name.upper())
+        gallery.photos.append(Photo(Path(f"/c/g/{name}.jpg"), name, gallery, info, matter=matter, caption_html=caption))
     for before, after in zip(gallery.photos, gallery.photos[1:], strict=False):
         before.next, after.prev = after, before
-    home = Page(source=None, path="", title="Home", kind="home")
+    home = Page(source=None, path="", title="Home", kind=Kind.HOME)
     project = SimpleNamespace(config=None)
     return Site(project=project, home=home, pages=[], galleries=[gallery])  # type: ignore[arg-type]
 

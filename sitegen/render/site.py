@@ -272,7 +272,7 @@ class Renderer:
         for page in site.pages:
             self.render(page.template, f"{page.path}index.html", page.source, page.kind, page, page=page)
         for gallery in site.all_galleries():
-            template = gallery.meta.get("extra", {}).get("template", "gallery.html")
+            template = gallery.template
             self.render(
                 template,
                 f"{gallery.path}index.html",
