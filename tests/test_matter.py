@@ -25,6 +25,8 @@ from sitegen.content.matter import (
     read_matter,
     reference_tables,
 )
+from sitegen.content.markup import Markup
+from sitegen.content.memo import ParseMemo
 from sitegen.content.model import Kind, Photo
 from sitegen.content.reader import read_site
 from sitegen.errors import ContentError, Reporter
@@ -231,3 +233,29 @@ def test_template_under_extra_is_still_read_with_a_warning(site_dir, write, run_
         "move it up, out of `extra:`"
     ]
     assert "WIDE" in (site_dir / "public/g/index.html").read_text()
+
+
+# --- the read phase's parse cache ----------------------------------------------------
+
+
+def test_parse_memo_keys_html_on_the_base_path_it_depends_on():
+    memo = ParseMemo()
+    text = "[About](/about/)"
+    assert 'href="/about/"' in memo.convert(Markup("/"), text)
+    assert 'href="/portfolio/about/"' in memo.convert(Markup("/portfolio/"), text)
+    assert 'href="/about/"' in memo.convert(Markup("/"), text) and memo.hits == 1
+
+
+def test_a_memo_hit_still_reports_bad_keys(site_dir, write):
+    """Only the YAML is cached; the typed keys are read (and their warnings reported) on every read."""
+    write("content/about.md", "---\ndraft: maybe\n---\n")
+    write("content/more.md", "---\ndraft: maybe\n---\n")  # the same text: one parse
+    project = load_project(site_dir)
+    memo = ParseMemo()
+    misses = []
+    for _ in range(2):
+        reporter = Reporter(root=site_dir)
+        read_site(project, reporter, ProbeCache(None), memo=memo)
+        assert sorted(m.split(":")[0] for m in warnings(reporter)) == ["content/about.md", "content/more.md"]
+        misses.append(memo.misses)
+    assert misses[0] > 0 and misses[1] == misses[0]  # the second read parsed nothing
