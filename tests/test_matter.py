@@ -14,6 +14,7 @@ import pytest
 
 from sitegen.config import load_project
 from sitegen.configschema import SchemaError, coerce
+from sitegen.content.markup import Markup
 from sitegen.content.matter import (
     KINDS_OF_FILE,
     GalleryMatter,
@@ -25,7 +26,6 @@ from sitegen.content.matter import (
     read_matter,
     reference_tables,
 )
-from sitegen.content.markup import Markup
 from sitegen.content.memo import ParseMemo
 from sitegen.content.model import Kind, Photo
 from sitegen.content.reader import read_site
