@@ -91,8 +91,8 @@ def test_every_key_has_a_reader_and_documentation():
     for cls in KINDS_OF_FILE:
         for name, field, tp in declared_keys(cls):
             assert field.metadata["doc"], f"{cls.__name__}.{name} is undocumented"
-            if name != "sort":  # the only key whose written value is also its plain type (a Literal)
-                assert getattr(tp, "__metadata__", None), f"{cls.__name__}.{name} has no Convert"
+            # YAML writes values more loosely than TOML, and the messages quote the value read
+            assert getattr(tp, "__metadata__", None), f"{cls.__name__}.{name} has no Convert"
             with pytest.raises(SchemaError) as info:
                 coerce(object(), tp, name)
             assert info.value.key == name

@@ -110,7 +110,8 @@ def as_watermark(value: Any) -> bool | dict[str, Any]:
     raise ValueError("expected true, false or watermark settings such as {position: top-left}")
 
 
-SORT_MODES = ("name", "date", "manual")
+SortMode = Literal["name", "date", "manual"]
+SORT_MODES: tuple[str, ...] = typing.get_args(SortMode)
 
 
 def as_sort_mode(value: Any) -> str:
@@ -200,7 +201,7 @@ class GalleryMatter:
     cover: Annotated[str | None, TEXT] = option(
         None, "The photo shown for it: a file name, also `sub/photo.jpg`.", default_doc="the first photo"
     )
-    sort: Annotated[Literal["name", "date", "manual"], SORT_MODE] = option(
+    sort: Annotated[SortMode, SORT_MODE] = option(
         "name", "Photo order: by name (`img2` before `img10`), by date (oldest first) or `manual`."
     )
     reverse: Annotated[bool, FLAG] = option(False, "Reverse the photo order (`sort: date` newest first).")
@@ -257,7 +258,6 @@ class PhotoMatter:
     extra: Annotated[dict[str, Any], MAPPING] = option({}, _extra("photo"))
 
 
-Matter = PageMatter | GalleryMatter | PhotoMatter
 KINDS_OF_FILE: tuple[type[PageMatter] | type[GalleryMatter] | type[PhotoMatter], ...] = (
     PageMatter,
     HomeMatter,
