@@ -174,8 +174,10 @@ def problems_by_host(response: Response) -> str:
     """What is wrong with one response's headers, naming the hosts when they would not all send the same."""
     views = response.views()
     found: dict[tuple[str, ...], list[str]] = {}
+    seen: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}  # hosts usually send the same: judged once
     for host, view in views:
-        problems = tuple(header_problems(view))
+        key = tuple(view.headers)
+        problems = seen[key] if key in seen else seen.setdefault(key, tuple(header_problems(view)))
         if problems:
             found.setdefault(problems, []).append(host)
     if len(found) == 1 and len(next(iter(found.values()))) == len(views):
