@@ -53,7 +53,17 @@ def expected(config: Config | None) -> Expected:
     training = tuple(c.token for c in crawlers.of_class("train"))
     if config is None:
         return Expected(
-            True, training, tuple(crawlers.kept()), True, True, True, True, True, True, DEFAULT_MAX_SIZE, None
+            policy_on=True,
+            refuse=training,
+            admit=tuple(crawlers.kept()),
+            ai_txt=True,
+            tdmrep=True,
+            noai=True,
+            header_files=True,
+            embed_rights=True,
+            json_ld=True,
+            max_size=DEFAULT_MAX_SIZE,
+            licensing_url=None,
         )
     protect = config.protect
     on = protect.policy != "off"
