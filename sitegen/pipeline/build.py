@@ -166,21 +166,7 @@ def _build_locked(
     inputs = fingerprint(project, target, theme.chain, dt.datetime.now(dt.UTC).year)
     previous = None if force else stamps.current(inputs)
     if previous is not None:
-        for item in previous.problems:
-            reporter.add(
-                Problem(
-                    Severity(item["severity"]),
-                    item["message"],
-                    Path(item["path"]) if item["path"] else None,
-                    item["line"],
-                    KINDS.get(item.get("kind") or ""),
-                )
-            )
-        if project.config.build.strict and reporter.warnings:
-            raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
-        write_server_config(project, target, reporter)
-        fields = previous.report | {"output_dir": Path(previous.report["output_dir"])}
-        return BuildReport(**fields, seconds=time.perf_counter() - started, up_to_date=True, notes=notes_for(project))
+        return _up_to_date(project, target, previous, reporter, started)
 
     token = stamps.new_token()
     with contextlib.ExitStack() as stack:
@@ -215,8 +201,33 @@ def _build_locked(
         warnings=len(reporter.warnings),
         notes=notes_for(project),
     )
+    _save_stamp(stamps, inputs, token, report, reporter)
+    return report
+
+
+def _up_to_date(project: Project, target: Path, previous: Stamp, reporter: Reporter, started: float) -> BuildReport:
+    """Nothing changed since the last build into ``target``: its warnings again, and nothing written."""
+    for item in previous.problems:
+        reporter.add(
+            Problem(
+                Severity(item["severity"]),
+                item["message"],
+                Path(item["path"]) if item["path"] else None,
+                item["line"],
+                KINDS.get(item.get("kind") or ""),
+            )
+        )
+    if project.config.build.strict and reporter.warnings:
+        raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
+    write_server_config(project, target, reporter)
+    fields = previous.report | {"output_dir": Path(previous.report["output_dir"])}
+    return BuildReport(**fields, seconds=time.perf_counter() - started, up_to_date=True, notes=notes_for(project))
+
+
+def _save_stamp(stamps: StampStore, inputs: str, token: str, report: BuildReport, reporter: Reporter) -> None:
+    """What the next build needs to know it is up to date: the inputs, this output's token, the report."""
     kept = {k: v for k, v in dataclasses.asdict(report).items() if k not in ("seconds", "up_to_date", "notes")}
-    kept["output_dir"] = str(target)
+    kept["output_dir"] = str(report.output_dir)
     kept["images_processed"], kept["images_reused"] = 0, report.photos
     problems = [
         {
@@ -234,4 +245,3 @@ def _build_locked(
         raise environment_failure(
             exc, "the site is published, but the next build cannot know it is up to date"
         ) from exc
-    return report

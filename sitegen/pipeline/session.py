@@ -203,6 +203,23 @@ class BuildSession:
         alive = {ident: done for ident, done in self.images.by_job.items() if (root / ident[0]).is_dir()}
         return ImageResults({}, {}, by_job=alive)
 
+    def _incremental(self, full: bool) -> Incremental:
+        """What the phases may reuse from the last good rebuild."""
+        assert self.image_cache is not None
+        last = None
+        if self.site is not None and self.images is not None and not self._pending_content:
+            last = (self.site, self.images)  # nothing the reader reads changed: the model stands
+        return Incremental(
+            parsed=self.parsed,
+            image_cache=self.image_cache,
+            pages=None if self.full_render else self.pages,
+            last=last,
+            unchanged_images=(lambda site: None) if full else self._unchanged_images,
+            known_images=self._known_images,
+            runner=self._run_images,
+            build_time=self.build_time,
+        )
+
     def rebuild(self, changed: Iterable[Path] | None = None, reporter: Reporter | None = None) -> Rebuild:
         """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything"."""
         started, cpu = time.perf_counter(), time.thread_time()
@@ -221,19 +238,7 @@ class BuildSession:
         assert project is not None and theme is not None and self.probes is not None and self.image_cache
         reporter = reporter or Reporter(root=project.root)
 
-        last = None
-        if self.site is not None and self.images is not None and not self._pending_content:
-            last = (self.site, self.images)  # nothing the reader reads changed: the model stands
-        incremental = Incremental(
-            parsed=self.parsed,
-            image_cache=self.image_cache,
-            pages=None if self.full_render else self.pages,
-            last=last,
-            unchanged_images=(lambda site: None) if full else self._unchanged_images,
-            known_images=self._known_images,
-            runner=self._run_images,
-            build_time=self.build_time,
-        )
+        incremental = self._incremental(full)
         staged = self.folder.staging()
         try:
             produced = produce(project, theme, lambda: staged, reporter, self.probes, None, incremental)
