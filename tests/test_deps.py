@@ -15,6 +15,7 @@ from sitegen.content.model import Gallery, Kind, Page, Photo, Site
 from sitegen.images.pipeline import Derivative, ImageSet
 from sitegen.images.probe import SourceInfo
 from sitegen.render.deps import PageMemo, Ref, Volatile, _plain_type, ident_of, sig
+from sitegen.render.functions import pure
 
 
 def model(title: str = "Dawn", caption: str = "", extra_photo: bool = False) -> Site:
@@ -193,6 +194,7 @@ def test_a_vanished_object_renders_again():
 def test_pure_template_functions_without_model_objects_are_not_asked_again():
     calls: list[Any] = []
 
+    @pure
     def url(target: Any) -> str:
         calls.append(target)
         return "/" + (target if isinstance(target, str) else target.slug) + "/"
@@ -204,5 +206,20 @@ def test_pure_template_functions_without_model_objects_are_not_asked_again():
     site = model()
     h.render(site, photo=photo(site, "a"))
     assert h.rendered == []
-    # url() is pure (PURE_FUNCTIONS): with a plain argument its answer is kept; with a photo it is asked again.
+    # url() is declared pure: with a plain argument its answer is kept; with a photo it is asked again.
     assert calls == [photo(site, "a")]
+
+
+def test_what_is_pure_is_declared_on_the_function_not_by_its_name():
+    """An undeclared function, even one called ``url`` like the renderer's pure one, is asked again."""
+    calls: list[Any] = []
+
+    def url(target: Any) -> str:
+        calls.append(target)
+        return f"/{target}/"
+
+    h = Harness({"page.html": "{{ url('licensing') }}"}, {"url": url})
+    h.render(model())
+    calls.clear()
+    h.render(model())
+    assert h.rendered == [] and calls == ["licensing"]

@@ -127,7 +127,7 @@ IMPORTS = _imports()
 
 def test_the_walk_sees_the_known_imports() -> None:
     """A broken walker would make every check below pass vacuously."""
-    assert ("sitegen.pipeline.build", "sitegen.render.site", "module level") in IMPORTS
+    assert ("sitegen.pipeline.phases", "sitegen.render.site", "module level") in IMPORTS
     assert ("sitegen.cli", "sitegen.commands.serve", "in a function") in IMPORTS
     assert len({module for module, _, _ in IMPORTS}) > 40
 
@@ -223,3 +223,18 @@ def test_no_cycle_between_packages() -> None:
 def test_each_rule_catches_a_planted_violation(module: str, target: str, rule: Any) -> None:
     """So that an empty result above means something."""
     assert rule([*IMPORTS, (module, target, "module level")]) == [*rule(IMPORTS), f"{module} -> {target}"]
+
+
+def writes_outside_the_pipeline(imports: list[tuple[str, str, str]]) -> list[str]:
+    """render/ and protect/ produce texts; only the pipeline's publish phase holds a writer."""
+    return [
+        f"{module} -> {target}"
+        for module, target, _ in imports
+        if _top(module) in ("render", "protect") and target.startswith("sitegen.output")
+    ]
+
+
+def test_only_the_pipeline_sees_an_output() -> None:
+    assert writes_outside_the_pipeline(IMPORTS) == []
+    planted = [*IMPORTS, ("sitegen.render.site", "sitegen.output.folder", "module level")]
+    assert writes_outside_the_pipeline(planted) == ["sitegen.render.site -> sitegen.output.folder"]
