@@ -156,31 +156,32 @@ def sitegen(site: Path, workers: int, *, clean: bool) -> float:
 
 
 def sitegen_phases(site: Path, workers: int) -> dict[str, float]:
-    """In-process no-op rebuild split by phase (read, images, render+write), to see where time goes."""
-    from sitegen.config import load_project
-    from sitegen.content.reader import read_site
+    """In-process no-op rebuild split by phase (read, images, render, publish), to see where time goes."""
     from sitegen.errors import Reporter
     from sitegen.images.probe import ProbeCache
     from sitegen.output.folder import Output
-    from sitegen.pipeline import build as build_mod
-    from sitegen.render.site import Renderer
-    from sitegen.render.theme import Theme
+    from sitegen.pipeline import phases
+    from sitegen.pipeline.checks import check_alt_texts
+    from sitegen.pipeline.publish import publish
 
-    project = load_project(site, {"build.jobs": workers})
+    project = phases.load(site, {"build.jobs": workers})
+    theme = phases.load_theme(project)
     reporter = Reporter()
     t0 = time.perf_counter()
-    probes = ProbeCache(project.cache_dir)
-    model = read_site(project, reporter, probes)
+    model = phases.read(project, reporter, ProbeCache(project.cache_dir))
     t1 = time.perf_counter()
-    results = build_mod.process_images(model, project, reporter, None)
+    results, _ = phases.images(model, project, reporter, None, None)
     t2 = time.perf_counter()
-    with Output(project.output_dir) as out:
-        theme = Theme.load("default", project.root)
-        Renderer(model, results.images, results.media, theme, out, reporter).render_all()
-        out.commit()
+    renderer = phases.templates(model, results, theme, reporter, None)
+    check_alt_texts(model, results.images, reporter)
+    rendered = phases.render(renderer, model, results, reporter)
     t3 = time.perf_counter()
+    with Output(project.output_dir) as out:
+        publish(out, rendered, project.static_dir, renderer.files, results.media, reporter)
+        out.commit()
+    t4 = time.perf_counter()
     assert results.processed == 0
-    return {"read": t1 - t0, "images": t2 - t1, "render+write": t3 - t2, "total": t3 - t0}
+    return {"read": t1 - t0, "images": t2 - t1, "render": t3 - t2, "publish": t4 - t3, "total": t4 - t0}
 
 
 def peak_rss_mb(site: Path, workers: int) -> float:

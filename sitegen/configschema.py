@@ -6,6 +6,12 @@ and checks in ``metadata``. One description serves three readers: the loader
 a fully commented ``sitegen.toml`` from it) and the test that keeps the README
 in step. Executable config (Python files) is deliberately not supported: a
 portfolio config must be safe to share and to open in any editor.
+
+Front matter (:mod:`sitegen.content.matter`) is declared the same way. Its
+values are written more loosely than TOML's (``title: 2024`` is YAML for a
+number, ``date: 2024-05-17`` a date), so a field may carry a :class:`Convert`
+in ``Annotated[...]`` that reads the written value; and a bad key there is
+reported and left out (``on_problem``) where a config stops at the first.
 """
 
 from __future__ import annotations
@@ -17,15 +23,20 @@ import textwrap
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 Check = Callable[[Any], str | None]
 """Returns None when the value is fine, else a phrase saying what is allowed."""
 
 
-def option(default: Any, doc: str, *, check: Check | None = None, example: Any = None) -> Any:
-    """Declare a config key: its default, why that default, and an optional check."""
-    meta = {"doc": doc, "check": check, "example": example}
+def option(
+    default: Any, doc: str, *, check: Check | None = None, example: Any = None, default_doc: str | None = None
+) -> Any:
+    """Declare a config key: its default, why that default, and an optional check.
+
+    ``default_doc`` words a default that is not a value (``None`` standing for "the file's name").
+    """
+    meta = {"doc": doc, "check": check, "example": example, "default_doc": default_doc}
     if isinstance(default, list | dict):
         return dataclasses.field(default_factory=functools.partial(type(default), default), metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -60,6 +71,19 @@ def value_key(value: Any) -> Any:
     return value
 
 
+@dataclasses.dataclass(frozen=True)
+class Convert:
+    """How to read a value written more loosely than its type, used as ``Annotated[type, Convert(...)]``.
+
+    ``read`` returns the typed value or raises ``ValueError`` with a phrase saying what is
+    allowed (it must never quote the whole value: it may be huge). ``wording`` describes the
+    accepted values in generated documentation.
+    """
+
+    read: Callable[[Any], Any]
+    wording: str
+
+
 class SchemaError(ValueError):
     """A value does not fit the schema; ``key`` is the dotted path of the culprit."""
 
@@ -67,6 +91,15 @@ class SchemaError(ValueError):
         super().__init__(message)
         self.key = key
         self.message = message
+
+
+class UnknownKey(SchemaError):
+    """A key the schema does not declare; ``hint`` is the closest known one, ``known`` all of them."""
+
+    def __init__(self, key: str, message: str, hint: str | None, known: list[str]) -> None:
+        super().__init__(key, message)
+        self.hint = hint
+        self.known = known
 
 
 def closest(name: str, candidates: list[str]) -> str | None:
@@ -80,6 +113,9 @@ def closest(name: str, candidates: list[str]) -> str | None:
 def describe(tp: Any) -> str:
     """Human wording of a type, used in 'expected ...' messages."""
     origin = get_origin(tp)
+    if origin is Annotated:
+        convert = _convert_of(tp)
+        return convert.wording if convert else describe(get_args(tp)[0])
     if tp is str:
         return "a string"
     if tp is bool:
@@ -118,9 +154,21 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _convert_of(tp: Any) -> Convert | None:
+    return next((m for m in get_args(tp)[1:] if isinstance(m, Convert)), None)
+
+
 def coerce(value: Any, tp: Any, key: str) -> Any:
     """Check ``value`` against type ``tp`` and return it in its typed form."""
     origin = get_origin(tp)
+    if origin is Annotated:
+        convert = _convert_of(tp)
+        if convert is None:
+            return coerce(value, get_args(tp)[0], key)
+        try:
+            return convert.read(value)
+        except ValueError as exc:
+            raise SchemaError(key, str(exc)) from None
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise SchemaError(key, f"expected a table, got {_type_name(value)}")
@@ -167,35 +215,53 @@ def coerce(value: Any, tp: Any, key: str) -> Any:
     raise TypeError(f"unsupported schema type {tp!r} for {key}")
 
 
-def build(cls: type, data: dict[str, Any], prefix: str = "") -> Any:
-    """Instantiate dataclass ``cls`` from a TOML table, rejecting unknown keys."""
-    hints = typing.get_type_hints(cls)
+def build(
+    cls: type, data: dict[str, Any], prefix: str = "", on_problem: Callable[[SchemaError], None] | None = None
+) -> Any:
+    """Instantiate dataclass ``cls`` from a TOML table, rejecting unknown keys.
+
+    Without ``on_problem`` the first unknown key or bad value raises :class:`SchemaError`
+    (a config stops). With it, each one is handed over and left out, so the field keeps
+    its default (front matter ignores a bad key with a warning and goes on).
+    """
+    hints = typing.get_type_hints(cls, include_extras=True)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     values: dict[str, Any] = {}
     for name, raw in data.items():
         key = f"{prefix}.{name}" if prefix else name
-        if name not in fields:
-            what = "table" if not prefix and isinstance(raw, dict) else "key"
-            homes = [
-                sub
-                for sub, tp in hints.items()
-                if dataclasses.is_dataclass(tp) and name in {f.name for f in dataclasses.fields(tp)}
-            ]
-            if homes and not isinstance(raw, dict):
-                raise SchemaError(key, f"unknown {what}; did you mean to put it under [{homes[0]}]?")
-            hint = closest(name, list(fields))
-            known = ", ".join(fields)
-            extra = f'; did you mean "{hint}"?' if hint else f"; known {what}s: {known}"
-            raise SchemaError(key, f"unknown {what}{extra}")
-        f = fields[name]
-        value = coerce(raw, hints[name], key)
-        check = f.metadata.get("check")
-        if check is not None:
-            problem = check(value)
-            if problem:
-                raise SchemaError(key, f"{problem} (got {raw!r})")
-        values[name] = value
+        try:
+            if name not in fields:
+                raise _unknown(name, raw, key, prefix, hints, list(fields))
+            values[name] = _checked(fields[name], hints[name], raw, key)
+        except SchemaError as exc:
+            if on_problem is None:
+                raise
+            on_problem(exc)
     return cls(**values)
+
+
+def _unknown(name: str, raw: Any, key: str, prefix: str, hints: dict[str, Any], known: list[str]) -> UnknownKey:
+    what = "table" if not prefix and isinstance(raw, dict) else "key"
+    homes = [
+        sub
+        for sub, tp in hints.items()
+        if dataclasses.is_dataclass(tp) and name in {f.name for f in dataclasses.fields(tp)}
+    ]
+    hint = closest(name, known)
+    if homes and not isinstance(raw, dict):
+        return UnknownKey(key, f"unknown {what}; did you mean to put it under [{homes[0]}]?", hint, known)
+    extra = f'; did you mean "{hint}"?' if hint else f"; known {what}s: {', '.join(known)}"
+    return UnknownKey(key, f"unknown {what}{extra}", hint, known)
+
+
+def _checked(f: dataclasses.Field, tp: Any, raw: Any, key: str) -> Any:
+    value = coerce(raw, tp, key)
+    check = f.metadata.get("check")
+    if check is not None:
+        problem = check(value)
+        if problem:
+            raise SchemaError(key, f"{problem} (got {raw!r})")
+    return value
 
 
 def iter_keys(cls: type, prefix: str = "") -> typing.Iterator[tuple[str, dataclasses.Field, Any]]:

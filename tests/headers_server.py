@@ -1,7 +1,8 @@
 """A small static host on 127.0.0.1 that applies a Netlify/Cloudflare ``_headers`` file, like those hosts do.
 
-Deliberately independent of sitegen's own ``_headers`` reader (used by the
-audit), so a bug there cannot hide a bug in the generated file. Rules: a
+Deliberately independent of the generator and of the audit's own ``_headers``
+reader (``sitegen/audit/hostrules.py``), so a bug in either cannot hide a bug in
+the generated file. Rules: a
 line starting without whitespace is a URL pattern (``*`` matches anything,
 ``:name`` one path segment); indented ``Name: value`` lines below it are its
 headers; every matching rule applies, and a header named by several rules is

@@ -125,7 +125,6 @@ def with_rights_images(output: Path, statement: str) -> None:
         write_rights_image(path, xmp=rights_xmp(statement=statement))
 
 
-
 def test_rights_pass_when_images_carry_the_fields(output_copy, example_copy):
     with_rights_images(output_copy, "https://example.com/licensing/")
     report = audit(str(output_copy), AuditOptions(site=example_copy))
@@ -167,7 +166,8 @@ def _gps_image(out: Path) -> None:
 
 
 def _oversized(out: Path) -> None:
-    Image.new("RGB", (3000, 2000), "white").save(out / "media/big.jpg", quality=30)
+    # Named like a published derivative (content hash), so every host file caches it: only its size is wrong.
+    Image.new("RGB", (3000, 2000), "white").save(out / "media/big-3000.0123456789.jpg", quality=30)
 
 
 def _tdm_string(out: Path) -> None:

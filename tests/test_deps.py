@@ -10,23 +10,25 @@ from typing import Any
 import jinja2
 import pytest
 
-from sitegen.content.model import Gallery, Page, Photo, Site
+from sitegen.content.matter import GalleryMatter, PhotoMatter
+from sitegen.content.model import Gallery, Kind, Page, Photo, Site
 from sitegen.images.pipeline import Derivative, ImageSet
 from sitegen.images.probe import SourceInfo
 from sitegen.render.deps import PageMemo, Ref, Volatile, _plain_type, ident_of, sig
+from sitegen.render.functions import pure
 
 
 def model(title: str = "Dawn", caption: str = "", extra_photo: bool = False) -> Site:
     """A small content model built by hand: one gallery with two (or three) photos."""
     info = SourceInfo(width=30, height=20, format="JPEG", mode="RGB", content_hash="h")
-    gallery = Gallery(source=Path("/c/g"), key="g", slug="g", meta={"title": "Gallery"})
+    gallery = Gallery(source=Path("/c/g"), key="g", slug="g", matter=GalleryMatter(title="Gallery"))
     names = ["a", "b", "c"] if extra_photo else ["a", "b"]
     for name in names:
-        meta = {"title": title if name == "a" else name.upper()}
-        gallery.photos.append(Photo(Path(f"/c/g/{name}.jpg"), name, gallery, info, meta=meta, caption_html=caption))
+        matter = PhotoMatter(title=title if name == "a" else name.upper())
+        gallery.photos.append(Photo(Path(f"/c/g/{name}.jpg"), name, gallery, info, matter=matter, caption_html=caption))
     for before, after in zip(gallery.photos, gallery.photos[1:], strict=False):
         before.next, after.prev = after, before
-    home = Page(source=None, path="", title="Home", kind="home")
+    home = Page(source=None, path="", title="Home", kind=Kind.HOME)
     project = SimpleNamespace(config=None)
     return Site(project=project, home=home, pages=[], galleries=[gallery])  # type: ignore[arg-type]
 
@@ -192,6 +194,7 @@ def test_a_vanished_object_renders_again():
 def test_pure_template_functions_without_model_objects_are_not_asked_again():
     calls: list[Any] = []
 
+    @pure
     def url(target: Any) -> str:
         calls.append(target)
         return "/" + (target if isinstance(target, str) else target.slug) + "/"
@@ -203,5 +206,20 @@ def test_pure_template_functions_without_model_objects_are_not_asked_again():
     site = model()
     h.render(site, photo=photo(site, "a"))
     assert h.rendered == []
-    # url() is pure (PURE_FUNCTIONS): with a plain argument its answer is kept; with a photo it is asked again.
+    # url() is declared pure: with a plain argument its answer is kept; with a photo it is asked again.
     assert calls == [photo(site, "a")]
+
+
+def test_what_is_pure_is_declared_on_the_function_not_by_its_name():
+    """An undeclared function, even one called ``url`` like the renderer's pure one, is asked again."""
+    calls: list[Any] = []
+
+    def url(target: Any) -> str:
+        calls.append(target)
+        return f"/{target}/"
+
+    h = Harness({"page.html": "{{ url('licensing') }}"}, {"url": url})
+    h.render(model())
+    calls.clear()
+    h.render(model())
+    assert h.rendered == [] and calls == ["licensing"]

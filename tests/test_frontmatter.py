@@ -3,7 +3,6 @@ from pathlib import Path
 import pytest
 
 from sitegen.content import frontmatter as fm
-from sitegen.errors import Reporter
 
 
 def test_parse_splits_meta_and_body():
@@ -50,25 +49,3 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path):
     path.write_bytes("\ufeff---\r\ntitle: Hé\r\n---\r\nBody".encode())
     doc = fm.load(path)
     assert doc.meta == {"title": "Hé"} and doc.body == "Body"
-
-
-def test_check_fields_warns_and_drops_bad_values(tmp_path: Path):
-    path = tmp_path / "p.md"
-    path.write_text("---\ntitel: x\ndraft: maybe\n---\n")
-    reporter = Reporter()
-    out = fm.check_fields(
-        {"titel": "x", "draft": "maybe", "date": "2024-01-02"},
-        {"title": fm.as_str, "draft": fm.as_bool, "date": fm.as_date},
-        path,
-        reporter,
-        "page",
-    )
-    assert out == {"date": fm.as_date("2024-01-02")}
-    messages = [p.format() for p in reporter.warnings]
-    assert any('did you mean "title"' in m and ":2:" in m for m in messages)
-    assert any("'draft'" in m and "true or false" in m and ":3:" in m for m in messages)
-
-
-def test_one_of_suggests():
-    with pytest.raises(ValueError, match='did you mean "date"'):
-        fm.one_of("name", "date", "manual")("dates")

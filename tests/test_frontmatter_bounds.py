@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from sitegen.content import frontmatter as fm
+from sitegen.content.matter import GalleryMatter, read_matter
 from sitegen.errors import Reporter
 
 from .conftest import REPO, make_photo
@@ -74,16 +75,17 @@ def test_converters_never_stringify_a_huge_value():
     """Even a value that got past the loader (shared references, as aliases make) is never str()-ed."""
     result = run_bounded(
         """
-        from sitegen.content import frontmatter as fm
-        from sitegen.content.reader import GALLERY_FIELDS
+        from sitegen.configschema import SchemaError, coerce
+        from sitegen.content.matter import KINDS_OF_FILE, declared_keys
         value = ["lol"]
         for _ in range(40):
             value = [value, value]  # 2**40 strings when printed
-        for name, convert in GALLERY_FIELDS.items():
-            try:
-                convert(value)
-            except ValueError as exc:
-                assert len(str(exc)) < 300, name
+        for cls in KINDS_OF_FILE:
+            for name, _, tp in declared_keys(cls):
+                try:
+                    coerce(value, tp, name)
+                except SchemaError as exc:
+                    assert len(exc.message) < 300, name
         print("ok")
         """
     )
@@ -117,7 +119,7 @@ def test_messages_quote_bad_values_briefly(tmp_path):
     path = tmp_path / "p.md"
     path.write_text("---\nsort: " + "nam" * 1000 + "\n---\n", "utf-8")
     reporter = Reporter()
-    fm.check_fields(fm.load(path).meta, {"sort": fm.one_of("name", "date")}, path, reporter, "gallery")
+    read_matter(GalleryMatter, fm.load(path).meta, path, reporter)
     (warning,) = reporter.warnings
     assert len(warning.message) < 200 and "…" in warning.message
     assert warning.line == 2

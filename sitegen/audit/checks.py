@@ -10,10 +10,9 @@ names what is wrong where, and one line on how to fix it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..protect.policy import embeds_rights, signals_for
-from ..rights import crawlers
+from ..config import Config
+from .expect import Expected, expected
 from .findings import Findings, gather
 from .images import image_checks, originals_check
 from .model import FIX_UNCHECKED, Check, Report, Status
@@ -29,8 +28,11 @@ from .signals import (
 )
 from .source import HttpSource, Response, Source
 
-if TYPE_CHECKING:
-    from ..config import Config
+SWITCHED_OFF = "switched off in sitegen.toml"
+
+
+def _off(cid: str, title: str, switch: str) -> Check:
+    return Check(cid, title, Status.SKIP, f"{SWITCHED_OFF} ({switch})")
 
 
 def run_audit(
@@ -43,86 +45,24 @@ def run_audit(
 ) -> Report:
     """Check every protection of the site behind ``source``; ``config`` (from --site) sets what is expected."""
     report = Report(source.describe(), source.mode)
-    signals = signals_for(config) if config is not None else None
-    if max_size is None:
-        max_size = config.images.max_size if config is not None else 2048
+    want = expected(config)
     # Crawlers read these at the host root, whatever sub-path the site lives under.
     robots = source.get("/robots.txt")
     ai_txt = source.get("/ai.txt")
     tdmrep = source.get("/.well-known/tdmrep.json")
     findings = gather(source)
-    url_paths = findings.url_paths
 
-    if signals is not None and signals.any and signals.robots_txt:
-        refuse = list(signals.ai_agents)
-    else:  # no config, or the photographer's own robots.txt: at least every training crawler
-        refuse = [c.token for c in crawlers.of_class("train")]
-    blocked_on_purpose = {a.lower() for a in (config.protect.block_agents if config is not None else [])}
-    admit = [a for a in crawlers.kept() if a.lower() not in blocked_on_purpose]
-    origin = source.origin if isinstance(source, HttpSource) else "http://localhost"
-    where = "/robots.txt" + (" (the host root, where crawlers look)" if source.base_path != "/" else "")
-    robots_text = robots.body.decode("utf-8", "replace") if robots.ok else None
-
-    switched_off: set[str] = set()
-
-    def off(cid: str, title: str, switch: str) -> Check:
-        switched_off.add(cid)
-        return Check(cid, title, Status.SKIP, f"switched off in sitegen.toml ({switch})")
-
-    checks: list[Check] = []
-    if signals is not None and not signals.any:
-        plain = robots_checks(robots_text, where, url_paths, [], admit, origin)
-        checks += [c if c.id == "robots-search" else off(c.id, c.title, '[protect] policy = "off"') for c in plain]
-    else:
-        checks += robots_checks(robots_text, where, url_paths, refuse, admit, origin)
-    if signals is not None and not signals.ai_txt:
-        checks.append(off("ai-txt", "ai.txt refuses AI training", "[protect] ai_txt or policy"))
-    else:
-        checks.append(ai_txt_check(ai_txt))
-    tdm_on = signals is None or signals.tdmrep
-    policy_urls: set[str] = set()
-    if tdm_on:
-        probe = [source.base_path, *findings.image_paths_seen[:1]]
-        tdm_check, policies = tdmrep_check(tdmrep, probe)
-        checks.append(tdm_check)
-        policy_urls.update(policies)
-    else:
-        checks.append(off("tdmrep", "TDMRep reserves mining rights", "[protect] tdmrep or policy"))
-    meta, visible, meta_policies = meta_check(findings)
-    if signals is not None and not (signals.noai and signals.tdmrep):
-        meta = off("meta-tags", meta.title, "[protect] noai, tdmrep or policy")
-    checks += [meta, visible]
-    if config is not None and not config.licensing.json_ld:
-        checks.append(off("licence-data", "Licence data for search engines", "[licensing] json_ld = false"))
-    else:
-        checks.append(licence_data_check(findings))
-    if tdm_on:
-        for response in [*findings.pages.values(), *findings.images.values()]:
-            policy_urls.update(response.header_values("tdm-policy"))
-        policy_urls.update(meta_policies)
-        checks.append(tdm_policy_check(source, policy_urls))
-    headers_expected = signals is None or (signals.any and (signals.header_files or source.mode == "url"))
-    if headers_expected:
-        checks.append(headers_check("headers-page", "Headers on pages", findings.pages, source, "page"))
-        checks.append(headers_check("headers-image", "Headers on images", findings.images, source, "image"))
-        checks.append(cache_check(findings.images))
-    else:
-        for cid, title in (("headers-page", "Headers on pages"), ("headers-image", "Headers on images")):
-            checks.append(off(cid, title, "[protect] header_files or policy"))
-    if licensing_url is None and config is not None:
-        from ..rights.addresses import licensing_url as site_licensing_url
-        from ..urls import Urls
-
-        urls = Urls(config.site.base_url)
-        licensing_url = site_licensing_url(urls) if urls.absolute else None
-    found = image_checks(findings, max_size, licensing_url)
-    if config is not None and not embeds_rights(config):
-        found = [off(c.id, c.title, "[metadata] embed_rights = false") if c.id == "image-rights" else c for c in found]
+    checks = _robots_checks(source, want, robots, findings)
+    checks += _signal_checks(source, want, ai_txt, tdmrep, findings)
+    licensing = licensing_url if licensing_url is not None else want.licensing_url
+    found = image_checks(findings, max_size if max_size is not None else want.max_size, licensing)
+    if not want.embed_rights:
+        found = [_off(c.id, c.title, "[metadata] embed_rights = false") if c.id == "image-rights" else c for c in found]
     checks += found
     checks.append(originals_check(source, findings, list(originals or [])))
     checks = [
         c
-        if c.id in switched_off
+        if c.detail.startswith(SWITCHED_OFF)
         else _covered(c, *_gap_of(c.id, findings, source.mode == "url", robots, ai_txt, tdmrep))
         for c in checks
     ]
@@ -137,6 +77,56 @@ def run_audit(
         "not_checked": findings.skipped_pages + findings.skipped_images,
     }
     return report
+
+
+def _robots_checks(source: Source, want: Expected, robots: Response, findings: Findings) -> list[Check]:
+    origin = source.origin if isinstance(source, HttpSource) else "http://localhost"
+    where = "/robots.txt" + (" (the host root, where crawlers look)" if source.base_path != "/" else "")
+    text = robots.body.decode("utf-8", "replace") if robots.ok else None
+    admit = list(want.admit)
+    if want.policy_on:
+        return robots_checks(text, where, findings.url_paths, list(want.refuse), admit, origin)
+    plain = robots_checks(text, where, findings.url_paths, [], admit, origin)
+    return [c if c.id == "robots-search" else _off(c.id, c.title, '[protect] policy = "off"') for c in plain]
+
+
+def _signal_checks(
+    source: Source, want: Expected, ai_txt: Response, tdmrep: Response, findings: Findings
+) -> list[Check]:
+    """ai.txt, TDMRep, meta tags, licence data, the TDM policy and the headers, as the config asks for them."""
+    checks: list[Check] = []
+    if not want.ai_txt:
+        checks.append(_off("ai-txt", "ai.txt refuses AI training", "[protect] ai_txt or policy"))
+    else:
+        checks.append(ai_txt_check(ai_txt))
+    policy_urls: set[str] = set()
+    if want.tdmrep:
+        tdm_check, policies = tdmrep_check(tdmrep, [source.base_path, *findings.image_paths_seen[:1]])
+        checks.append(tdm_check)
+        policy_urls.update(policies)
+    else:
+        checks.append(_off("tdmrep", "TDMRep reserves mining rights", "[protect] tdmrep or policy"))
+    meta, visible, meta_policies = meta_check(findings)
+    if not (want.noai and want.tdmrep):
+        meta = _off("meta-tags", meta.title, "[protect] noai, tdmrep or policy")
+    checks += [meta, visible]
+    if not want.json_ld:
+        checks.append(_off("licence-data", "Licence data for search engines", "[licensing] json_ld = false"))
+    else:
+        checks.append(licence_data_check(findings))
+    if want.tdmrep:
+        for response in [*findings.pages.values(), *findings.images.values()]:
+            for _, view in response.views():
+                policy_urls.update(view.header_values("tdm-policy"))
+        checks.append(tdm_policy_check(source, policy_urls | meta_policies))
+    if want.policy_on and (want.header_files or source.mode == "url"):
+        checks.append(headers_check("headers-page", "Headers on pages", findings.pages, source, "page"))
+        checks.append(headers_check("headers-image", "Headers on images", findings.images, source, "image"))
+        checks.append(cache_check(findings.images))
+    else:
+        for cid, title in (("headers-page", "Headers on pages"), ("headers-image", "Headers on images")):
+            checks.append(_off(cid, title, "[protect] header_files or policy"))
+    return checks
 
 
 PAGE_CHECKS = {"meta-tags", "search-visible", "licence-data", "headers-page"}

@@ -118,7 +118,8 @@ def meta_check(findings: Findings) -> tuple[Check, Check, set[str]]:
         if directives & HIDING:
             hidden.append(f"{path} ({', '.join(sorted(directives & HIDING))})")
     for path, response in [*findings.pages.items(), *findings.images.items()]:
-        for value in response.header_values("X-Robots-Tag"):
+        values = dict.fromkeys(v for _, view in response.views() for v in view.header_values("X-Robots-Tag"))
+        for value in values:
             # "googlebot: noindex" hides from that crawler: the part after a name prefix counts too.
             directives = {d.strip().split(":")[-1].strip().lower() for d in value.split(",")}
             if directives & HIDING:
@@ -169,26 +170,43 @@ def header_problems(response: Response) -> list[str]:
     return problems
 
 
+def problems_by_host(response: Response) -> str:
+    """What is wrong with one response's headers, naming the hosts when they would not all send the same."""
+    views = response.views()
+    found: dict[tuple[str, ...], list[str]] = {}
+    seen: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}  # hosts usually send the same: judged once
+    for host, view in views:
+        key = tuple(view.headers)
+        problems = seen[key] if key in seen else seen.setdefault(key, tuple(header_problems(view)))
+        if problems:
+            found.setdefault(problems, []).append(host)
+    if len(found) == 1 and len(next(iter(found.values()))) == len(views):
+        return "; ".join(next(iter(found)))
+    return "; ".join(f"{'; '.join(problems)} ({', '.join(hosts)})" for problems, hosts in found.items())
+
+
 def headers_check(cid: str, title: str, responses: dict[str, Response], source: Source, kind: str) -> Check:
     ok = {p: r for p, r in responses.items() if r.ok}
     if not ok:
         return Check(cid, title, Status.FAIL, f"no {kind} could be fetched", FIX_HEADERS)
-    if isinstance(source, FolderSource) and source.header_rules is None:
-        extra = " (.htaccess present: checked by Apache only)" if source.htaccess else ""
+    if isinstance(source, FolderSource) and not source.host_files.hosts:
         return Check(
             cid,
             title,
             Status.FAIL,
-            f"the folder has no _headers file{extra}; run the audit on the deployed URL",
+            "the folder has no _headers or .htaccess file; run the audit on the deployed URL",
             FIX_HEADERS,
         )
     bad = []
     for path, response in ok.items():
-        problems = header_problems(response)
+        problems = problems_by_host(response)
         if problems:
-            bad.append(f"{path}: {'; '.join(problems)}")
+            bad.append(f"{path}: {problems}")
     if bad:
-        return Check(cid, title, Status.FAIL, f"{len(bad)} of {len(ok)} {kind}s, e.g. {bad[0]}", FIX_HEADERS)
+        detail = f"{len(bad)} of {len(ok)} {kind}s, e.g. {bad[0]}"
+        if isinstance(source, FolderSource) and source.host_files.problems:
+            detail += f"; {short(source.host_files.problems, 2)}"
+        return Check(cid, title, Status.FAIL, detail, FIX_HEADERS)
     return Check(
         cid,
         title,
@@ -203,9 +221,11 @@ def cache_check(images: dict[str, Response]) -> Check:
     for path, response in images.items():
         if not response.ok:
             continue
-        match = re.search(r"max-age=(\d+)", response.header("Cache-Control") or "")
-        if not match or int(match.group(1)) < 30 * 86400:
-            uncached.append(path)
+        for _, view in response.views():
+            match = re.search(r"max-age=(\d+)", view.header("Cache-Control") or "")
+            if not match or int(match.group(1)) < 30 * 86400:
+                uncached.append(path)
+                break
     if uncached:
         return Check(
             "image-cache",

@@ -15,12 +15,13 @@ import http.client
 import io
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .. import __version__
-from ..protect.hostfiles import parse_headers_file
+from .hostrules import Headers, HostFiles
+from .html import sitemap_locations
 
 USER_AGENT = f"sitegen-audit/{__version__} (checks a site's AI opt-out signals at its owner's request)"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".tif", ".tiff", ".heic", ".heif")
@@ -42,6 +43,14 @@ class Response:
     truncated: bool = False  # body longer than the size limit
     error: str | None = None  # transport failure, timeout, redirect loop, or not fetched (see ``limited``)
     limited: bool = False  # not requested at all: the request budget or --max-time ran out
+    # From a folder: what each host reading its host files would send ("Netlify" -> headers); ``headers`` is the first.
+    by_host: dict[str, Headers] = field(default_factory=dict)
+
+    def views(self) -> list[tuple[str, Response]]:
+        """The response as each host would send it ('' for the one real answer of a live site)."""
+        if not self.by_host:
+            return [("", self)]
+        return [(host, replace(self, headers=headers, by_host={})) for host, headers in self.by_host.items()]
 
     def header_values(self, name: str) -> list[str]:
         return [v for k, v in self.headers if k.lower() == name.lower()]
@@ -91,16 +100,18 @@ class FolderSource(Source):
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
-        headers_file = self.folder / "_headers"
-        self.header_rules = parse_headers_file(headers_file.read_text("utf-8")) if headers_file.is_file() else None
-        self.htaccess = (
-            (self.folder / ".htaccess").read_text("utf-8") if (self.folder / ".htaccess").is_file() else None
+        headers_file, htaccess = self.folder / "_headers", self.folder / ".htaccess"
+        self.host_files = HostFiles(
+            headers_file.read_text("utf-8", "replace") if headers_file.is_file() else None,
+            htaccess.read_text("utf-8", "replace") if htaccess.is_file() else None,
         )
-        self.headers_note = (
-            "as the folder's _headers file makes Netlify and Cloudflare Pages send them"
-            if self.header_rules
-            else "no _headers file in the folder"
-        )
+        files = [name for name, path in (("_headers", headers_file), (".htaccess", htaccess)) if path.is_file()]
+        hosts = self.host_files.hosts
+        self.headers_note = "no _headers or .htaccess file in the folder"
+        if hosts:
+            them = hosts[0] if len(hosts) == 1 else f"{', '.join(hosts[:-1])} and {hosts[-1]}"
+            make = "file makes" if len(files) == 1 else "files make"
+            self.headers_note = f"as the folder's {' and '.join(files)} {make} {them} send them"
 
     def describe(self) -> str:
         return str(self.folder)
@@ -117,12 +128,13 @@ class FolderSource(Source):
 
     def get(self, url_path: str, limit: int = 5 * MB) -> Response:
         target = self.file_for(url_path)
-        headers = self.header_rules.headers_for(url_path) if self.header_rules else []
+        by_host = self.host_files.views(url_path)
+        headers = next(iter(by_host.values()), [])
         if target is None:
-            return Response(url_path, 404, headers)
+            return Response(url_path, 404, headers, by_host=by_host)
         with target.open("rb") as fh:
             body = fh.read(limit + 1)
-        return Response(url_path, 200, headers, body[:limit], truncated=len(body) > limit)
+        return Response(url_path, 200, headers, body[:limit], truncated=len(body) > limit, by_host=by_host)
 
     def all_files(self) -> list[Path]:
         return sorted(p for p in self.folder.rglob("*") if p.is_file())
@@ -359,8 +371,6 @@ class HttpSource(Source):
 
     def page_paths(self) -> list[str]:
         """Pages named in the sitemap (same origin only), home first."""
-        from .html import sitemap_locations
-
         paths = [self.base_path]
         sitemap = self.get(self.base_path + "sitemap.xml")
         if sitemap.ok:

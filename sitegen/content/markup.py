@@ -110,6 +110,7 @@ class Markup:
     """A reusable converter; python-markdown instances are stateful, so one per thread."""
 
     def __init__(self, base_path: str = "/") -> None:
+        self.base_path = base_path  # the one setting the HTML depends on (site-root links), part of memo keys
         self._md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
         for processor in self._md.treeprocessors:
             if type(processor) is InlineProcessor:

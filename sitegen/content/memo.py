@@ -1,11 +1,20 @@
-"""Parsed front matter and converted Markdown, kept between reads of one site (``sitegen serve``).
+"""The read phase's cache: parsed front matter and converted Markdown, kept between reads (``sitegen serve``).
 
 The preview re-reads the whole content folder after every save: that keeps
 one reader and one set of rules, and reading files is cheap. Parsing is not:
-YAML and Markdown take nine tenths of a read. Both are pure functions of a
-file's text, so they are memoised on the text itself (not on modification
-times, which can be coarse or lie): an edit changes the text and is parsed
-again, every other file costs one read.
+YAML and Markdown take nine tenths of a read. Both are pure functions of what
+they are keyed on here:
+
+* ``text -> Document``: the file's whole text (not its path or modification
+  time, which can be coarse or lie). Only the YAML is cached; the typed keys
+  (:func:`sitegen.content.matter.read_matter`) are read again each time, so
+  their warnings are reported on every read, as a build reports them.
+* ``(base path, Markdown) -> HTML``: the text and the one setting the HTML
+  depends on (site-root links are rewritten for the base path of ``base_url``).
+
+An edit changes the text and is parsed again; every other file costs one read.
+The other cache of the read phase is the probe cache of photo headers
+(:class:`sitegen.images.probe.ProbeCache`, kept in the cache folder).
 """
 
 from __future__ import annotations
@@ -16,19 +25,17 @@ from ..untrusted import Untrusted
 
 
 class ParseMemo:
-    """Memo of ``text -> Document`` and ``Markdown -> HTML`` for one configuration.
+    """The read phase's memo of ``text -> Document`` and ``(base path, Markdown) -> HTML``.
 
-    Converted HTML depends on the site's base path (site-root links are
-    rewritten), so a memo must be dropped when the configuration changes.
     Entries not used since the previous :meth:`sweep` are dropped by it, so an
     editing session does not accumulate every version of every file.
     """
 
     def __init__(self) -> None:
         self._docs: dict[str, fm.Document] = {}
-        self._html: dict[str, str] = {}
+        self._html: dict[tuple[str, str], str] = {}
         self._used_docs: set[str] = set()
-        self._used_html: set[str] = set()
+        self._used_html: set[tuple[str, str]] = set()
         self.hits = 0
         self.misses = 0
 
@@ -46,11 +53,12 @@ class ParseMemo:
     def convert(self, markup: Markup, text: str) -> str:
         if isinstance(text, Untrusted):  # checked before the memo, which could hold the same text as Markdown
             raise TypeError("text from a photo's metadata is plain text; use untrusted.plain_html()")
-        self._used_html.add(text)
-        html = self._html.get(text)
+        key = (markup.base_path, text)
+        self._used_html.add(key)
+        html = self._html.get(key)
         if html is None:
             self.misses += 1
-            html = self._html[text] = markup.convert(text)
+            html = self._html[key] = markup.convert(text)
         else:
             self.hits += 1
         return html

@@ -10,6 +10,7 @@ renderer turns them into links for the configured ``base_url``.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,23 @@ from markupsafe import Markup
 
 from ..config import Project
 from ..images.probe import SourceInfo
+from .matter import GalleryMatter, PhotoMatter
 from .slugs import humanize
+
+
+class Kind(enum.StrEnum):
+    """What a published page shows; templates get it as ``page_kind``.
+
+    A ``StrEnum``, so ``page_kind == "photo"`` in a template and ``kind-{{ page_kind }}``
+    keep working, and a misspelt kind in Python is an AttributeError, not a silent mismatch.
+    """
+
+    HOME = "home"
+    PAGE = "page"
+    LICENSING = "licensing"
+    GALLERY = "gallery"
+    PHOTO = "photo"
+    NOT_FOUND = "404"
 
 
 @dataclass(eq=False)
@@ -36,8 +53,9 @@ class Page:
     template: str = "page.html"
     menu: bool = True
     weight: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
-    kind: str = "page"
+    extra: dict[str, Any] = field(default_factory=dict)  # theme-specific keys, never read by sitegen
+    featured: list[str] | None = None  # the home page's `featured:` galleries; None means every one
+    kind: Kind = Kind.PAGE
 
     @property
     def is_home(self) -> bool:
@@ -53,13 +71,13 @@ class Photo:
     gallery: Gallery
     info: SourceInfo
     sidecar: Path | None = None
-    meta: dict[str, Any] = field(default_factory=dict)  # validated sidecar front matter
+    matter: PhotoMatter = field(default_factory=PhotoMatter)  # the sidecar's keys, typed
     # Ready-made HTML (so templates print it without `| safe`): the photographer's Markdown,
     # or the file's own caption as escaped plain text (content.untrusted.plain_html).
     caption_html: Markup = field(default_factory=Markup)
     prev: Photo | None = None
     next: Photo | None = None
-    kind: str = "photo"
+    kind: Kind = Kind.PHOTO
 
     @property
     def path(self) -> str:
@@ -72,38 +90,43 @@ class Photo:
 
     @property
     def title(self) -> str:
-        return self.meta.get("title") or self.info.title or humanize(self.source.stem)
+        return self.matter.title or self.info.title or humanize(self.source.stem)
 
     @property
     def alt(self) -> str:
         """Alt text: the sidecar's, else the embedded one, else the title (better than nothing)."""
-        return self.meta.get("alt") or self.info.alt or self.title
+        return self.matter.alt or self.info.alt or self.title
 
     @property
     def has_alt(self) -> bool:
-        return bool(self.meta.get("alt") or self.info.alt)
+        return bool(self.matter.alt or self.info.alt)
 
     @property
     def caption_text(self) -> str:
-        return self.meta.get("caption") or self.info.caption or ""
+        return self.matter.caption or self.info.caption or ""
 
     @property
     def date(self) -> dt.datetime | None:
-        return self.meta.get("date") or self.info.taken_at
+        return self.matter.date or self.info.taken_at
 
     @property
     def keywords(self) -> list[str]:
-        return self.meta.get("keywords") or list[str](self.info.keywords)
+        return self.matter.keywords or list[str](self.info.keywords)
 
     @property
     def author(self) -> str | None:
         """Per-photo creator (e.g. a credited guest photo); None means the site author."""
-        return self.meta.get("author")
+        return self.matter.author
 
     @property
     def licence(self) -> str | None:
         """Licence identifier set on the photo or inherited from its galleries; None means the site's."""
-        return self.meta.get("licence") or self.gallery.licence
+        return self.matter.licence or self.gallery.licence
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The sidecar's ``extra:`` keys, for themes."""
+        return self.matter.extra
 
     @property
     def width(self) -> int:
@@ -123,12 +146,12 @@ class Gallery:
     slug: str
     parent: Gallery | None = None
     index_file: Path | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+    matter: GalleryMatter = field(default_factory=GalleryMatter)  # the index.md's keys, typed
     body_html: str = ""
     photos: list[Photo] = field(default_factory=list)
     children: list[Gallery] = field(default_factory=list)
     cover: Photo | None = None
-    kind: str = "gallery"
+    kind: Kind = Kind.GALLERY
 
     @property
     def path(self) -> str:
@@ -137,31 +160,40 @@ class Gallery:
 
     @property
     def title(self) -> str:
-        return self.meta.get("title") or humanize(self.source.name)
+        return self.matter.title or humanize(self.source.name)
 
     @property
     def description(self) -> str:
-        return self.meta.get("description", "")
+        return self.matter.description
 
     @property
     def draft(self) -> bool:
-        return bool(self.meta.get("draft", False))
+        return self.matter.draft
 
     @property
     def weight(self) -> float:
-        return self.meta.get("weight", 0.0)
+        return self.matter.weight
+
+    @property
+    def template(self) -> str:
+        return self.matter.template or "gallery.html"
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The index.md's ``extra:`` keys, for themes."""
+        return self.matter.extra
 
     @property
     def date(self) -> dt.datetime | None:
         """The front matter date, else the newest photo's date (so feeds order galleries sensibly)."""
-        if "date" in self.meta:
-            return self.meta["date"]
+        if self.matter.date is not None:
+            return self.matter.date
         dates = [d for d in (p.date for p in self.all_photos()) if d]
         return max(dates) if dates else None
 
     @property
     def licence(self) -> str | None:
-        own = self.meta.get("licence")
+        own = self.matter.licence
         if own:
             return own
         return self.parent.licence if self.parent else None
@@ -226,7 +258,7 @@ class Site:
 
     def featured_galleries(self) -> list[Gallery]:
         """Galleries listed under ``featured:`` in the home page, else every top-level gallery."""
-        wanted = self.home.extra.get("featured")
+        wanted = self.home.featured
         if not wanted:
             return list(self.galleries)
         by_key = {g.key: g for g in self.all_galleries()} | {g.path.strip("/"): g for g in self.all_galleries()}

@@ -18,8 +18,8 @@ claiming one URL) stop the build.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,58 +29,16 @@ from ..config import Project
 from ..errors import FILE_SKIPPED, PAGE_SKIPPED, PHOTO_SKIPPED, ContentError, Reporter, is_environment_error
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
-from ..rights.licences import licence_id
 from ..rights.addresses import LICENSING_PATH
 from ..sitefiles import Entry, SiteFiles, is_hidden
 from ..urls import base_path
 from . import frontmatter as fm
 from .markup import LARGE_PAGE_BYTES, Markup
+from .matter import GalleryMatter, HomeMatter, M, PageMatter, PhotoMatter, read_matter
 from .memo import ParseMemo
-from .model import Gallery, Page, Photo, Site
+from .model import Gallery, Kind, Page, Photo, Site
 from .slugs import humanize, slugify
 from ..untrusted import plain_html
-
-PAGE_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "title": fm.as_str,
-    "description": fm.as_str,
-    "date": fm.as_date,
-    "draft": fm.as_bool,
-    "template": fm.as_str,
-    "slug": fm.as_str,
-    "menu": fm.as_bool,
-    "weight": fm.as_number,
-    "extra": fm.as_mapping,
-}
-HOME_FIELDS = PAGE_FIELDS | {"featured": fm.as_str_list}
-GALLERY_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "title": fm.as_str,
-    "description": fm.as_str,
-    "date": fm.as_date,
-    "cover": fm.as_str,
-    "sort": fm.one_of("name", "date", "manual"),
-    "reverse": fm.as_bool,
-    "order": fm.as_str_list,
-    "draft": fm.as_bool,
-    "licence": licence_id,
-    "slug": fm.as_str,
-    "weight": fm.as_number,
-    "watermark": fm.as_watermark,
-    "extra": fm.as_mapping,
-}
-PHOTO_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "title": fm.as_str,
-    "alt": fm.as_str,
-    "caption": fm.as_str,
-    "sort": fm.as_sort_key,
-    "date": fm.as_date,
-    "licence": licence_id,
-    "author": fm.as_str,
-    "keywords": fm.as_str_list,
-    "slug": fm.as_str,
-    "draft": fm.as_bool,
-    "watermark": fm.as_watermark,
-    "extra": fm.as_mapping,
-}
 
 
 def natural_key(text: str) -> list[Any]:
@@ -143,7 +101,7 @@ class _Reader:
     def html(self, markdown: str) -> str:
         return self.memo.convert(self.markup, markdown) if self.memo else self.markup.convert(markdown)
 
-    def load(self, path: Path, spec: dict[str, Callable[[Any], Any]], what: str) -> tuple[dict[str, Any], str] | None:
+    def load(self, path: Path, cls: type[M]) -> tuple[M, str] | None:
         """Checked front matter and body of a Markdown file, or None if it cannot be read.
 
         Broken front matter is an error, not a skipped file: skipping would take a
@@ -170,10 +128,10 @@ class _Reader:
                 path,
                 doc.body_line,
             )
-        return fm.check_fields(doc.meta, spec, path, self.reporter, what), doc.body
+        return read_matter(cls, doc.meta, path, self.reporter), doc.body
 
-    def slug_for(self, meta: dict[str, Any], name: str, source: Path) -> str | None:
-        slug = slugify(meta.get("slug") or name)
+    def slug_for(self, slug_key: str | None, name: str, source: Path) -> str | None:
+        slug = slugify(slug_key or name)
         if not slug:
             self.reporter.warning(
                 f"cannot make a URL from the name {name!r}; set `slug:` in front matter; skipped", source
@@ -184,67 +142,85 @@ class _Reader:
     # -- pages -------------------------------------------------------------
 
     def read_page(self, path: Path, prefix: str) -> Page | None:
-        loaded = self.load(path, PAGE_FIELDS, "page")
+        loaded = self.load(path, PageMatter)
         if loaded is None:
             return None
-        meta, body = loaded
-        if meta.get("draft") and not self.drafts:
+        matter, body = loaded
+        if matter.draft and not self.drafts:
             return None
-        slug = self.slug_for(meta, path.stem, path)
+        slug = self.slug_for(matter.slug, path.stem, path)
         if slug is None:
             return None
         site_path = f"{prefix}{slug}/"
         if not self.claim(site_path, path):
             return None
-        return self._page(path, site_path, meta, body, humanize(path.stem))
+        return self._page(path, site_path, matter, body, humanize(path.stem))
 
     def read_home(self, path: Path) -> Page:
         title = self.project.config.site.title
         if path not in self.readable:
-            return Page(source=None, path="", title=title, kind="home", template="home.html")
-        loaded = self.load(path, HOME_FIELDS, "home page")
+            return Page(source=None, path="", title=title, kind=Kind.HOME, template="home.html")
+        loaded = self.load(path, HomeMatter)
         if loaded is None:
-            return Page(source=path, path="", title=title, kind="home", template="home.html")
-        meta, body = loaded
-        page = self._page(path, "", meta, body, title)
-        page.kind = "home"
-        page.template = meta.get("template", "home.html")
-        page.extra.setdefault("featured", meta.get("featured"))
+            return Page(source=path, path="", title=title, kind=Kind.HOME, template="home.html")
+        matter, body = loaded
+        page = self._page(path, "", matter, body, title, Kind.HOME, "home.html")
+        page.featured = matter.featured
         return page
 
     def read_licensing(self, path: Path) -> Page:
         """The generated /licensing/ page; ``content/licensing.md``, when present, supplies its title and text."""
-        meta, body = (self.load(path, PAGE_FIELDS, "page") if path in self.readable else None) or ({}, "")
-        if meta.get("slug") and slugify(meta["slug"]) + "/" != LICENSING_PATH:
+        matter, body = (self.load(path, PageMatter) if path in self.readable else None) or (PageMatter(), "")
+        if matter.slug and slugify(matter.slug) + "/" != LICENSING_PATH:
             self.reporter.warning(
                 f"`slug:` ignored: the licensing page is always /{LICENSING_PATH}, the address every "
                 "machine-readable rights statement of the site points to",
                 path,
-                fm._line_of_key(path, "slug"),
+                fm.line_of_key(path, "slug"),
             )
-        page = self._page(path, LICENSING_PATH, meta, body, "Licensing")
+        page = self._page(path, LICENSING_PATH, matter, body, "Licensing", Kind.LICENSING, "licensing.html")
         page.source = path if path in self.readable else None
-        page.kind = "licensing"
-        page.template = meta.get("template", "licensing.html")
         page.draft = False
         return page
 
-    def _page(self, path: Path, site_path: str, meta: dict[str, Any], body: str, title: str) -> Page:
+    def _page(
+        self,
+        path: Path,
+        site_path: str,
+        matter: PageMatter,
+        body: str,
+        title: str,
+        kind: Kind = Kind.PAGE,
+        template: str = "page.html",
+    ) -> Page:
         return Page(
             source=path,
             path=site_path,
-            title=meta.get("title", title),
+            title=matter.title if matter.title is not None else title,
             body_html=self.html(body),
-            description=meta.get("description", ""),
-            date=meta.get("date"),
-            draft=meta.get("draft", False),
-            template=meta.get("template", "page.html"),
-            menu=meta.get("menu", True),
-            weight=meta.get("weight", 0.0),
-            extra=dict(meta.get("extra", {})),
+            description=matter.description,
+            date=matter.date,
+            draft=matter.draft,
+            template=matter.template or template,
+            menu=matter.menu,
+            weight=matter.weight,
+            extra=dict(matter.extra),
+            kind=kind,
         )
 
     # -- galleries ---------------------------------------------------------
+
+    def template_in_extra(self, matter: GalleryMatter, index: Path) -> GalleryMatter:
+        """``extra: {template: x}`` picked a gallery's template before ``template:`` was a key; still honoured."""
+        old = matter.extra.get("template")
+        if matter.template is not None or not isinstance(old, str):
+            return matter
+        self.reporter.warning(
+            "`template:` under `extra:` is read as the gallery's template; move it up, out of `extra:`",
+            index,
+            fm.line_of_key(index, "extra"),
+        )
+        return dataclasses.replace(matter, template=old)
 
     def read_folder(self, node: Entry, parent: Gallery | None, pages: list[Page]) -> Gallery | None:
         """Read one folder; returns a gallery, or None for a folder that holds only pages (or nothing)."""
@@ -261,14 +237,16 @@ class _Reader:
         index = folder / "index.md" if folder / "index.md" in self.readable else None
         key = folder.relative_to(self.project.content_dir).as_posix()
 
-        meta, body = (self.load(index, GALLERY_FIELDS, "gallery") if index else None) or ({}, "")
-        if meta.get("draft") and not self.drafts:
+        matter, body = (self.load(index, GalleryMatter) if index else None) or (GalleryMatter(), "")
+        if matter.draft and not self.drafts:
             return None
+        if index is not None:
+            matter = self.template_in_extra(matter, index)
 
-        slug = self.slug_for(meta, folder.name, index or folder)
+        slug = self.slug_for(matter.slug, folder.name, index or folder)
         if slug is None:
             return None
-        gallery = Gallery(source=folder, key=key, slug=slug, parent=parent, index_file=index, meta=meta)
+        gallery = Gallery(source=folder, key=key, slug=slug, parent=parent, index_file=index, matter=matter)
         gallery.body_html = self.html(body) if body.strip() else ""
 
         sub_pages: list[Path] = []
@@ -321,9 +299,9 @@ class _Reader:
         return gallery
 
     def read_photo(self, source: Path, sidecar: Path | None, gallery: Gallery) -> Photo | None:
-        meta, caption_md = (self.load(sidecar, PHOTO_FIELDS, "photo sidecar") if sidecar else None) or ({}, "")
+        matter, caption_md = (self.load(sidecar, PhotoMatter) if sidecar else None) or (PhotoMatter(), "")
         caption_md = caption_md.strip()
-        if meta.get("draft") and not self.drafts:
+        if matter.draft and not self.drafts:
             return None
         self.seen_photos.add(str(source))
         try:
@@ -340,11 +318,11 @@ class _Reader:
             self.reporter.warning(note, source)
         if info.frames > 1:
             self.reporter.warning("animated image: only the first frame is published", source)
-        slug = self.slug_for(meta, source.stem, sidecar or source)
+        slug = self.slug_for(matter.slug, source.stem, sidecar or source)
         if slug is None:
             return None
-        photo = Photo(source=source, slug=slug, gallery=gallery, info=info, sidecar=sidecar, meta=meta)
-        own = meta.get("caption") or caption_md  # the photographer's Markdown
+        photo = Photo(source=source, slug=slug, gallery=gallery, info=info, sidecar=sidecar, matter=matter)
+        own = matter.caption or caption_md  # the photographer's Markdown
         if own:
             photo.caption_html = HTML(self.html(own))
         elif info.caption:
@@ -355,12 +333,12 @@ class _Reader:
 
     def order(self, gallery: Gallery) -> None:
         """Sort photos and sub-galleries, link neighbours and pick the cover."""
-        mode = gallery.meta.get("sort", "name")
+        mode = gallery.matter.sort
         photos = sorted(gallery.photos, key=lambda p: natural_key(p.source.name))
         if mode == "date":
             photos.sort(key=lambda p: (p.date is None, p.date or 0))
         elif mode == "manual":
-            order = [name.casefold() for name in gallery.meta.get("order", [])]
+            order = [name.casefold() for name in gallery.matter.order]
             position = {name: i for i, name in enumerate(order)}
             known = {p.source.name.casefold() for p in photos}
             for name in order:
@@ -373,13 +351,13 @@ class _Reader:
                 name = p.source.name.casefold()
                 if name in position:
                     return (0, position[name], "")
-                sort = p.meta.get("sort")
+                sort = p.matter.sort
                 if sort is not None:
                     return (1, (isinstance(sort, str), sort), "")
                 return (2, 0, natural_key(p.source.name))
 
             photos.sort(key=manual_key)
-        if gallery.meta.get("reverse"):
+        if gallery.matter.reverse:
             photos.reverse()
         gallery.photos = photos
         for before, after in zip(photos, photos[1:], strict=False):
@@ -389,7 +367,7 @@ class _Reader:
         gallery.cover = self.pick_cover(gallery)
 
     def pick_cover(self, gallery: Gallery) -> Photo | None:
-        wanted = gallery.meta.get("cover")
+        wanted = gallery.matter.cover
         if wanted:
             target = wanted.strip("/").casefold()
             for photo in gallery.all_photos():
@@ -399,7 +377,7 @@ class _Reader:
             self.reporter.warning(
                 f"cover {wanted!r} is not a photo in this gallery; using the first photo instead",
                 gallery.index_file,
-                fm._line_of_key(gallery.index_file, "cover") if gallery.index_file else None,
+                fm.line_of_key(gallery.index_file, "cover") if gallery.index_file else None,
             )
         if gallery.photos:
             return gallery.photos[0]
@@ -464,7 +442,9 @@ def read_site(
                 if page is not None:
                     pages.append(page)
         elif is_photo(entry):
-            reporter.warning("photos must be inside a gallery folder (content/<gallery>/); skipped", entry, kind=PHOTO_SKIPPED)
+            reporter.warning(
+                "photos must be inside a gallery folder (content/<gallery>/); skipped", entry, kind=PHOTO_SKIPPED
+            )
         elif entry.suffix.lower() not in QUIET_EXTENSIONS:
             reporter.warning("skipped: not a page (.md) or a gallery folder", entry, kind=FILE_SKIPPED)
     if licensing_md is not None:
@@ -475,7 +455,7 @@ def read_site(
     if reporter.errors:
         raise ContentError(f"{len(reporter.errors)} content error(s) above; nothing was published")
     site = Site(project=project, home=home, pages=pages, galleries=galleries)
-    wanted = home.extra.get("featured") or []
+    wanted = home.featured or []
     known = {g.key for g in site.all_galleries()} | {g.path.strip("/") for g in site.all_galleries()}
     for name in wanted:
         if name.strip("/") not in known:

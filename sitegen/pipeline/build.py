@@ -1,4 +1,4 @@
-"""``sitegen build``: config -> content model -> image jobs -> render -> write.
+"""``sitegen build``: load, lock the output, check the stamp, then the phases of :func:`.phases.produce`.
 
 Each phase hands the next a finished product; nothing reaches back. The
 output is written into a temporary folder and swapped in only when the build
@@ -8,37 +8,30 @@ always a complete site.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from ..config import Project, check_folders, load_project
-from ..content.reader import photo_files, read_site
+from ..config import Project, check_folders
 from ..errors import (
     Reporter,
     SitegenError,
     environment_failure,
     is_environment_error,
 )
-from ..images.formats import set_pixel_limit
 from ..images.probe import ProbeCache
 from ..output.folder import Output, OutputLock, check_target, restore_interrupted
 from ..protect.hostfiles import SERVER_CONFIG_DIR, write_server_snippets
 from ..protect.policy import signals_for
-from ..render.site import Renderer
-from ..render.theme import Theme
 from ..urls import Urls
-from .images import Progress, process_images
+from .images import Progress
+from .phases import BuildFailed, load, load_theme, produce
 from .report import BuildReport
 from .stamp import Stamp, StampStore, fingerprint
-
-
-class BuildFailed(SitegenError):
-    """The build finished checking but must not be published (errors, or warnings under strict)."""
 
 
 def notes_for(project: Project) -> list[str]:
@@ -125,7 +118,7 @@ def build(
     the warnings of that build are reported again. ``force`` rebuilds regardless.
     """
     started = time.perf_counter()
-    project = load_project(site_dir, overrides)
+    project = load(site_dir, overrides)
     reporter = reporter or Reporter(root=project.root)
     target = (output_dir or project.output_dir).resolve()
     if output_dir is not None:
@@ -148,57 +141,69 @@ def _build_locked(
     if restore_interrupted(target) and reporter.echo:
         reporter.echo(f"restored {target}: the previous build was interrupted while swapping it")
     check_server_config_folder(project, target)
-    theme = Theme.load(project.config.site.theme, project.root)
-    set_pixel_limit(project.config.images.max_pixels)
+    theme = load_theme(project)
 
     stamps = StampStore(project.cache_dir, target)
     inputs = fingerprint(project, target, theme.chain, dt.datetime.now(dt.UTC).year)
     previous = None if force else stamps.current(inputs)
     if previous is not None:
-        for problem in previous.problems:
-            reporter.add(problem)
-        if project.config.build.strict and reporter.warnings:
-            raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
-        write_server_config(project, target, reporter)
-        return previous.report.replayed(time.perf_counter() - started, notes_for(project))
-
-    probes = ProbeCache(project.cache_dir)
-    if project.content_dir.is_dir():
-        probes.prefetch(photo_files(project), os.cpu_count() or 1)
-    site = read_site(project, reporter, probes)
-    probes.save()
-
-    results = process_images(site, project, reporter, progress)
+        return _up_to_date(project, target, previous, reporter, started)
 
     token = stamps.new_token()
-    with Output(target, lock) as out:
-        Renderer(site, results.images, results.media, theme, out, reporter).render_all()
+    with contextlib.ExitStack() as stack:
+        produced = produce(
+            project,
+            theme,
+            lambda: stack.enter_context(Output(target, lock)),
+            reporter,
+            ProbeCache(project.cache_dir),
+            progress,
+        )
         if reporter.errors:
             raise BuildFailed(f"build failed with {len(reporter.errors)} error(s); the previous output is untouched")
         if project.config.build.strict and reporter.warnings:
             raise BuildFailed(
                 f"strict mode: {len(reporter.warnings)} warning(s) above; the previous output is untouched"
             )
+        out = produced.writer
         files = len(out.written)
         out.commit(token)
     write_server_config(project, target, reporter)
 
     report = BuildReport(
         output_dir=target,
-        pages=1 + len(site.pages),
-        galleries=sum(1 for _ in site.all_galleries()),
-        photos=len(results.images),
-        images_processed=results.processed,
-        images_reused=results.reused,
+        pages=1 + len(produced.site.pages),
+        galleries=sum(1 for _ in produced.site.all_galleries()),
+        photos=len(produced.images.images),
+        images_processed=produced.images.processed,
+        images_reused=produced.images.reused,
         files_written=files,
         seconds=time.perf_counter() - started,
         warnings=len(reporter.warnings),
         notes=notes_for(project),
     )
+    _save_stamp(stamps, inputs, token, report, reporter, produced.images.watermark_files)
+    return report
+
+
+def _up_to_date(project: Project, target: Path, previous: Stamp, reporter: Reporter, started: float) -> BuildReport:
+    """Nothing changed since the last build into ``target``: its warnings again, and nothing written."""
+    for problem in previous.problems:
+        reporter.add(problem)
+    if project.config.build.strict and reporter.warnings:
+        raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
+    write_server_config(project, target, reporter)
+    return previous.report.replayed(time.perf_counter() - started, notes_for(project))
+
+
+def _save_stamp(
+    stamps: StampStore, inputs: str, token: str, report: BuildReport, reporter: Reporter, found: dict[str, str]
+) -> None:
+    """What the next build needs to know it is up to date: the inputs (``found``: those met while building,
+    by content digest), this output's token, the report."""
     try:
-        stamps.save(Stamp(inputs, token, tuple(reporter.problems), report, tuple(results.watermark_files.items())))
+        stamps.save(Stamp(inputs, token, tuple(reporter.problems), report, tuple(found.items())))
     except OSError as exc:
         raise environment_failure(
             exc, "the site is published, but the next build cannot know it is up to date"
         ) from exc
-    return report

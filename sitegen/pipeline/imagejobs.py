@@ -95,8 +95,8 @@ class Planner:
     def watermark_settings(self, photo: Photo) -> WatermarkSection | None:
         """Config, then each gallery from the top down, then the photo: the nearest `watermark:` wins."""
         current = self.config.watermark
-        chain: list[Any] = [g.meta.get("watermark") for g in [*photo.gallery.ancestors, photo.gallery]]
-        chain.append(photo.meta.get("watermark"))
+        chain: list[Any] = [g.matter.watermark for g in [*photo.gallery.ancestors, photo.gallery]]
+        chain.append(photo.matter.watermark)
         for override in chain:
             if override is None:
                 continue

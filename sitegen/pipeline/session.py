@@ -1,9 +1,10 @@
 """A build that stays alive between saves: ``sitegen build``'s phases, re-run only where a change requires.
 
-``sitegen build`` runs config -> content model -> image jobs -> render ->
-write once. A :class:`BuildSession` keeps what each phase produced (the
-project and theme, the parsed content files, the image results, every page's
-HTML and what it depended on) and, given the files that changed, re-runs:
+Each rebuild runs the same phases as ``sitegen build`` (:func:`.phases.produce`).
+A :class:`BuildSession` keeps what each phase produced (the project and theme,
+the parsed content files, the image results, every page's HTML and what it
+depended on) and hands it to them as an :class:`.phases.Incremental`, so that,
+given the files that changed, they redo:
 
 * the configuration, and then everything, only when ``sitegen.toml`` changed;
 * the content reader when anything under ``content/`` changed (cheap: parsed
@@ -12,7 +13,8 @@ HTML and what it depended on) and, given the files that changed, re-runs:
   a template, CSS or page change does no image work at all, a sidecar change
   only plans the jobs and finds them all done);
 * templates only for pages whose recorded dependencies answer differently
-  now (see :mod:`sitegen.render.deps`), and
+  now (see :mod:`sitegen.render.deps`; ``SITEGEN_FULL_RENDER=1`` renders
+  every page every time), and
 * the writes only for files whose bytes differ from the folder's.
 
 A failed rebuild changes nothing that was applied: the previous site stays
@@ -21,7 +23,7 @@ served, and what the failed attempt should have re-read is re-read next time.
 
 from __future__ import annotations
 
-import dataclasses
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -29,20 +31,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import CONFIG_NAME, Project, apply_overrides, load_project
+from ..config import CONFIG_NAME, Project
 from ..content.memo import ParseMemo
 from ..content.model import Site
-from ..content.reader import read_site
-from ..errors import ContentError, Reporter
-from ..images.formats import set_pixel_limit
+from ..errors import Reporter
 from ..images.pipeline import BatchResult, ImageCache, ImageJob, run_batch
 from ..images.probe import ProbeCache
 from ..output.preview import Applied, PreviewFolder
-from ..render.deps import MemoRenderer, PageMemo
+from ..render.deps import PageMemo
 from ..render.theme import Theme
-from ..urls import base_path
-from .build import BuildFailed
-from .images import ImageResults, Progress, process_images
+from .images import ImageResults, Progress
+from .phases import BuildFailed, Incremental, load, load_theme, produce
+
+FULL_RENDER = "SITEGEN_FULL_RENDER"
 
 
 class Interrupted(Exception):
@@ -85,6 +86,7 @@ class BuildSession:
         should_stop: Callable[[], bool] = lambda: False,
         echo: Callable[[str], None] | None = None,
         chunk_per_worker: int = 4,
+        full_render: bool | None = None,
     ) -> None:
         self.site_dir = site_dir
         self.folder = folder
@@ -94,6 +96,8 @@ class BuildSession:
         self.should_stop = should_stop
         self.echo = echo
         self.chunk_per_worker = chunk_per_worker  # Ctrl-C waits for at most this many photos per worker
+        # Every page rendered on every rebuild (no page memo): SITEGEN_FULL_RENDER=1, to rule the memo out.
+        self.full_render = os.environ.get(FULL_RENDER) == "1" if full_render is None else full_render
         self.number = 0
         self.build_time: Any = None  # one build time per session, or every rebuild would change every page
         self.project: Project | None = None
@@ -134,21 +138,13 @@ class BuildSession:
     # -- the phases --------------------------------------------------------------------
 
     def _load(self) -> None:
-        project = load_project(self.site_dir, self.overrides)
-        if self.preview_origin:
-            # The site's own sub-path (base_url "https://example.com/portfolio/") is kept, on the preview's host.
-            preview_url = self.preview_origin + base_path(project.config.site.base_url)
-            config = apply_overrides(project.config, {"site.base_url": preview_url}, "sitegen serve")
-            # Image files keep the published address in their metadata, so the preview and
-            # `sitegen build` share one image cache instead of re-encoding every photo.
-            project = dataclasses.replace(project, config=config, published_base_url=project.config.site.base_url)
-        theme = Theme.load(project.config.site.theme, project.root)
+        project = load(self.site_dir, self.overrides, self.preview_origin)
+        theme = load_theme(project)
         self.project, self.theme = project, theme
         self._reset_caches()
         self.probes = ProbeCache(project.cache_dir)
         self.image_cache = ImageCache(project.cache_dir)
         self.images = None
-        set_pixel_limit(project.config.images.max_pixels)
 
     def _run_images(
         self, jobs: list[ImageJob], cache: ImageCache, workers: int, max_pixels: int, progress: Progress | None
@@ -207,6 +203,23 @@ class BuildSession:
         alive = {ident: done for ident, done in self.images.by_job.items() if (root / ident[0]).is_dir()}
         return ImageResults({}, {}, by_job=alive)
 
+    def _incremental(self, full: bool) -> Incremental:
+        """What the phases may reuse from the last good rebuild."""
+        assert self.image_cache is not None
+        last = None
+        if self.site is not None and self.images is not None and not self._pending_content:
+            last = (self.site, self.images)  # nothing the reader reads changed: the model stands
+        return Incremental(
+            parsed=self.parsed,
+            image_cache=self.image_cache,
+            pages=None if self.full_render else self.pages,
+            last=last,
+            unchanged_images=(lambda site: None) if full else self._unchanged_images,
+            known_images=self._known_images,
+            runner=self._run_images,
+            build_time=self.build_time,
+        )
+
     def rebuild(self, changed: Iterable[Path] | None = None, reporter: Reporter | None = None) -> Rebuild:
         """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything"."""
         started, cpu = time.perf_counter(), time.thread_time()
@@ -225,41 +238,10 @@ class BuildSession:
         assert project is not None and theme is not None and self.probes is not None and self.image_cache
         reporter = reporter or Reporter(root=project.root)
 
-        site, images = self.site, self.images
-        read = self._pending_content or site is None
-        processed, image_phase = 0, False
-        if read:
-            try:
-                site = read_site(project, reporter, self.probes, memo=self.parsed)
-            except ContentError:
-                if not reporter.errors:
-                    raise
-                # Broken front matter, a URL claimed twice...: nothing of this read is applied.
-                raise BuildFailed(
-                    f"{len(reporter.errors)} content error(s) above; the preview shows the last good site"
-                ) from None
-            self.probes.save()
-            if self.build_time is None:
-                self.build_time = site.build_time
-            site.build_time = self.build_time
-            images = self._unchanged_images(site) if not full else None
-            if images is None:
-                images = process_images(
-                    site,
-                    project,
-                    reporter,
-                    None,
-                    cache=self.image_cache,
-                    previous=self._known_images(),
-                    runner=self._run_images,
-                )
-                processed, image_phase = images.processed, True
-        assert site is not None and images is not None
-
+        incremental = self._incremental(full)
         staged = self.folder.staging()
         try:
-            renderer = MemoRenderer(site, images.images, images.media, theme, staged, reporter, memo=self.pages)
-            renderer.render_all()
+            produced = produce(project, theme, lambda: staged, reporter, self.probes, None, incremental)
             if reporter.errors:
                 raise BuildFailed(f"{len(reporter.errors)} error(s) above; the preview shows the last good site")
             with self.exclusive():
@@ -268,26 +250,28 @@ class BuildSession:
             staged.discard()
 
         # Everything succeeded: this is the state the next rebuild starts from.
-        self.pages.finish()
+        if incremental.pages is not None:
+            self.pages.finish()
         self.parsed.sweep()
+        published = produced.rendered.assets.published
         renamed = {
-            old: renderer.assets.published[name]
-            for name, old in self.assets.items()
-            if name in renderer.assets.published and renderer.assets.published[name] != old
+            old: published[name] for name, old in self.assets.items() if name in published and published[name] != old
         }
-        self.assets = dict(renderer.assets.published)
-        self.site, self.images = site, images
+        self.assets = dict(published)
+        self.site, self.images = produced.site, produced.images
+        if self.build_time is None:
+            self.build_time = produced.site.build_time
         self._pending_config = self._pending_content = False
         self._pending_paths = set()
         self.number += 1
         return Rebuild(
             number=self.number,
             full=full,
-            read_content=read,
-            image_phase=image_phase,
-            images_processed=processed,
-            pages_rendered=list(self.pages.rendered),
-            pages_reused=len(self.pages.reused),
+            read_content=produced.read,
+            image_phase=produced.image_phase,
+            images_processed=produced.images.processed if produced.image_phase else 0,
+            pages_rendered=produced.rendered.rendered,
+            pages_reused=produced.rendered.reused,
             applied=applied,
             renamed_assets=renamed,
             problems=list(reporter.problems),

@@ -1,20 +1,21 @@
 """The opt-out files in the output root: ai.txt, TDMRep, the TDM policy, .nojekyll, and the host files.
 
-:func:`write_protection_files` is the one call the renderer makes; what it
-writes depends only on the resolved :class:`~sitegen.protect.policy.Signals`.
+:func:`protection_files` is the one call the pipeline makes; what it returns
+depends only on the resolved :class:`~sitegen.protect.policy.Signals`. Nothing
+is written here: the publish phase writes the files.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from ..content.model import Site
 from ..errors import Reporter
-from ..output.folder import Output
 from ..rights.addresses import acquire_licence_url, licensing_url, tdm_policy_url
 from ..urls import Urls
 from . import hostfiles
-from .policy import Signals, signals_for
+from .policy import signals_for
 from .robots import robots_txt
 
 # Spawning's generator lists file types and then the whole site; dataset tools check the media URL itself.
@@ -64,23 +65,35 @@ def tdm_policy(site: Site, urls: Urls) -> str:
     return json.dumps(policy, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_protection_files(site: Site, urls: Urls, output: Output, reporter: Reporter) -> Signals:
-    """Write every opt-out file this build's policy asks for; returns the signals for the caller's use."""
+ORIGIN = "protection files ([protect] in sitegen.toml)"
+
+
+@dataclass(frozen=True)
+class SignalFile:
+    """One generated opt-out file: its site path, its contents, and what produced it."""
+
+    path: str
+    data: str | bytes
+    origin: str = ORIGIN
+
+
+def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalFile]:
+    """Every opt-out file this build's policy asks for, in the order they are published."""
     config = site.project.config
     signals = signals_for(config)
-    origin = "protection files ([protect] in sitegen.toml)"
+    files = []
     if signals.robots_txt:
-        output.write_text("robots.txt", robots_txt(signals, urls), origin=origin)
+        files.append(SignalFile("robots.txt", robots_txt(signals, urls)))
     if signals.ai_txt:
-        output.write_text("ai.txt", ai_txt(urls), origin=origin)
+        files.append(SignalFile("ai.txt", ai_txt(urls)))
     if signals.tdmrep:
-        output.write_text(".well-known/tdmrep.json", tdmrep_json(urls), origin=origin)
-        output.write_text("tdm-policy.json", tdm_policy(site, urls), origin=origin)
+        files.append(SignalFile(".well-known/tdmrep.json", tdmrep_json(urls)))
+        files.append(SignalFile("tdm-policy.json", tdm_policy(site, urls)))
     if signals.nojekyll:
-        output.write_text(".nojekyll", "", origin=origin)
+        files.append(SignalFile(".nojekyll", ""))
     if signals.header_files:
-        output.write_text("_headers", hostfiles.netlify_headers(config, urls), origin=origin)
-        output.write_text(".htaccess", hostfiles.htaccess(config, urls), origin=origin)
+        files.append(SignalFile("_headers", hostfiles.netlify_headers(config, urls)))
+        files.append(SignalFile(".htaccess", hostfiles.htaccess(config, urls)))
     if signals.any and not urls.absolute:
         reporter.info(
             "[site] base_url has no host, so robots.txt has no Sitemap line and tdm-policy URLs are relative; "
@@ -90,4 +103,4 @@ def write_protection_files(site: Site, urls: Urls, output: Output, reporter: Rep
         reporter.info("[contact] email and url are both empty, so the licensing page cannot say how to license a photo")
     if config.licensing.licence == "custom" and not config.licensing.custom_text:
         reporter.warning('[licensing] licence is "custom" but custom_text is empty: your terms are shown nowhere')
-    return signals
+    return files

@@ -35,6 +35,7 @@ import jinja2.filters
 from markupsafe import Markup
 
 from ..content.model import Gallery, Page, Photo, Site
+from .functions import is_pure
 from .site import Renderer
 
 Ident = tuple[str, str]
@@ -165,13 +166,6 @@ def _passes_extra_argument(fn: Callable[..., Any]) -> bool:
     return getattr(fn, "jinja_pass_arg", None) is not None
 
 
-# Template functions of the Renderer whose result depends only on their arguments and the configuration
-# (which, when it changes, starts everything afresh). Called without model objects, their answers are
-# kept instead of asked again on every rebuild: srcset() alone would otherwise be ~800 calls per save
-# on a 400-photo site. A function that reads the content model or files must not be listed here.
-PURE_FUNCTIONS = frozenset({"url", "abs_url", "srcset", "copyright"})
-
-
 def _names_objects(described: Any) -> bool:
     if isinstance(described, Ref):
         return True
@@ -192,7 +186,7 @@ class Recorder:
         self.deps: dict[Key, Any] | None = None
         self.volatile = False
         self.keys: dict[Key, Key] = {}
-        self.settled: set[int] = set()  # ids of interned keys whose answer cannot change (PURE_FUNCTIONS)
+        self.settled: set[int] = set()  # ids of interned keys whose answer cannot change (see .functions.pure)
 
     def start(self) -> None:
         self.deps = {}
@@ -211,7 +205,10 @@ class Recorder:
         self.keys = {key: key for record in records for key in record.deps}
         self.settled = {id(key) for key in self.keys if id(key) in self.settled}
 
-    def note_call(self, head: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
+    def note_call(
+        self, head: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any], result: Any, pure: bool = False
+    ) -> None:
+        """``pure``: the function was declared :func:`.functions.pure` where it is defined."""
         if self.deps is None:
             return
         try:
@@ -220,7 +217,7 @@ class Recorder:
             self.volatile = True
             return
         key = self.keys.setdefault((*head, named), (*head, named))
-        if head[0] == "global" and head[1] in PURE_FUNCTIONS and not _names_objects(named):
+        if pure and not _names_objects(named):
             self.settled.add(id(key))
         self.note(key, result)
 
@@ -256,10 +253,12 @@ class Recorder:
 
             return opaque
 
+        pure = is_pure(fn)
+
         @functools.wraps(fn)
         def recorded(*args: Any, **kwargs: Any) -> Any:
             result = _materialise(fn(*args, **kwargs))
-            self.note_call((kind, name), args, kwargs, result)
+            self.note_call((kind, name), args, kwargs, result, pure)
             return result
 
         return recorded
@@ -476,6 +475,14 @@ class MemoRenderer(Renderer):
         super().__init__(*args, **kwargs)
         self.memo = memo
         memo.attach(self)
+
+    @property
+    def rendered(self) -> list[str]:
+        return self.memo.rendered
+
+    @property
+    def reused(self) -> list[str]:
+        return self.memo.reused
 
     def render_template(self, tpl: jinja2.Template, site_path: str, context: dict[str, Any]) -> str:
         return self.memo.render(tpl, site_path, context)

@@ -1,0 +1,98 @@
+"""sitemap.xml and feed.xml as texts, from the model and the image results (written by the publish phase)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+from ..content.model import Gallery, Photo, Site
+from ..images.pipeline import ImageSet
+from ..urls import Urls
+from . import feeds
+from .context import copyright_line
+from .site import RenderedPage
+
+
+def feed_files(site: Site, images: dict[Photo, ImageSet], urls: Urls) -> dict[str, RenderedPage]:
+    """``sitemap.xml`` and ``feed.xml``; none without an absolute base URL (both need absolute URLs)."""
+    origin = urls.origin
+    if origin is None:
+        return {}
+
+    def abs_url(site_path: str) -> str:
+        return origin + urls.url(site_path)
+
+    return {
+        "sitemap.xml": RenderedPage(sitemap_text(site, images, abs_url), "sitemap"),
+        "feed.xml": RenderedPage(feed_text(site, images, abs_url), "feed"),
+    }
+
+
+def sitemap_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str]) -> str:
+    entries = [feeds.SitemapEntry(abs_url(""), _newest(site))]
+    entries += [feeds.SitemapEntry(abs_url(p.path), p.date) for p in site.pages]
+    for gallery in site.all_galleries():
+        entries.append(feeds.SitemapEntry(abs_url(gallery.path), gallery.date))
+        for photo in gallery.photos:
+            image_set = images[photo]
+            entries.append(feeds.SitemapEntry(abs_url(photo.path), photo.date, (abs_url(image_set.largest().path),)))
+    return feeds.sitemap(entries)
+
+
+def feed_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str]) -> str:
+    config = site.project.config
+    galleries = sorted(site.all_galleries(), key=lambda g: g.date or dt.datetime.min, reverse=True)
+    feed_entries = []
+    for gallery in galleries:
+        cover = images.get(gallery.cover) if gallery.cover is not None else None
+        html = ""
+        if cover is not None and gallery.cover is not None:
+            src = abs_url(cover.closest(1200).path)
+            html = f'<p><img src="{Markup.escape(src)}" alt="{Markup.escape(gallery.cover.alt)}"></p>'
+        html += gallery.body_html
+        feed_entries.append(
+            feeds.FeedEntry(
+                title=gallery.title,
+                link=abs_url(gallery.path),
+                updated=gallery.date or _last_modified(gallery) or site.build_time.replace(tzinfo=None),
+                summary=gallery.description or f"{gallery.photo_count} photographs",
+                content_html=html,
+            )
+        )
+    return feeds.atom(
+        title=config.site.title,
+        subtitle=config.site.description,
+        site_url=abs_url(""),
+        feed_url=abs_url("feed.xml"),
+        author=config.site.rights_holder,
+        updated=_newest(site)
+        or max((e.updated for e in feed_entries), default=None)
+        or site.build_time.replace(tzinfo=None),
+        entries=feed_entries,
+        rights=copyright_line(site),
+        language=config.site.language,
+    )
+
+
+def _newest(site: Site) -> dt.datetime | None:
+    dates = [d for d in (g.date for g in site.all_galleries()) if d]
+    dates += [p.date for p in site.pages if p.date]
+    return max(dates) if dates else None
+
+
+def _last_modified(gallery: Gallery) -> dt.datetime | None:
+    """When an undated gallery's files last changed: a feed entry's ``updated`` that stays put from
+    build to build (the build time would tell feed readers it changed on every build)."""
+    times = []
+    for path in [gallery.source / "index.md", *(p.source for p in gallery.all_photos())]:
+        with contextlib.suppress(OSError):
+            times.append(path.stat().st_mtime)
+    if not times:
+        return None
+    return dt.datetime.fromtimestamp(int(max(times)), dt.UTC).replace(tzinfo=None)
+
+
+__all__ = ["feed_files", "feed_text", "sitemap_text"]
