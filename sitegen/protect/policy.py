@@ -70,6 +70,11 @@ def signals_for(config: Config) -> Signals:
     return signals
 
 
+def forget_signals() -> None:
+    """Drop every remembered answer: only a test that patches the crawler list or its functions needs it."""
+    _SIGNALS.clear()
+
+
 def _signals_for(p: ProtectSection) -> Signals:
     preset = PRESETS[p.policy]
     on = preset.name != "off"
