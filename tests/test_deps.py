@@ -14,8 +14,9 @@ from sitegen.content.matter import GalleryMatter, PhotoMatter
 from sitegen.content.model import Gallery, Kind, Page, Photo, Site
 from sitegen.images.pipeline import Derivative, ImageSet
 from sitegen.images.probe import SourceInfo
-from sitegen.render.deps import PageMemo, Ref, Volatile, _plain_type, ident_of, sig
+from sitegen.render.deps import PageMemo
 from sitegen.render.functions import pure
+from sitegen.render.signatures import Ref, Volatile, _plain_type, ident_of, sig
 
 
 def model(title: str = "Dawn", caption: str = "", extra_photo: bool = False) -> Site:

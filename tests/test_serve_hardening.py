@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from sitegen.commands.serve import Preview, exposure_warning
-from sitegen.serve.http import HostRule, PreviewHTTPServer, SiteView
+from sitegen.serve.hosts import HostRule
+from sitegen.serve.http import PreviewHTTPServer
 from sitegen.serve.livereload import LiveReload
+from sitegen.serve.view import SiteView
 
 from .test_serve import Events, free_port, save, wait_for
 from .test_session import make_site

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.serve.http import content_type, resolve
+from sitegen.serve.lookup import content_type, resolve
 
 
 @pytest.fixture

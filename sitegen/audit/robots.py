@@ -9,6 +9,8 @@ as intended fails here.
 from __future__ import annotations
 
 import urllib.robotparser
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from protego import Protego
 
@@ -63,18 +65,38 @@ def robots_groups(text: str) -> list[tuple[list[str], list[tuple[str, str]]]]:
     return groups
 
 
+TITLES = {
+    "robots-ai": "robots.txt refuses AI crawlers",
+    "robots-search": "robots.txt admits search engines",
+    "robots-usage": "robots.txt states AI usage preferences",
+}
+
+# (agent, url path) -> {parser name: may it fetch?}, for both parsers.
+Asker = Callable[[str, str], dict[str, bool]]
+
+
+@dataclass(frozen=True)
+class UrlSample:
+    """Which URL paths are asked: ``paths`` for the core agents, ``sample`` for the rest; ``on`` says so."""
+
+    paths: list[str]
+    sample: list[str]
+    on: str
+
+
 def robots_checks(
     text: str | None, where: str, url_paths: list[str], refuse: list[str], admit: list[str], origin: str
 ) -> list[Check]:
-    titles = {
-        "robots-ai": "robots.txt refuses AI crawlers",
-        "robots-search": "robots.txt admits search engines",
-        "robots-usage": "robots.txt states AI usage preferences",
-    }
     if text is None:
         return [
-            Check(cid, title, Status.FAIL, f"no robots.txt at {where}", FIX_ROBOTS) for cid, title in titles.items()
+            Check(cid, title, Status.FAIL, f"no robots.txt at {where}", FIX_ROBOTS) for cid, title in TITLES.items()
         ]
+    allowed = _both_parsers(text, origin)
+    urls = _url_sample(url_paths)
+    return [_ai_check(allowed, urls, refuse), _search_check(allowed, urls, admit), _usage_check(text)]
+
+
+def _both_parsers(text: str, origin: str) -> Asker:
     protego = Protego.parse(text)
     legacy = urllib.robotparser.RobotFileParser()
     legacy.parse(text.splitlines())
@@ -84,44 +106,50 @@ def robots_checks(
         url = origin + path
         return {"protego": protego.can_fetch(url, agent), "urllib.robotparser": legacy.can_fetch(agent, url)}
 
+    return allowed
+
+
+def _url_sample(url_paths: list[str]) -> UrlSample:
     found = url_paths or ["/"]
     paths = found[:: -(-len(found) // ROBOTS_MAX_URLS)]
     on = f"{len(paths)} URLs" + (f" (evenly spaced among {len(found)})" if len(paths) < len(found) else "")
     step = max(1, len(paths) // ROBOTS_SAMPLE)
-    sample = paths[::step][:ROBOTS_SAMPLE]
+    return UrlSample(paths, paths[::step][:ROBOTS_SAMPLE], on)
+
+
+def _ai_check(allowed: Asker, urls: UrlSample, refuse: list[str]) -> Check:
+    """Every agent to refuse is refused by both parsers (the core ones on every URL)."""
     core = [a for a in CORE_AI_AGENTS if a in refuse] or refuse[:10]
     admitted: list[str] = []
     for agent in refuse:
-        for path in paths if agent in core else sample:
+        for path in urls.paths if agent in core else urls.sample:
             answers = allowed(agent, path)
             if any(answers.values()):
                 parsers = " and ".join(p for p, ok in answers.items() if ok)
                 admitted.append(f"{agent} on {path} ({parsers})")
                 break
-    checks = []
     if admitted:
-        checks.append(
-            Check(
-                "robots-ai",
-                titles["robots-ai"],
-                Status.FAIL,
-                f"{len(admitted)} of {len(refuse)} AI agents are let in: {short(admitted)}",
-                "List every AI agent in ONE group ending with 'Disallow: /', with no blank line inside it "
-                "(sitegen's robots.txt does this).",
-            )
+        return Check(
+            "robots-ai",
+            TITLES["robots-ai"],
+            Status.FAIL,
+            f"{len(admitted)} of {len(refuse)} AI agents are let in: {short(admitted)}",
+            "List every AI agent in ONE group ending with 'Disallow: /', with no blank line inside it "
+            "(sitegen's robots.txt does this).",
         )
-    else:
-        checks.append(
-            Check(
-                "robots-ai",
-                titles["robots-ai"],
-                Status.PASS,
-                f"{len(refuse)} AI agents refused on {on} by protego and urllib.robotparser",
-            )
-        )
+    return Check(
+        "robots-ai",
+        TITLES["robots-ai"],
+        Status.PASS,
+        f"{len(refuse)} AI agents refused on {urls.on} by protego and urllib.robotparser",
+    )
+
+
+def _search_check(allowed: Asker, urls: UrlSample, admit: list[str]) -> Check:
+    """Agents to admit are admitted by both parsers; a refused search engine fails, another only warns."""
     refused = []
     for agent in admit:
-        for path in paths if agent in crawlers.SEARCH_ENGINES else sample:
+        for path in urls.paths if agent in crawlers.SEARCH_ENGINES else urls.sample:
             answers = allowed(agent, path)
             if not all(answers.values()):
                 parsers = " and ".join(p for p, ok in answers.items() if not ok)
@@ -134,16 +162,18 @@ def robots_checks(
         status, detail = Status.WARN, f"refused, though usually wanted: {short(t for _, t in refused)}"
     else:
         status, detail = Status.PASS, f"{short(admit, 6)} admitted on every URL by both parsers"
-    checks.append(
-        Check(
-            "robots-search",
-            titles["robots-search"],
-            status,
-            detail,
-            "Remove search engines from [protect] block_agents and never add a group for Googlebot: "
-            "it would detach Googlebot from every '*' rule.",
-        )
+    return Check(
+        "robots-search",
+        TITLES["robots-search"],
+        status,
+        detail,
+        "Remove search engines from [protect] block_agents and never add a group for Googlebot: "
+        "it would detach Googlebot from every '*' rule.",
     )
+
+
+def _usage_check(text: str) -> Check:
+    """The ``User-agent: *`` group states the usage preferences, and a Sitemap line is absolute."""
     star = [rules for agents, rules in robots_groups(text) if "*" in agents]
     lines = [(name, value) for rules in star for name, value in rules]
     signal = " ".join(v for n, v in lines if n == "content-signal").replace(" ", "")
@@ -163,21 +193,18 @@ def robots_checks(
         sitemap_note = "; no Sitemap line"
     elif not all(s.strip().startswith(("http://", "https://")) for s in sitemaps):
         sitemap_note = "; the Sitemap URL is not absolute"
-    checks.append(
-        Check(
-            "robots-usage",
-            titles["robots-usage"],
-            Status.FAIL if missing else (Status.WARN if sitemap_note else Status.PASS),
-            (
-                f"the User-agent: * group lacks {' and '.join(missing)}"
-                if missing
-                else "Content-Signal and Content-Usage in the User-agent: * group"
-            )
-            + sitemap_note,
-            'Rebuild with sitegen (policy other than "off"), and set [site] base_url so the Sitemap line is absolute.',
+    return Check(
+        "robots-usage",
+        TITLES["robots-usage"],
+        Status.FAIL if missing else (Status.WARN if sitemap_note else Status.PASS),
+        (
+            f"the User-agent: * group lacks {' and '.join(missing)}"
+            if missing
+            else "Content-Signal and Content-Usage in the User-agent: * group"
         )
+        + sitemap_note,
+        'Rebuild with sitegen (policy other than "off"), and set [site] base_url so the Sitemap line is absolute.',
     )
-    return checks
 
 
 def ai_txt_check(response: Response) -> Check:

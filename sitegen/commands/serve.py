@@ -30,8 +30,10 @@ from ..errors import Problem, Reporter, SitegenError, report_lines
 from ..output.preview import PreviewFolder
 from ..pipeline.session import BuildSession, Interrupted, Rebuild
 from ..protect.headers import protection_headers
-from ..serve.http import PreviewHTTPServer, SiteView, bind, is_loopback, serve_in_thread
+from ..serve.hosts import is_loopback
+from ..serve.http import PreviewHTTPServer, bind, serve_in_thread
 from ..serve.livereload import LiveReload
+from ..serve.view import SiteView
 from ..serve.watch import ChangeQueue, Watcher
 from ..urls import Urls, base_path
 

@@ -222,6 +222,42 @@ class _Reader:
         )
         return dataclasses.replace(matter, template=old)
 
+    def reserve_licensing(self, content: Path) -> Path | None:
+        """With [licensing] page on, content/licensing.md is not a page of its own but the text of the
+        generated one: its URL is taken before any file can claim it. Returns that file's path then."""
+        licensing_md = content / "licensing.md" if self.project.config.licensing.page else None
+        if licensing_md is not None:
+            what = f"the licensing page ({self.rel(licensing_md)} and [licensing] page = true)"
+            if licensing_md not in self.readable:
+                what = "the licensing page sitegen generates ([licensing] page = true)"
+            self.reserve(LICENSING_PATH, what)
+        return licensing_md
+
+    def read_top(self, entries: list[Entry], licensing_md: Path | None, pages: list[Page]) -> list[Gallery]:
+        """The top of ``content/``: folders are galleries, ``.md`` files pages; photos here are misplaced."""
+        galleries: list[Gallery] = []
+        entries.sort(key=lambda e: natural_key(e.name))
+        for node in entries:
+            entry = node.path
+            if entry == licensing_md:
+                continue
+            if node.is_dir:
+                gallery = self.read_folder(node, None, pages)
+                if gallery is not None:
+                    galleries.append(gallery)
+            elif entry.suffix.lower() == ".md":
+                if entry.name != "index.md":
+                    page = self.read_page(entry, "")
+                    if page is not None:
+                        pages.append(page)
+            elif is_photo(entry):
+                self.reporter.warning(
+                    "photos must be inside a gallery folder (content/<gallery>/); skipped", entry, kind=PHOTO_SKIPPED
+                )
+            elif entry.suffix.lower() not in QUIET_EXTENSIONS:
+                self.reporter.warning("skipped: not a page (.md) or a gallery folder", entry, kind=FILE_SKIPPED)
+        return galleries
+
     def read_folder(self, node: Entry, parent: Gallery | None, pages: list[Page]) -> Gallery | None:
         """Read one folder; returns a gallery, or None for a folder that holds only pages (or nothing)."""
         folder = node.path
@@ -233,46 +269,11 @@ class _Reader:
         dirs = {e.path: e for e in listing if e.is_dir}
 
         photos = [e for e in visible if is_photo(e) and e not in dirs]
-        stems = {p.stem.casefold(): p for p in photos} | {p.name.casefold(): p for p in photos}
         index = folder / "index.md" if folder / "index.md" in self.readable else None
-        key = folder.relative_to(self.project.content_dir).as_posix()
-
-        matter, body = (self.load(index, GalleryMatter) if index else None) or (GalleryMatter(), "")
-        if matter.draft and not self.drafts:
+        gallery = self.open_gallery(folder, index, parent)
+        if gallery is None:
             return None
-        if index is not None:
-            matter = self.template_in_extra(matter, index)
-
-        slug = self.slug_for(matter.slug, folder.name, index or folder)
-        if slug is None:
-            return None
-        gallery = Gallery(source=folder, key=key, slug=slug, parent=parent, index_file=index, matter=matter)
-        gallery.body_html = self.html(body) if body.strip() else ""
-
-        sub_pages: list[Path] = []
-        sidecars: dict[Path, Path] = {}
-        for entry in visible:
-            if entry in dirs:
-                continue
-            suffix = entry.suffix.lower()
-            if suffix == ".md":
-                if entry.name == "index.md":
-                    continue
-                stem = entry.stem.casefold()
-                target = stems.get(stem)
-                if target is not None:
-                    sidecars[target] = entry
-                else:
-                    sub_pages.append(entry)
-            elif is_photo(entry):
-                continue
-            elif suffix not in QUIET_EXTENSIONS:
-                self.reporter.warning(
-                    f"skipped: {suffix or 'files without an extension'} is not a supported photo format "
-                    "(use JPEG, PNG, WebP, TIFF, AVIF or HEIC)",
-                    entry,
-                    kind=FILE_SKIPPED,
-                )
+        sub_pages, sidecars = self.sort_files(visible, dirs, photos)
 
         for source in photos:
             photo = self.read_photo(source, sidecars.get(source), gallery)
@@ -297,6 +298,53 @@ class _Reader:
             return None
         self.order(gallery)
         return gallery
+
+    def open_gallery(self, folder: Path, index: Path | None, parent: Gallery | None) -> Gallery | None:
+        """The folder as a gallery with its front matter and text, still empty; None for a draft or a bad slug."""
+        key = folder.relative_to(self.project.content_dir).as_posix()
+        matter, body = (self.load(index, GalleryMatter) if index else None) or (GalleryMatter(), "")
+        if matter.draft and not self.drafts:
+            return None
+        if index is not None:
+            matter = self.template_in_extra(matter, index)
+
+        slug = self.slug_for(matter.slug, folder.name, index or folder)
+        if slug is None:
+            return None
+        gallery = Gallery(source=folder, key=key, slug=slug, parent=parent, index_file=index, matter=matter)
+        gallery.body_html = self.html(body) if body.strip() else ""
+        return gallery
+
+    def sort_files(
+        self, visible: list[Path], dirs: dict[Path, Entry], photos: list[Path]
+    ) -> tuple[list[Path], dict[Path, Path]]:
+        """A folder's ``.md`` files as pages or photo sidecars (by name); other unknown files are reported."""
+        stems = {p.stem.casefold(): p for p in photos} | {p.name.casefold(): p for p in photos}
+        sub_pages: list[Path] = []
+        sidecars: dict[Path, Path] = {}
+        for entry in visible:
+            if entry in dirs:
+                continue
+            suffix = entry.suffix.lower()
+            if suffix == ".md":
+                if entry.name == "index.md":
+                    continue
+                stem = entry.stem.casefold()
+                target = stems.get(stem)
+                if target is not None:
+                    sidecars[target] = entry
+                else:
+                    sub_pages.append(entry)
+            elif is_photo(entry):
+                continue
+            elif suffix not in QUIET_EXTENSIONS:
+                self.reporter.warning(
+                    f"skipped: {suffix or 'files without an extension'} is not a supported photo format "
+                    "(use JPEG, PNG, WebP, TIFF, AVIF or HEIC)",
+                    entry,
+                    kind=FILE_SKIPPED,
+                )
+        return sub_pages, sidecars
 
     def read_photo(self, source: Path, sidecar: Path | None, gallery: Gallery) -> Photo | None:
         matter, caption_md = (self.load(sidecar, PhotoMatter) if sidecar else None) or (PhotoMatter(), "")
@@ -419,34 +467,8 @@ def read_site(
     home = reader.read_home(content / "index.md")
     reader.claimed[""] = home.source or content
     pages: list[Page] = []
-    galleries: list[Gallery] = []
-    # With [licensing] page on, content/licensing.md is not a page of its own but the text of the generated one.
-    licensing_md = content / "licensing.md" if project.config.licensing.page else None
-    if licensing_md is not None:
-        what = f"the licensing page ({reader.rel(licensing_md)} and [licensing] page = true)"
-        if licensing_md not in reader.readable:
-            what = "the licensing page sitegen generates ([licensing] page = true)"
-        reader.reserve(LICENSING_PATH, what)
-    entries.sort(key=lambda e: natural_key(e.name))
-    for node in entries:
-        entry = node.path
-        if entry == licensing_md:
-            continue
-        if node.is_dir:
-            gallery = reader.read_folder(node, None, pages)
-            if gallery is not None:
-                galleries.append(gallery)
-        elif entry.suffix.lower() == ".md":
-            if entry.name != "index.md":
-                page = reader.read_page(entry, "")
-                if page is not None:
-                    pages.append(page)
-        elif is_photo(entry):
-            reporter.warning(
-                "photos must be inside a gallery folder (content/<gallery>/); skipped", entry, kind=PHOTO_SKIPPED
-            )
-        elif entry.suffix.lower() not in QUIET_EXTENSIONS:
-            reporter.warning("skipped: not a page (.md) or a gallery folder", entry, kind=FILE_SKIPPED)
+    licensing_md = reader.reserve_licensing(content)
+    galleries = reader.read_top(entries, licensing_md, pages)
     if licensing_md is not None:
         pages.append(reader.read_licensing(licensing_md))
     probes.forget_missing(reader.seen_photos)
@@ -455,9 +477,15 @@ def read_site(
     if reporter.errors:
         raise ContentError(f"{len(reporter.errors)} content error(s) above; nothing was published")
     site = Site(project=project, home=home, pages=pages, galleries=galleries)
+    _check_featured(site, reporter)
+    return site
+
+
+def _check_featured(site: Site, reporter: Reporter) -> None:
+    """The home page's ``featured:`` names galleries that exist (a warning each, not an error)."""
+    home = site.home
     wanted = home.featured or []
     known = {g.key for g in site.all_galleries()} | {g.path.strip("/") for g in site.all_galleries()}
     for name in wanted:
         if name.strip("/") not in known:
             reporter.warning(f"`featured:` lists {name!r}, which is not a gallery", home.source)
-    return site

@@ -2,303 +2,37 @@
 
 Not ``SimpleHTTPRequestHandler``: it lists directories, guesses MIME types
 from the platform (no AVIF on many systems) and follows symlinks anywhere.
-Here every request path is decoded once, refused if any segment is ``..`` or
-``.`` (so ``%2e%2e`` is refused too), mapped under the preview folder and
-resolved with symlinks; a file whose real path is outside the folder is
-refused. Folders are served only through their ``index.html``. Every response,
+Here a request path means only what :mod:`.lookup` says, and every response,
 errors included, carries the site's protection headers, and HTML is never
 cached, so a reload always shows the latest build.
 
 Only requests naming this server in ``Host`` are answered (see
-:class:`HostRule`), and one slow or hostile client costs at most its own
-thread: answers are prepared under the rebuild lock but sent after it, headers
-have a deadline, and the number of connections is capped.
+:mod:`.hosts`), and one slow or hostile client costs at most its own thread:
+answers are prepared under the rebuild lock but sent after it
+(:mod:`.responses`), headers have a deadline, and the number of connections
+is capped (:mod:`.connections`). This module is what ties those to
+:mod:`http.server`: the handler's plumbing and the server's hooks.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import errno
 import io
-import ipaddress
-import mimetypes
-import os
-import re
 import socket
 import sys
 import threading
-import time
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any, BinaryIO
-from urllib.parse import quote, unquote_to_bytes, urlsplit
+from typing import Any
+from urllib.parse import urlsplit
 
-from .livereload import EVENTS_PATH, SCRIPT_PATH, LiveReload, inject
-
-MIME_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".avif": "image/avif",
-    ".webp": "image/webp",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".gif": "image/gif",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".pdf": "application/pdf",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-}
-
-# Host files without an extension that are text (the preview serves them as a host serves any file).
-TEXT_NAMES = {"CNAME", "_headers", "_redirects", "LICENSE"}
-
-
-def content_type(path: Path) -> str:
-    """MIME type by extension from a fixed table (the platform's may lack AVIF or WebP), then the platform's."""
-    known = MIME_TYPES.get(path.suffix.lower())
-    if known:
-        return known
-    if path.name in TEXT_NAMES:
-        return "text/plain; charset=utf-8"
-    guessed, _ = mimetypes.guess_type(path.name)
-    return guessed or "application/octet-stream"
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a request path means: a file to serve, a redirect, or a refusal."""
-
-    kind: str  # "file", "redirect", "missing", "forbidden", "bad"
-    site_path: str = ""  # relative to the site's base path: "about/", "media/x.webp"
-    file: Path | None = None
-    location: str = ""
-
-
-def resolve(root: Path, base_path: str, request_target: str) -> Target:
-    """Map a request target onto a file inside ``root``; anything that could leave it is "forbidden"."""
-    if request_target.startswith("/"):
-        raw, _, query = request_target.partition("#")[0].partition("?")
-    elif request_target.startswith(("http://", "https://")):
-        split = urlsplit(request_target)
-        raw, query = split.path or "/", split.query
-    else:
-        return Target("bad")
-    try:
-        path = unquote_to_bytes(raw).decode("utf-8")
-    except UnicodeDecodeError:
-        return Target("bad")
-    if "\x00" in path or "\\" in path:
-        return Target("forbidden")
-    segments = path.split("/")
-    if any(s in (".", "..") for s in segments):
-        return Target("forbidden")
-    suffix = f"?{query}" if query else ""
-    if not path.startswith(base_path):
-        if path in ("/", base_path.rstrip("/")):
-            return Target("redirect", location=base_path)
-        return Target("missing", site_path=path.lstrip("/"))
-    parts = [s for s in path[len(base_path) :].split("/") if s]
-    site_path = "/".join(parts) + ("/" if parts and path.endswith("/") else "")
-    real_root = os.path.realpath(root)
-    candidate = os.path.realpath(os.path.join(real_root, *parts))
-    if not _inside(candidate, real_root):
-        return Target("forbidden", site_path=site_path)
-    if os.path.isdir(candidate):
-        if not path.endswith("/"):
-            return Target("redirect", site_path=site_path, location=quote(path + "/") + suffix)
-        index = os.path.realpath(os.path.join(candidate, "index.html"))
-        if not _inside(index, real_root):
-            return Target("forbidden", site_path=site_path)
-        if os.path.isfile(index):
-            return Target("file", site_path=site_path, file=Path(index))
-        return Target("missing", site_path=site_path)
-    if os.path.isfile(candidate):
-        return Target("file", site_path=site_path, file=Path(candidate))
-    return Target("missing", site_path=site_path)
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-@dataclass
-class SiteView:
-    """What the handler needs from the running preview; the server itself knows nothing about builds."""
-
-    root: Path
-    base_path: Callable[[], str]
-    headers: Callable[[str], list[tuple[str, str]]]  # protection headers for a site path
-    reading: Callable[[], AbstractContextManager[None]]  # waits while a rebuild runs
-    live: LiveReload
-    placeholder: Callable[[], str | None]  # HTML to show when there is no good build yet
-    log: Callable[[str], None] | None = None
-    # Changes whenever files in ``root`` change (read while ``reading``): what a request path means is
-    # then looked up once per version of the folder, not resolved with a dozen lstat calls every time.
-    generation: Callable[[], int] | None = None
-
-
-# -- which Host names the preview answers -----------------------------------------------------
-
-LOOPBACK_NAMES = frozenset({"localhost"})
-
-
-def _wildcard(address: str) -> bool:
-    return address in ("", "0.0.0.0", "::")
-
-
-@dataclass(frozen=True)
-class HostRule:
-    """The names a request's ``Host`` may carry: only names that lead to this server.
-
-    A page on another site can make a browser send requests here under its own
-    name (DNS rebinding: ``evil.example`` re-resolved to 127.0.0.1), and then
-    read the answers as same-origin. A name the preview does not know is
-    therefore refused. IP literals cannot be rebound (the page's origin is the
-    address itself), so loopback addresses are always fine, and every address
-    when the server listens on all of them.
-    """
-
-    names: frozenset[str]
-    any_address: bool = False
-
-    @classmethod
-    def for_bind(cls, host: str, bound: str) -> HostRule:
-        """``host`` as given with ``--host``, ``bound`` the address the socket got."""
-        names = set(LOOPBACK_NAMES)
-        for name in (host, bound):
-            if name and not _wildcard(name):
-                names.add(name.strip("[]").lower().rstrip("."))
-        if _wildcard(host) or _wildcard(bound):
-            machine = socket.gethostname().lower().rstrip(".")
-            if machine:
-                names.update({machine, machine.split(".")[0], machine.split(".")[0] + ".local"})
-            return cls(frozenset(names), any_address=True)
-        return cls(frozenset(names))
-
-    def allows(self, authority: str) -> bool:
-        """``authority``: a Host header value, ``name`` or ``name:port`` (IPv6 in brackets)."""
-        value = authority.strip().lower()
-        if value.startswith("["):
-            name, bracket, port = value[1:].partition("]")
-            if not bracket or (port and not re.fullmatch(r":\d{1,5}", port)):
-                return False
-        else:
-            name, colon, port = value.partition(":")
-            if colon and not re.fullmatch(r"\d{1,5}", port):
-                return False
-        if name.endswith("."):  # "localhost." is "localhost"
-            name = name[:-1]
-        if not name:
-            return False
-        if name in self.names:
-            return True
-        try:
-            address = ipaddress.ip_address(name.split("%", 1)[0])
-        except ValueError:
-            return False
-        return self.any_address or address.is_loopback
-
-
-def is_loopback(address: str) -> bool:
-    """Whether a bound address is reachable from this computer only."""
-    try:
-        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
-
-
-# -- reading requests with deadlines ---------------------------------------------------------
-
-
-class _DeadlineReader(io.RawIOBase):
-    """The connection's reading side, with two clocks instead of one per-``recv`` timeout.
-
-    Waiting for the next request on a kept-alive connection may take
-    ``idle`` seconds; once its first byte is in, the request line and headers
-    must be complete within ``header`` seconds in total. A per-``recv`` timeout
-    alone lets a client that sends one byte every minute hold a thread for
-    ever (slowloris).
-    """
-
-    def __init__(self, sock: socket.socket, idle: float, header: float, send: float) -> None:
-        self.sock = sock
-        self.idle, self.header, self.send = idle, header, send
-        self.deadline: float | None = None
-        self.waiting = True  # between requests: the connection may be closed to make room
-
-    def readable(self) -> bool:
-        return True
-
-    def await_request(self) -> None:
-        self.deadline, self.waiting = None, True
-
-    def request_started(self) -> None:
-        self.waiting = False
-        if self.deadline is None:
-            self.deadline = time.monotonic() + self.header
-
-    def readinto(self, buffer: Any) -> int:
-        if self.deadline is None:
-            timeout = self.idle
-        else:
-            timeout = self.deadline - time.monotonic()
-            if timeout <= 0:
-                raise TimeoutError("request headers took too long")
-        self.sock.settimeout(timeout)
-        try:
-            count = self.sock.recv_into(buffer)
-        finally:
-            self.sock.settimeout(self.send)  # what the response's writes may wait
-        if count and self.deadline is None:
-            self.request_started()
-        return count
-
-
-# -- the handler ------------------------------------------------------------------------------
-
-SMALL_FILE = 256 * 1024  # files up to this size are read into memory; larger ones are streamed from an open file
-
-
-@dataclass
-class Reply:
-    """A response prepared while the folder is stable, sent after letting rebuilds go on.
-
-    ``file`` is an open file: on POSIX it keeps the bytes it was opened with
-    even when a rebuild replaces or deletes the file meanwhile.
-    """
-
-    status: int
-    ctype: str = ""
-    body: bytes = b""
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    file: BinaryIO | None = None
-    length: int = 0  # of ``file``
-    site_path: str = ""
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
-
-
-def _text(status: int, text: str) -> Reply:
-    return Reply(status, "text/plain; charset=utf-8", text.encode("utf-8"))
+from .connections import Connections, DeadlineReader
+from .hosts import HostRule
+from .livereload import EVENTS_PATH, SCRIPT_PATH
+from .lookup import Target, TargetMemo
+from .responses import Reply, html_reply, reply_for
+from .view import SiteView
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -441,64 +175,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _prepare(self, view: SiteView) -> Reply:
         placeholder = view.placeholder()
         if placeholder is not None:
-            return self._html(503, placeholder, "")
+            return html_reply(view, 503, placeholder, "")
         base = view.base_path()
         target = self.server.target(base, self.path)
-        if target.kind == "bad":
-            reply = _text(400, "Bad request\n")
-        elif target.kind == "forbidden":
-            reply = _text(403, "Forbidden\n")
-        elif target.kind == "redirect":
-            reply = Reply(302, "text/plain; charset=utf-8", headers=[("Location", target.location)])
-        elif target.kind == "missing":
-            reply = self._not_found(view)
-        else:
-            assert target.file is not None
-            reply = self._file(target.file, base + target.site_path)
-        reply.site_path = target.site_path
-        return reply
-
-    def _html(self, status: int, html: str, served_path: str) -> Reply:
-        live = self.server.view.live
-        body = inject(html, live.script_tag(served_path)).encode("utf-8")
-        return Reply(status, "text/html; charset=utf-8", body, [("Cache-Control", "no-store")])
-
-    def _not_found(self, view: SiteView) -> Reply:
-        page = view.root / "404.html"
-        if page.is_file():
-            return self._html(404, page.read_text("utf-8", errors="replace"), view.base_path() + "404.html")
-        return _text(404, "Not found\n")
-
-    def _file(self, file: Path, url_path: str) -> Reply:
-        ctype = content_type(file)
-        try:
-            if ctype.startswith("text/html"):
-                return self._html(200, file.read_text("utf-8", errors="replace"), url_path)
-            fh = file.open("rb")
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):  # removed behind the preview's back
-            return self._not_found(self.server.view)
-        try:
-            st = os.fstat(fh.fileno())
-            etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
-            validators = [
-                ("ETag", etag),
-                ("Last-Modified", email.utils.formatdate(st.st_mtime, usegmt=True)),
-                ("Cache-Control", "no-cache"),
-            ]
-            if self.headers.get("If-None-Match") == etag:
-                fh.close()
-                return Reply(304, headers=validators)
-            if self.command == "HEAD":
-                fh.close()
-                return Reply(200, ctype, headers=validators, length=st.st_size)
-            if st.st_size <= SMALL_FILE:
-                body = fh.read(st.st_size)
-                fh.close()
-                return Reply(200, ctype, body, validators)
-            return Reply(200, ctype, headers=validators, file=fh, length=st.st_size)
-        except BaseException:
-            fh.close()
-            raise
+        return reply_for(view, target, base, self.headers.get("If-None-Match"), self.command == "HEAD")
 
     def _deliver(self, reply: Reply) -> None:
         self._site_path = reply.site_path
@@ -555,75 +235,36 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self.view = view
         host = address[0]
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._conns: dict[socket.socket, _DeadlineReader] = {}  # oldest first
-        self._conns_lock = threading.Lock()
-        self._targets: dict[tuple[str, str, str], Target] = {}
-        self._targets_generation: int | None = None
-        self._targets_lock = threading.Lock()
+        self._conns = Connections()
+        self._targets = TargetMemo()
         super().__init__(address, PreviewHandler)
         self.hosts = HostRule.for_bind(host, str(self.server_address[0]))
 
     def target(self, base: str, request_target: str) -> Target:
-        """:func:`resolve`, remembered while the folder's generation stays the same (at most 4096 paths)."""
+        """What ``request_target`` means now (see :class:`.lookup.TargetMemo`)."""
         view = self.view
-        if view.generation is None:
-            return resolve(view.root, base, request_target)
-        generation = view.generation()
-        key = (str(view.root), base, request_target)
-        with self._targets_lock:
-            if generation != self._targets_generation:
-                self._targets.clear()
-                self._targets_generation = generation
-            known = self._targets.get(key)
-        if known is not None:
-            return known
-        found = resolve(view.root, base, request_target)
-        with self._targets_lock:
-            if generation == self._targets_generation and len(self._targets) < 4096:
-                self._targets[key] = found
-        return found
+        return self._targets.target(view.root, view.generation, base, request_target)
 
     @property
     def open_connections(self) -> int:
-        with self._conns_lock:
-            return len(self._conns)
+        return self._conns.open
 
     @property
     def idle_connections(self) -> int:
         """Connections waiting for their next request (those :meth:`process_request` may close)."""
-        with self._conns_lock:
-            return sum(1 for reader in self._conns.values() if reader.waiting and reader.deadline is None)
+        return self._conns.idle
 
-    def reader_for(self, sock: socket.socket) -> _DeadlineReader:
-        with self._conns_lock:
-            reader = self._conns.get(sock)
-        if reader is None:  # a connection handed over by other means than process_request
-            reader = _DeadlineReader(sock, self.idle_timeout, self.header_timeout, self.send_timeout)
-        return reader
+    def _new_reader(self, sock: socket.socket) -> DeadlineReader:
+        return DeadlineReader(sock, self.idle_timeout, self.header_timeout, self.send_timeout)
+
+    def reader_for(self, sock: socket.socket) -> DeadlineReader:
+        return self._conns.reader_for(sock, self._new_reader)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        with self._conns_lock:
-            if len(self._conns) >= self.max_connections and not self._evict_idle():
-                full = True
-            else:
-                full = False
-                self._conns[request] = _DeadlineReader(
-                    request, self.idle_timeout, self.header_timeout, self.send_timeout
-                )
-        if full:
+        if not self._conns.admit(request, self.max_connections, self._new_reader):
             self._refuse_busy(request)
             return
         super().process_request(request, client_address)
-
-    def _evict_idle(self) -> bool:
-        """Close one connection that is waiting for its next request (caller holds the lock)."""
-        for sock, reader in self._conns.items():
-            if reader.waiting and reader.deadline is None:
-                reader.waiting = False
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                return True
-        return False
 
     def _refuse_busy(self, request: socket.socket) -> None:
         lines = [
@@ -642,16 +283,12 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self.shutdown_request(request)
 
     def shutdown_request(self, request: Any) -> None:
-        with self._conns_lock:
-            self._conns.pop(request, None)
+        self._conns.forget(request)
         super().shutdown_request(request)
 
     def server_close(self) -> None:
         """Also end kept-alive connections, so their threads finish now rather than at their timeout."""
-        with self._conns_lock:
-            for sock in self._conns:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+        self._conns.shut_all()
         super().server_close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
