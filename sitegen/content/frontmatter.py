@@ -109,7 +109,7 @@ class _BoundedLoader(yaml.SafeLoader):
 
 def _load_yaml(raw: str) -> Any:
     try:
-        return yaml.load(raw, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(raw, Loader=_BoundedLoader)
     except RecursionError:
         # PyYAML's composer recurses per nesting level and fails before _check_size sees the document.
         raise _TooBig(f"values nested more than {MAX_DEPTH} levels deep", None) from None

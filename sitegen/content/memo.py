@@ -19,9 +19,9 @@ The other cache of the read phase is the probe cache of photo headers
 
 from __future__ import annotations
 
+from ..untrusted import Untrusted
 from . import frontmatter as fm
 from .markup import Markup
-from ..untrusted import Untrusted
 
 
 class ParseMemo:

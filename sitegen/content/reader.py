@@ -19,6 +19,7 @@ claiming one URL) stop the build.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ from ..errors import FILE_SKIPPED, PAGE_SKIPPED, PHOTO_SKIPPED, ContentError, Re
 from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
 from ..rights.addresses import LICENSING_PATH
-from ..sitefiles import Entry, SiteFiles, is_hidden
+from ..sitefiles import Entry, is_hidden
+from ..untrusted import plain_html
 from ..urls import base_path
 from . import frontmatter as fm
 from .markup import LARGE_PAGE_BYTES, Markup
@@ -38,7 +40,6 @@ from .matter import GalleryMatter, HomeMatter, M, PageMatter, PhotoMatter, read_
 from .memo import ParseMemo
 from .model import Gallery, Kind, Page, Photo, Site
 from .slugs import humanize, slugify
-from ..untrusted import plain_html
 
 
 def natural_key(text: str) -> list[Any]:
@@ -408,7 +409,7 @@ class _Reader:
         if gallery.matter.reverse:
             photos.reverse()
         gallery.photos = photos
-        for before, after in zip(photos, photos[1:], strict=False):
+        for before, after in itertools.pairwise(photos):
             before.next, after.prev = after, before
 
         gallery.children.sort(key=lambda g: (g.weight, natural_key(g.title)))
