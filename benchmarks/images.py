@@ -336,9 +336,9 @@ def format_costs(site: Path, samples: int = 6) -> list[tuple[str, float, float]]
 
 def old_width_rule(job, min_width: int) -> dict[str, bytes]:
     """What the pipeline did before roles: one file per width, marked only from ``min_width`` up."""
-    from sitegen.images import pipeline, process, watermark
+    from sitegen.images import process, watermark, worker
 
-    image, _ = pipeline._decode(job)
+    image, _ = worker._decode(job)
     options = {fmt: process.EncodeOptions(quality=job.settings.quality_of(fmt)) for fmt in job.settings.formats}
     files: dict[str, bytes] = {}
     current = image
@@ -354,8 +354,9 @@ def old_width_rule(job, min_width: int) -> dict[str, bytes]:
 def role_costs(site: Path, samples: int, runs: int) -> list[tuple[str, float, int, int, int]]:
     """(rule, CPU ms per photo, files, KB published per photo, largest clean width) for each rule."""
     from sitegen.config import Config
-    from sitegen.images.pipeline import ImageJob, render_files
+    from sitegen.images.jobs import ImageJob
     from sitegen.images.watermark import WatermarkSpec
+    from sitegen.images.worker import render_files
     from sitegen.pipeline.imagejobs import settings_from
 
     settings = settings_from(Config())

@@ -9,8 +9,8 @@ from PIL import Image
 from sitegen.config import load_project, parse_config
 from sitegen.content.reader import read_site
 from sitegen.errors import Reporter
+from sitegen.images.jobs import ImageJob, Settings
 from sitegen.images.metadata import Description, Rights
-from sitegen.images.pipeline import ImageJob, Settings
 from sitegen.images.probe import ProbeCache
 from sitegen.images.watermark import WatermarkSpec
 from sitegen.pipeline.imagejobs import plan

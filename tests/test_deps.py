@@ -12,7 +12,7 @@ import pytest
 
 from sitegen.content.matter import GalleryMatter, PhotoMatter
 from sitegen.content.model import Gallery, Kind, Page, Photo, Site
-from sitegen.images.pipeline import Derivative, ImageSet
+from sitegen.images.jobs import Derivative, ImageSet
 from sitegen.images.probe import SourceInfo
 from sitegen.render.deps import PageMemo
 from sitegen.render.functions import pure

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageChops, ImageCms, ImageOps, ImageStat
 
-from sitegen.images import pipeline, process
+from sitegen.images import process, worker
+from sitegen.images.jobs import ImageJob, Settings
 from sitegen.images.metadata import Description, Rights, exif_bytes, xmp_packet
-from sitegen.images.pipeline import ImageJob, Settings, render_files
 from sitegen.images.watermark import WatermarkSpec, apply
+from sitegen.images.worker import render_files
 
 from .conftest import make_photo
 from .imagetools import corner_colours, iptc_jpeg, matrix_profile, p3_to_srgb, quadrants
@@ -69,7 +70,7 @@ def test_plan_sizes_never_upscale_and_cap_long_edge():
 def test_draft_decodes_jpeg_at_reduced_scale(tmp_path):
     path = make_photo(tmp_path / "big.jpg", size=(2000, 1500))
     job = job_for(path, settings=Settings((100,), 400, ("jpeg",), (("jpeg", 80),)))
-    image, _ = pipeline._decode(job)
+    image, _ = worker._decode(job)
     # 2000 px decoded for a 400 px derivative: the DCT scale of 1/4 gives 500 px, not 2000.
     assert image.size == (500, 375)
 
@@ -416,7 +417,7 @@ def test_noop_rebuild_decodes_nothing_and_settings_redo_only_what_they_touch(sit
     def no_decode(job):
         raise AssertionError(f"decoded {job.source} on a no-op rebuild")
 
-    monkeypatch.setattr(pipeline, "_decode", no_decode)
+    monkeypatch.setattr(worker, "_decode", no_decode)
     report, _ = run_build()
     assert (report.images_processed, report.images_reused) == (0, 2)
     monkeypatch.undo()

@@ -121,7 +121,7 @@ def test_probe_cache_sees_a_same_size_file_with_its_mtime_kept(tmp_path):
 def test_cache_files_are_written_under_a_temporary_name_of_their_own(tmp_path):
     """`sitegen serve` and `sitegen build` share the cache: a fixed ``index.tmp`` let one rename the
     other's half-written file into place (and the other's rename then failed)."""
-    from sitegen.images.pipeline import ImageCache
+    from sitegen.images.batch import ImageCache
     from sitegen.images.probe import PROBE_VERSION, ProbeCache
 
     cache = tmp_path / "cache"
@@ -167,7 +167,8 @@ def test_a_logo_replaced_after_planning_is_not_cached_under_the_old_logos_key(tm
     """The job is keyed on the logo it was planned with; the worker reads the file again later.
     Drawing the new logo then cached its pixels under the old logo's key for every later build."""
     from sitegen.images import probe
-    from sitegen.images.pipeline import ImageJob, Settings, run_job
+    from sitegen.images.jobs import ImageJob, Settings
+    from sitegen.images.worker import run_job
 
     photo = make_photo(tmp_path / "p.jpg", size=(400, 300), colour=(128, 128, 128))
     logo = tmp_path / "logo.png"

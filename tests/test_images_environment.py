@@ -42,7 +42,7 @@ from click.testing import CliRunner  # noqa: E402
 
 from sitegen.cli import cli  # noqa: E402
 from sitegen.errors import EnvironmentFailure, Reporter  # noqa: E402
-from sitegen.images import formats, pipeline, probe  # noqa: E402
+from sitegen.images import batch, formats, jobs, probe, worker  # noqa: E402
 from sitegen.pipeline.build import build  # noqa: E402
 
 from .conftest import make_photo  # noqa: E402
@@ -64,7 +64,7 @@ def good_site(site: Path, count: int = 3) -> dict[str, bytes]:
 def forked_workers(monkeypatch) -> None:
     """Workers forked from this process, so they inherit the injected fault (other tests may leave
     threads running, and a threaded process would start its workers from a clean forkserver)."""
-    monkeypatch.setattr(pipeline, "_worker_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(batch, "_worker_context", lambda: multiprocessing.get_context("fork"))
 
 
 def fill_the_disk(monkeypatch, marker: str = "images-v") -> None:
@@ -136,15 +136,15 @@ def test_a_killed_worker_stops_the_build(site_dir, monkeypatch):
     """An image worker killed by the system (the OOM killer) is not a bad photo: before, every photo
     still queued was skipped and the site published without them."""
     before = good_site(site_dir, 4)
-    real = pipeline.render_files
+    real = worker.render_files
 
-    def render_files(job: pipeline.ImageJob) -> tuple:
+    def render_files(job: jobs.ImageJob) -> tuple:
         if job.source.endswith("p2.jpg"):
             os.kill(os.getpid(), signal.SIGKILL)
         return real(job)
 
     forked_workers(monkeypatch)
-    monkeypatch.setattr(pipeline, "render_files", render_files)  # forked workers inherit it
+    monkeypatch.setattr(worker, "render_files", render_files)  # forked workers inherit it
     with pytest.raises(EnvironmentFailure, match=r"an image worker was killed") as info:
         build(site_dir, overrides={"build.jobs": 2, "images.jpeg_quality": 60}, reporter=Reporter())
     # The pool fails every photo in flight alike: the line names them all, the killer among them.

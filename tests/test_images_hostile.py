@@ -15,9 +15,9 @@ import pytest
 from PIL import ExifTags, Image, PngImagePlugin
 
 from sitegen.errors import ConfigError
-from sitegen.images import formats, pipeline, probe
+from sitegen.images import formats, jobs, probe, worker
 from sitegen.images.formats import ImageReadError
-from sitegen.images.pipeline import ImageJob, Settings
+from sitegen.images.jobs import ImageJob, Settings
 
 from .conftest import make_photo
 
@@ -64,8 +64,8 @@ def verdict(path: Path, cache: Path) -> str:
         info = probe.probe(path)
     except ImageReadError as exc:
         return f"skipped: {exc}"
-    outcome = pipeline.run_job(job(path, info), str(cache), 200_000_000)
-    return f"skipped: {outcome.reason}" if isinstance(outcome, pipeline.JobFailed) else "ok"
+    outcome = worker.run_job(job(path, info), str(cache), 200_000_000)
+    return f"skipped: {outcome.reason}" if isinstance(outcome, jobs.JobFailed) else "ok"
 
 
 # --- one mechanism for every exception class ---------------------------------------------------------
@@ -98,9 +98,9 @@ def test_every_decoder_exception_is_one_files_problem_at_every_stage(tmp_path, m
     with pytest.raises(ImageReadError) as probed:
         probe.probe(photo)
     with pytest.raises(ImageReadError) as decoded:
-        pipeline.render_files(job(photo, info))
+        worker.render_files(job(photo, info))
     assert "\n" not in str(probed.value) and str(probed.value) == str(decoded.value)
-    assert isinstance(pipeline.run_job(job(photo, info), str(tmp_path / "cache"), 200_000_000), pipeline.JobFailed)
+    assert isinstance(worker.run_job(job(photo, info), str(tmp_path / "cache"), 200_000_000), jobs.JobFailed)
     from sitegen.pipeline import imagejobs as plan
 
     with pytest.raises(ConfigError, match=r"\[watermark\] logo: .*p\.png: "):

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from sitegen.images import pipeline, process
-from sitegen.images.pipeline import ImageCache, ImageJob, Settings
+from sitegen.images import batch, process
+from sitegen.images.batch import ImageCache
+from sitegen.images.jobs import ImageJob, Settings
 
 from .conftest import REPO, make_photo
 
@@ -47,8 +48,8 @@ def job_for(path: Path, size: tuple[int, int]) -> ImageJob:
 
 
 def test_job_memory_follows_the_decoded_size():
-    png = pipeline.job_memory(job_for(Path("scan.png"), (14000, 14000)))
-    jpeg = pipeline.job_memory(job_for(Path("scan.jpg"), (14000, 14000)))
+    png = batch.job_memory(job_for(Path("scan.png"), (14000, 14000)))
+    jpeg = batch.job_memory(job_for(Path("scan.jpg"), (14000, 14000)))
     assert png >= 14000 * 14000 * 4  # at least the decoded pixels
     assert jpeg < png / 8  # libjpeg decodes at 1/4 scale here (16x fewer pixels), still covering 2048 px
 
@@ -63,8 +64,8 @@ def small_jobs(folder: Path, count: int) -> list[ImageJob]:
 
 def test_memory_budget_limits_photos_at_once(tmp_path):
     jobs = small_jobs(tmp_path / "src", 4)
-    roomy = pipeline.run_batch(jobs, ImageCache(tmp_path / "a"), 2, 10**8, budget=1 << 40)
-    tight = pipeline.run_batch(jobs, ImageCache(tmp_path / "b"), 2, 10**8, budget=1)
+    roomy = batch.run_batch(jobs, ImageCache(tmp_path / "a"), 2, 10**8, budget=1 << 40)
+    tight = batch.run_batch(jobs, ImageCache(tmp_path / "b"), 2, 10**8, budget=1)
     assert roomy.processed == tight.processed == 4 and not roomy.errors and not tight.errors
     assert roomy.most_at_once == 2
     assert tight.most_at_once == 1  # each job alone exceeds the budget: they run one at a time, all of them

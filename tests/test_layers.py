@@ -217,7 +217,7 @@ def test_no_cycle_between_packages() -> None:
     [
         ("sitegen.config.sections", "sitegen.render.theme", upward),
         ("sitegen.audit.robots", "sitegen.protect.robots", shared_with_generator),
-        ("sitegen.images.pipeline", "sitegen.config", known_to_images),
+        ("sitegen.images.batch", "sitegen.config", known_to_images),
     ],
 )
 def test_each_rule_catches_a_planted_violation(module: str, target: str, rule: Any) -> None:

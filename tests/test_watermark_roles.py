@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.images.pipeline import Derivative, ImageSet
+from sitegen.images.jobs import Derivative, ImageSet
 
 from .markcheck import WIDTHS, file_width, has_mark, is_clean, local_file, make_flat_photo, pictures
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..content.model import Photo, Site
 from ..errors import NO_ALT, Reporter
-from ..images.pipeline import ImageSet
+from ..images.jobs import ImageSet
 
 
 def check_alt_texts(site: Site, images: dict[Photo, ImageSet], reporter: Reporter) -> None:

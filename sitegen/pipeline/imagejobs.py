@@ -20,8 +20,8 @@ from ..content.model import Photo, Site
 from ..errors import ConfigError, is_environment_error
 from ..images import process
 from ..images.formats import ImageReadError, open_image, read_failure, reading, set_pixel_limit
+from ..images.jobs import ImageJob, Settings
 from ..images.metadata import Description, Rights
-from ..images.pipeline import ImageJob, Settings
 from ..images.watermark import WatermarkSpec, content
 from ..protect.licensing import licence_of
 from ..rights.addresses import acquire_licence_url, licensing_url

@@ -14,7 +14,8 @@ from pathlib import Path
 from ..config import Project
 from ..content.model import Photo, Site
 from ..errors import PHOTO_SKIPPED, Reporter
-from ..images.pipeline import BatchResult, ImageCache, ImageJob, ImageSet, run_batch
+from ..images.batch import BatchResult, ImageCache, run_batch
+from ..images.jobs import ImageJob, ImageSet
 from .imagejobs import plan
 
 Progress = Callable[[int, int], None]

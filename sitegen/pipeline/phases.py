@@ -29,8 +29,8 @@ from ..content.memo import ParseMemo
 from ..content.model import Site
 from ..content.reader import photo_files, read_site
 from ..errors import ContentError, Reporter, SitegenError
+from ..images.batch import ImageCache, run_batch
 from ..images.formats import set_pixel_limit
-from ..images.pipeline import ImageCache, run_batch
 from ..images.probe import ProbeCache
 from ..output.writer import Writer
 from ..protect.files import protection_files

@@ -35,7 +35,8 @@ from ..config import CONFIG_NAME, Project
 from ..content.memo import ParseMemo
 from ..content.model import Site
 from ..errors import Reporter
-from ..images.pipeline import BatchResult, ImageCache, ImageJob, run_batch
+from ..images.batch import BatchResult, ImageCache, run_batch
+from ..images.jobs import ImageJob
 from ..images.probe import ProbeCache
 from ..output.preview import Applied, PreviewFolder
 from ..render.deps import PageMemo

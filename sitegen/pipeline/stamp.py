@@ -29,7 +29,7 @@ from .. import __version__
 from ..atomic import write_text_atomic
 from ..config import Project
 from ..errors import KINDS, Problem, Severity
-from ..images.pipeline import PIPELINE_VERSION
+from ..images.jobs import PIPELINE_VERSION
 from ..images.watermark import content
 from ..output.folder import MARKER
 from ..sitefiles import SiteFiles

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..content.model import Photo, Site
-from ..images.pipeline import ImageSet
+from ..images.jobs import ImageSet
 from ..rights.addresses import licensing_url, tdm_policy_url
 from ..rights.presets import NOAI
 from ..urls import Urls

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..content.model import Photo, Site
-from ..images.pipeline import ImageSet
+from ..images.jobs import ImageSet
 from ..rights.addresses import acquire_licence_url, licensing_url
 from ..urls import Urls
 from .licensing import copyright_line, licence_of, licence_url

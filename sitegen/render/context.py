@@ -18,7 +18,7 @@ import jinja2
 from ..config import Config
 from ..content.model import Gallery, Page, Photo, Site
 from ..errors import Reporter
-from ..images.pipeline import ImageSet
+from ..images.jobs import ImageSet
 from ..protect.pages import template_globals
 from ..sitefiles import SiteFiles
 from ..urls import Urls

@@ -17,7 +17,7 @@ import jinja2
 from ..configschema import closest
 from ..content.model import Photo, Site
 from ..errors import ContentError, Reporter, SitegenError
-from ..images.pipeline import ImageSet
+from ..images.jobs import ImageSet
 from ..protect.head import HeadContext, head_tags
 from .context import TemplateAPI
 from .theme import Assets, Theme

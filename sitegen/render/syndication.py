@@ -9,7 +9,7 @@ from collections.abc import Callable
 from markupsafe import Markup
 
 from ..content.model import Gallery, Photo, Site
-from ..images.pipeline import ImageSet
+from ..images.jobs import ImageSet
 from ..urls import Urls
 from . import feeds
 from .context import copyright_line
