@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-import typing
 from typing import Any
 
-from ..configschema import SchemaError, build, coerce
+from ..configschema import SchemaError, build, coerce, type_hints
 from ..errors import ConfigError
 from .sections import Config
 
@@ -64,7 +63,8 @@ def apply_overrides(config: Config, overrides: dict[str, Any], source: str = "co
         section_name, key = dotted.split(".")
         sec = getattr(config, section_name)
         f = {f.name: f for f in dataclasses.fields(sec)}[key]
-        tp = typing.get_type_hints(type(sec))[key]
+        section_type: type = type(sec)
+        tp = type_hints(section_type)[key]
         try:
             typed = coerce(value, tp, dotted)
             check = f.metadata.get("check")

@@ -28,7 +28,17 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from ..config import WatermarkSection
-from ..configschema import Convert, SchemaError, UnknownKey, build, closest, default_of, describe, option
+from ..configschema import (
+    Convert,
+    SchemaError,
+    UnknownKey,
+    build,
+    closest,
+    default_of,
+    describe,
+    option,
+    type_hints,
+)
 from ..errors import FRONT_MATTER_IGNORED, Reporter
 from ..rights.licences import licence_id
 from .frontmatter import line_of_key, shown
@@ -297,7 +307,7 @@ def read_matter(cls: type[M], meta: dict[str, Any], path: Path, reporter: Report
 
 def declared_keys(cls: type) -> list[tuple[str, dataclasses.Field, Any]]:
     """(key, field, annotated type) of a kind of file, in declaration order."""
-    hints = typing.get_type_hints(cls, include_extras=True)
+    hints = type_hints(cls, extras=True)
     return [(f.name, f, hints[f.name]) for f in dataclasses.fields(cls)]
 
 
