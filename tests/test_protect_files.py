@@ -20,7 +20,7 @@ PROTECTION = [
     ("X-Robots-Tag", "noai, noimageai"),
     ("tdm-reservation", "1"),
     ("tdm-policy", POLICY),
-    ("Content-Usage", "train-ai=n, search=y"),
+    ("Content-Usage", "train-ai=n, ai-use=n, search=y"),
 ]
 
 

@@ -76,7 +76,7 @@ def test_layout_one_group_no_blank_line_inside_signals_in_star_group(example_bui
     assert group == [
         "User-agent: *",
         "Content-Signal: search=yes, ai-input=no, ai-train=no",
-        "Content-Usage: train-ai=n, search=y",
+        "Content-Usage: train-ai=n, ai-use=n, search=y",
         "Allow: /",
     ]
     assert lines[-1] == f"Sitemap: {ORIGIN}/sitemap.xml"
