@@ -7,11 +7,13 @@ is written here: the publish phase writes the files.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
 from ..content.model import Site
 from ..errors import Reporter
+from ..rights import crawlers
 from ..rights.addresses import LICENSE_XML_PATH, acquire_licence_url, license_xml_url, licensing_url, tdm_policy_url
 from ..urls import Urls
 from . import hostfiles, rsl
@@ -104,6 +106,9 @@ def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalF
             "relative; "
             'set it to your site\'s address, e.g. "https://example.com/"'
         )
+    ageing = crawlers.age_note(dt.date.today()) if signals.ai_agents else None
+    if ageing:
+        reporter.info(ageing)
     if config.licensing.page and not (config.contact.email or config.contact.url):
         reporter.info("[contact] email and url are both empty, so the licensing page cannot say how to license a photo")
     if config.licensing.licence == "custom" and not config.licensing.custom_text:
