@@ -33,7 +33,7 @@ def test_page_and_image_responses_carry_the_protection_headers(live_example):
         assert values(headers, "X-Robots-Tag") == ["noai, noimageai"], path
         assert values(headers, "tdm-reservation") == ["1"]
         assert values(headers, "tdm-policy") == [url + "tdm-policy.json"]
-        assert values(headers, "Content-Usage") == ["train-ai=n, search=y"]
+        assert values(headers, "Content-Usage") == ["train-ai=n, ai-use=n, search=y"]
         assert values(headers, "Cache-Control") == ([IMMUTABLE] if is_image else []), path
     status, headers, _ = fetch(url, "/.well-known/tdmrep.json")
     assert status == 200 and values(headers, "Content-Type") == ["application/json"]

@@ -20,8 +20,9 @@ PROTECTION = [
     ("X-Robots-Tag", "noai, noimageai"),
     ("tdm-reservation", "1"),
     ("tdm-policy", POLICY),
-    ("Content-Usage", "train-ai=n, search=y"),
+    ("Content-Usage", "train-ai=n, ai-use=n, search=y"),
 ]
+RSL_LINK = ("Link", f'<{ORIGIN}/license.xml>; rel="license"; type="application/rsl+xml"')
 
 
 def test_licensing_urls_for_the_image_pipeline():
@@ -66,7 +67,7 @@ def test_headers_file_sends_noai_first_and_alone_on_every_path(example_build):
     output, _, _ = example_build
     rules = netlify_rules((output / "_headers").read_text("utf-8"))
     assert rules["/*"] == PROTECTION  # X-Robots-Tag first, with nothing else on its line
-    assert rules["/media/*"] == [("Cache-Control", IMMUTABLE)]
+    assert rules["/media/*"] == [("Cache-Control", IMMUTABLE), RSL_LINK]
     assert len(rules) == 2
 
 
@@ -144,7 +145,11 @@ def test_snippets_never_overwrite_a_file_sitegen_did_not_write(tmp_path):
 def test_response_headers_follow_the_config():
     urls = Urls(ORIGIN + "/")
     assert response_headers(urls, "water/") == PROTECTION
-    assert response_headers(urls, "media/a-800.0123456789.webp") == [*PROTECTION, ("Cache-Control", IMMUTABLE)]
+    assert response_headers(urls, "media/a-800.0123456789.webp") == [
+        *PROTECTION,
+        ("Cache-Control", IMMUTABLE),
+        RSL_LINK,
+    ]
     assert response_headers(urls) == PROTECTION  # the preview server's default call still works
     off = parse_config('[protect]\npolicy = "off"')
     assert response_headers(urls, "water/", off) == []
@@ -152,7 +157,7 @@ def test_response_headers_follow_the_config():
     no_tdm = parse_config("[protect]\ntdmrep = false")
     assert [n for n, _ in response_headers(urls, "", no_tdm)] == ["X-Robots-Tag", "Content-Usage"]
     sub = Urls("https://example.org/portfolio/")
-    assert response_headers(sub, "media/x.jpg")[-1] == ("Cache-Control", IMMUTABLE)
+    assert response_headers(sub, "media/x.jpg")[-2] == ("Cache-Control", IMMUTABLE)
     assert [r.pattern for r in header_rules(sub)] == ["/*", "/portfolio/media/*"]
 
 

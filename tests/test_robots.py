@@ -76,10 +76,10 @@ def test_layout_one_group_no_blank_line_inside_signals_in_star_group(example_bui
     assert group == [
         "User-agent: *",
         "Content-Signal: search=yes, ai-input=no, ai-train=no",
-        "Content-Usage: train-ai=n, search=y",
+        "Content-Usage: train-ai=n, ai-use=n, search=y",
         "Allow: /",
     ]
-    assert lines[-1] == f"Sitemap: {ORIGIN}/sitemap.xml"
+    assert lines[-2:] == [f"Sitemap: {ORIGIN}/sitemap.xml", f"License: {ORIGIN}/license.xml"]
     tokens = [t.lower() for t in listed_tokens("\n".join(lines))]
     assert len(tokens) == len(set(tokens)), "no agent may get two groups (or two lines)"
     assert not any(t in tokens for t in ("googlebot", "bingbot", "applebot", "spider", "facebookexternalhit"))

@@ -390,6 +390,12 @@ class LicensingSection:
         "schema.org data: ImageObject with licence and credit on photo pages (Google Images' Licensable badge), "
         "WebSite and Person on the home page.",
     )
+    rsl: bool = option(
+        True,
+        "Write /license.xml (RSL 1.0, Really Simple Licensing): under the [protect] policy, search permitted and "
+        "AI training (and, with no-ai, AI use) prohibited, your name, contact and /licensing/; pointed to by a "
+        "robots.txt License line, a link on every page and a Link header on images. Not written with policy off.",
+    )
 
 
 @dataclass(frozen=True)

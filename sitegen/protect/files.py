@@ -7,14 +7,16 @@ is written here: the publish phase writes the files.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
 from ..content.model import Site
 from ..errors import Reporter
-from ..rights.addresses import acquire_licence_url, licensing_url, tdm_policy_url
+from ..rights import crawlers
+from ..rights.addresses import LICENSE_XML_PATH, acquire_licence_url, license_xml_url, licensing_url, tdm_policy_url
 from ..urls import Urls
-from . import hostfiles
+from . import hostfiles, rsl
 from .policy import signals_for
 from .robots import robots_txt
 
@@ -82,13 +84,17 @@ def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalF
     config = site.project.config
     signals = signals_for(config)
     files = []
+    has_rsl = rsl.enabled(config)
     if signals.robots_txt:
-        files.append(SignalFile("robots.txt", robots_txt(signals, urls)))
+        licence_file = license_xml_url(urls) if has_rsl and urls.absolute else None
+        files.append(SignalFile("robots.txt", robots_txt(signals, urls, licence_file)))
     if signals.ai_txt:
         files.append(SignalFile("ai.txt", ai_txt(urls)))
     if signals.tdmrep:
         files.append(SignalFile(".well-known/tdmrep.json", tdmrep_json(urls)))
         files.append(SignalFile("tdm-policy.json", tdm_policy(site, urls)))
+    if has_rsl:
+        files.append(SignalFile(LICENSE_XML_PATH, rsl.license_xml(site, urls)))
     if signals.nojekyll:
         files.append(SignalFile(".nojekyll", ""))
     if signals.header_files:
@@ -96,9 +102,13 @@ def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalF
         files.append(SignalFile(".htaccess", hostfiles.htaccess(config, urls)))
     if signals.any and not urls.absolute:
         reporter.info(
-            "[site] base_url has no host, so robots.txt has no Sitemap line and tdm-policy URLs are relative; "
+            "[site] base_url has no host, so robots.txt has no Sitemap or License line and tdm-policy URLs are "
+            "relative; "
             'set it to your site\'s address, e.g. "https://example.com/"'
         )
+    ageing = crawlers.age_note(dt.date.today()) if signals.ai_agents else None
+    if ageing:
+        reporter.info(ageing)
     if config.licensing.page and not (config.contact.email or config.contact.url):
         reporter.info("[contact] email and url are both empty, so the licensing page cannot say how to license a photo")
     if config.licensing.licence == "custom" and not config.licensing.custom_text:

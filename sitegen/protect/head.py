@@ -14,10 +14,10 @@ from markupsafe import Markup, escape
 
 from ..content.model import Photo, Site
 from ..images.jobs import ImageSet
-from ..rights.addresses import licensing_url, tdm_policy_url
+from ..rights.addresses import RSL_MEDIA_TYPE, license_xml_url, licensing_url, tdm_policy_url
 from ..rights.presets import NOAI
 from ..urls import Urls
-from . import jsonld
+from . import jsonld, rsl
 from .licensing import licence_of, licence_url
 from .policy import signals_for
 
@@ -56,6 +56,9 @@ def head_tags(site: Site, urls: Urls, ctx: HeadContext) -> Markup:
         tags.append(f'<link rel="license" href="{escape(licence_url(licence, urls))}">')
     elif config.licensing.page:
         tags.append(f'<link rel="license" href="{escape(licensing_url(urls))}">')
+    if rsl.enabled(config):
+        # Beside the human-readable licence link: RSL readers look for this type (rslstandard.org/guide).
+        tags.append(f'<link rel="license" type="{RSL_MEDIA_TYPE}" href="{escape(license_xml_url(urls))}">')
     if config.licensing.json_ld:
         if isinstance(ctx.obj, Photo) and ctx.image is not None:
             tags.append(jsonld.script(jsonld.image_object(ctx.obj, ctx.image, site, urls)))

@@ -18,6 +18,7 @@ from ..config import Config
 from ..rights.addresses import LICENSING_PATH, tdm_policy_url
 from ..rights.presets import NOAI
 from ..urls import Urls
+from . import rsl
 from .policy import signals_for
 
 __all__ = ["IMMUTABLE", "LICENSING_PATH", "HeaderRule", "header_rules", "protection_headers", "response_headers"]
@@ -69,13 +70,13 @@ def header_rules(urls: Urls, config: Config | None = None) -> list[HeaderRule]:
     protection = protection_headers(urls, config)
     if protection:
         rules.append(HeaderRule("/*", tuple(protection), "AI opt-out signals on every response, images included"))
-    rules.append(
-        HeaderRule(
-            urls.base_path + MEDIA_PREFIX + "*",
-            (("Cache-Control", IMMUTABLE),),
-            "published images have content-hashed names: cache them for a year",
-        )
-    )
+    media: tuple[tuple[str, str], ...] = (("Cache-Control", IMMUTABLE),)
+    why = "published images have content-hashed names: cache them for a year"
+    if rsl.enabled(_config(config)):
+        # Pages carry <link rel="license" type="application/rsl+xml">; an image response can only say it here.
+        media += (("Link", rsl.link_header(urls)),)
+        why += "; Link points image downloaders to the RSL licence file"
+    rules.append(HeaderRule(urls.base_path + MEDIA_PREFIX + "*", media, why))
     return rules
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content.model import Photo, Site
-from ..rights.addresses import HOW_TO_LICENSE_ANCHOR, LICENSING_PATH, TDM_POLICY_PATH
+from ..rights.addresses import HOW_TO_LICENSE_ANCHOR, LICENSE_XML_PATH, LICENSING_PATH, TDM_POLICY_PATH
 from ..rights.licences import Licence
 from ..rights.presets import NOAI
 from ..urls import Urls
+from . import rsl
 from .headers import protection_headers
 from .licensing import (
     LicenceUse,
@@ -88,6 +89,17 @@ def signal_list(signals: Signals, urls: Urls, site: Site) -> list[Signal]:
                 urls.url(".well-known/tdmrep.json"),
                 "text and data mining rights are reserved for every address of the site (W3C TDM Reservation "
                 "Protocol); the policy is " + urls.url(TDM_POLICY_PATH),
+            )
+        )
+    if rsl.enabled(config):
+        preset = signals.preset
+        out.append(
+            Signal(
+                "RSL licence file",
+                urls.url(LICENSE_XML_PATH),
+                f"the same terms for licensing software (Really Simple Licensing 1.0): permitted "
+                f"{', '.join(preset.rsl_permits)}; prohibited {', '.join(preset.rsl_prohibits)}; pointed to by "
+                "robots.txt, every page and every image",
             )
         )
     tags = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..config import Config, ProtectSection
 from ..configschema import value_key
 from ..rights import crawlers
-from ..rights.presets import CONTENT_USAGE, PRESETS, Preset
+from ..rights.presets import PRESETS, Preset
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def _signals_for(p: ProtectSection) -> Signals:
         robots_txt=p.robots_txt,
         ai_agents=tuple(agents),
         content_signal=preset.content_signal,
-        content_usage=CONTENT_USAGE if on else None,
+        content_usage=preset.content_usage,
         ai_txt=on and p.ai_txt,
         tdmrep=on and p.tdmrep,
         noai=on and p.noai,

@@ -14,6 +14,8 @@ from ..urls import Urls
 LICENSING_PATH = "licensing/"
 HOW_TO_LICENSE_ANCHOR = "license-a-photo"
 TDM_POLICY_PATH = "tdm-policy.json"
+LICENSE_XML_PATH = "license.xml"  # RSL 1.0 licence file: rslstandard.org/guide/robots-txt names it so
+RSL_MEDIA_TYPE = "application/rsl+xml"
 
 
 def _best(urls: Urls, site_path: str) -> str:
@@ -40,3 +42,8 @@ def acquire_licence_url(urls: Urls) -> str:
 def tdm_policy_url(urls: Urls) -> str:
     """The TDM policy document every ``tdm-policy`` field points to."""
     return _best(urls, TDM_POLICY_PATH)
+
+
+def license_xml_url(urls: Urls) -> str:
+    """The RSL licence file every ``License:`` line, ``<link>`` and ``Link`` header points to."""
+    return _best(urls, LICENSE_XML_PATH)

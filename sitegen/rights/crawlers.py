@@ -14,6 +14,7 @@ search engine.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import re
@@ -68,10 +69,44 @@ def parse_list(text: str, source: str = "ai-crawlers.tsv") -> list[Crawler]:
     return crawlers
 
 
+# A list older than this misses agents: ai.robots.txt adds several a month, vendors faster (reference §12.6).
+MAX_AGE_DAYS = 120
+_SOURCE_DATE = re.compile(r"^#\s*source-date:\s*(\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
+
+
+def parse_source_date(text: str, source: str = "ai-crawlers.tsv") -> dt.date:
+    """The ``# source-date: YYYY-MM-DD`` comment: the date of the upstream snapshot the list was taken from."""
+    found = _SOURCE_DATE.search(text)
+    if not found:
+        raise ValueError(f"{source}: no '# source-date: YYYY-MM-DD' line")
+    return dt.date.fromisoformat(found.group(1))
+
+
+def _text() -> str:
+    return resources.files("sitegen").joinpath("data/ai-crawlers.tsv").read_text("utf-8")
+
+
 @functools.cache
 def load() -> tuple[Crawler, ...]:
-    text = resources.files("sitegen").joinpath("data/ai-crawlers.tsv").read_text("utf-8")
-    return tuple(parse_list(text))
+    return tuple(parse_list(_text()))
+
+
+@functools.cache
+def source_date() -> dt.date:
+    return parse_source_date(_text())
+
+
+def age_note(today: dt.date, shipped: dt.date | None = None) -> str | None:
+    """A note (not a warning: the site is fine, the list is only ageing) when the shipped list is old."""
+    date = shipped or source_date()
+    age = (today - date).days
+    if age <= MAX_AGE_DAYS:
+        return None
+    return (
+        f"sitegen's AI crawler list is {age} days old (ai.robots.txt snapshot of {date.isoformat()}), so newer "
+        "AI crawlers are not refused: update sitegen, or add them to [protect] block_agents "
+        "(maintainers: scripts/refresh_crawlers.py)"
+    )
 
 
 def of_class(*classes: str) -> list[Crawler]:
