@@ -264,6 +264,23 @@ def test_rewrite_rules_as_apache_applies_them():
         assert rules.status("/", browser) is None
 
 
+def test_the_shape_sitegen_writes_is_read():
+    """Unquoted pattern, "\\s" for a space, a word end that is not a domain name, an <If> section inside."""
+    pattern = r"\b(GPTBot|Brightbot\s1\.0|OpenAI)(?:[^\w.]|\.[^A-Za-z]|\.?$)"
+    text = (
+        "<IfModule mod_rewrite.c>\n  RewriteEngine On\n"
+        f"  RewriteCond %{{HTTP_USER_AGENT}} {pattern} [NC]\n"
+        "  RewriteRule !^(robots\\.txt|\\.well-known\\/tdmrep\\.json|licensing(/.*)?)$ - [F]\n"
+        f'  <If "%{{HTTP_USER_AGENT}} =~ m#{pattern}#i">\n    ErrorDocument 403 "No."\n  </If>\n'
+        "</IfModule>\n"
+    )
+    rules = RewriteRules(text)
+    assert rules.problems == [] and rules.status("/a/", user_agent("GPTBot")) == 403
+    assert rules.status("/", "Brightbot 1.0") == 403 and rules.status("/", user_agent("ChatGPT-User")) is None
+    for path in ("/robots.txt", "/.well-known/tdmrep.json", "/licensing/", "/licensing/terms.pdf"):
+        assert rules.status(path, user_agent("GPTBot")) is None, path
+
+
 def test_rewrite_conditions_or_and_exempt_rules():
     text = (
         "RewriteEngine on\n"

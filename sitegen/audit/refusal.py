@@ -71,6 +71,7 @@ FIX_BY_HOST = {
     "Vercel": "Deploy with the vercel.json sitegen writes at the project root.",
 }
 GITHUB_PAGES = "GitHub Pages"
+LICENCE_FILE = "license.xml"  # RSL 1.0 terms at the host root (issue 12 §3), when the site publishes them
 
 
 def user_agent(token: str) -> str:
@@ -101,7 +102,7 @@ def exempt_paths(want: Expected, base: str = "/") -> list[str]:
     paths += ["/ai.txt"] * want.ai_txt
     if want.tdmrep:
         paths += ["/.well-known/tdmrep.json", base + TDM_POLICY_PATH]
-    return [*paths, base + LICENSING_PATH]
+    return [*paths, "/" + LICENCE_FILE, base + LICENSING_PATH]
 
 
 def refusal_check(source: Source, want: Expected, findings: Findings) -> Check:
