@@ -23,7 +23,8 @@ from sitegen.audit.expect import expected
 from sitegen.audit.findings import gather
 from sitegen.audit.refusal import BROWSERS, CHROME, refusal_check, user_agent
 from sitegen.audit.rewrite import RewriteRules
-from sitegen.commands.audit import audit, format_table
+from sitegen.audit.source import HttpSource
+from sitegen.commands.audit import AuditOptions, audit, format_table
 from sitegen.rights import crawlers
 
 EXEMPT = ("/robots.txt", "/ai.txt", "/.well-known/tdmrep.json", "/tdm-policy.json", "/licensing/")
@@ -63,10 +64,15 @@ class _Refusing(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Quiet(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the audit reads at most 64 KB of an image as an agent, then hangs up
+
+
 @contextlib.contextmanager
 def refusing(root: Path, **rules: object) -> Iterator[str]:
     handler = type("Handler", (_Refusing,), rules)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    server = _Quiet(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -148,7 +154,8 @@ def test_github_pages_cannot_refuse_and_is_told_so(built):
     assert check.detail.startswith("GitHub Pages cannot refuse requests by User-Agent: GPTBot, ClaudeBot, CCBot")
 
 
-def test_nobody_refused_is_information_while_sitegen_has_no_switch(built):
+def test_nobody_refused_is_information_while_sitegen_has_no_switch(built, monkeypatch):
+    monkeypatch.setattr(expect, "_switch_exists", lambda: False)  # a sitegen before issue 12 §1
     with refusing(built, pattern=re.compile(r"(?!)")) as url:
         report = audit(url)
     check = report.get("refusal")
@@ -158,8 +165,6 @@ def test_nobody_refused_is_information_while_sitegen_has_no_switch(built):
 
 def test_with_the_switch_on_nobody_refused_fails_with_the_hosts_fix(built):
     with refusing(built, pattern=re.compile(r"(?!)"), server_name="Apache/2.4.62 (Debian)") as url:
-        from sitegen.audit.source import HttpSource
-
         source = HttpSource(url)
         want = replace(expected(None), server_refuse=tuple(AI_TOKENS))
         check = refusal_check(source, want, gather(source))
@@ -170,15 +175,9 @@ def test_with_the_switch_on_nobody_refused_fails_with_the_hosts_fix(built):
 
 def test_the_refusal_stays_within_the_request_budget(built):
     with refusing(built) as url:
-        report = audit(url, _options(max_requests=20))
+        report = audit(url, AuditOptions(max_requests=20))
     assert report.stats["requests"] <= 20
     assert report.get("refusal").status is Status.UNCHECKED
-
-
-def _options(**kw):
-    from sitegen.commands.audit import AuditOptions
-
-    return AuditOptions(**kw)
 
 
 # --- a built folder: the .htaccess ------------------------------------------------------------------
@@ -203,9 +202,11 @@ def _folder(output_copy: Path, refusal: str, **want_changes: object):
     return refusal_check(source, want, gather(source))
 
 
-def test_the_example_folder_without_refusal_rules_is_information(built):
+def test_the_example_folder_is_information_until_sitegen_writes_refusal_rules(built):
     report = run_audit(FolderSource(built))
-    assert report.get("refusal").status is Status.INFO and report.ok
+    # Without the [protect] switch (before issue 12 §1 is merged) the build has no rules: INFO, not a failure.
+    assert report.get("refusal").status is (Status.PASS if expect._switch_exists() else Status.INFO)
+    assert report.ok
 
 
 def test_a_folder_refusing_every_agent_passes(output_copy):
@@ -310,7 +311,8 @@ def _config(**protect: object) -> SimpleNamespace:
     return SimpleNamespace(protect=SimpleNamespace(**values))
 
 
-def test_without_the_switch_in_sitegen_nothing_is_demanded():
+def test_without_the_switch_in_sitegen_nothing_is_demanded(monkeypatch):
+    monkeypatch.setattr(expect, "_switch_exists", lambda: False)  # a sitegen before issue 12 §1
     assert expect.server_refusal(None) == (None, "this sitegen has no [protect] refuse_agents switch")
     assert expect.server_refusal(_config())[0] is None  # type: ignore[arg-type]
 
