@@ -16,6 +16,7 @@ from .expect import Expected, expected
 from .findings import Findings, gather
 from .images import image_checks, originals_check
 from .model import FIX_UNCHECKED, Check, Report, Status
+from .refusal import refusal_check
 from .robots import ai_txt_check, robots_checks
 from .signals import (
     cache_check,
@@ -60,9 +61,10 @@ def run_audit(
         found = [_off(c.id, c.title, "[metadata] embed_rights = false") if c.id == "image-rights" else c for c in found]
     checks += found
     checks.append(originals_check(source, findings, list(originals or [])))
+    checks.append(refusal_check(source, want, findings))
     checks = [
         c
-        if c.detail.startswith(SWITCHED_OFF)
+        if c.detail.startswith(SWITCHED_OFF) or c.id == "refusal"
         else _covered(c, *_gap_of(c.id, findings, source.mode == "url", robots, ai_txt, tdmrep))
         for c in checks
     ]

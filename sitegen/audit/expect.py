@@ -8,15 +8,19 @@ it meant to write.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from ..config import Config
+from ..config import Config, ProtectSection
 from ..rights import crawlers
 from ..rights.addresses import licensing_url
 from ..rights.presets import PRESETS
 from ..urls import Urls
 
 DEFAULT_MAX_SIZE = 2048  # without a config: the largest derivative sitegen publishes by default
+
+# The [protect] switch for refusing AI agents at the server (issue 12). Read defensively: a sitegen
+# without it writes no refusal rules, and the audit does not demand what that version cannot write.
+REFUSE_SWITCH = "refuse_agents"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class Expected:
     json_ld: bool
     max_size: int
     licensing_url: str | None  # absolute, when base_url names a host
+    # Agents the server must refuse; None when this sitegen has no [protect] refuse_agents switch at all.
+    server_refuse: tuple[str, ...] | None = None
+    server_off: str = ""  # why nothing is expected to be refused ('' when something is)
 
 
 def refused_agents(policy: str, block: list[str], allow: list[str]) -> list[str]:
@@ -49,8 +56,37 @@ def refused_agents(policy: str, block: list[str], allow: list[str]) -> list[str]
     return list(agents.values())
 
 
+def _switch_exists() -> bool:
+    return REFUSE_SWITCH in {f.name for f in fields(ProtectSection)}
+
+
+def _switched_on(value: object) -> bool:
+    """The switch as a boolean, or as words ("off", "none") should it grow values."""
+    return value not in (False, None, "", "off", "none", "false")
+
+
+def server_refusal(config: Config | None) -> tuple[tuple[str, ...] | None, str]:
+    """The agents the server must refuse, and why none when none.
+
+    Without a config, the training crawlers (as for robots.txt: every preset refuses them); with one, the
+    agents of its preset's refused classes, plus ``block_agents``, minus ``allow_agents``, when the switch is on.
+    """
+    switch = getattr(config.protect, REFUSE_SWITCH, None) if config is not None else None
+    if not _switch_exists() and switch is None:
+        return None, f"this sitegen has no [protect] {REFUSE_SWITCH} switch"
+    if config is None:
+        return tuple(c.token for c in crawlers.of_class("train")), ""
+    protect = config.protect
+    if protect.policy == "off":
+        return (), '[protect] policy = "off"'
+    if not _switched_on(switch):
+        return (), f"[protect] {REFUSE_SWITCH} = false"
+    return tuple(refused_agents(protect.policy, protect.block_agents, protect.allow_agents)), ""
+
+
 def expected(config: Config | None) -> Expected:
     training = tuple(c.token for c in crawlers.of_class("train"))
+    server_refuse, server_off = server_refusal(config)
     if config is None:
         return Expected(
             policy_on=True,
@@ -64,6 +100,8 @@ def expected(config: Config | None) -> Expected:
             json_ld=True,
             max_size=DEFAULT_MAX_SIZE,
             licensing_url=None,
+            server_refuse=server_refuse,
+            server_off=server_off,
         )
     protect = config.protect
     on = protect.policy != "off"
@@ -83,4 +121,6 @@ def expected(config: Config | None) -> Expected:
         json_ld=config.licensing.json_ld,
         max_size=config.images.max_size,
         licensing_url=licensing_url(urls) if urls.absolute else None,
+        server_refuse=server_refuse,
+        server_off=server_off,
     )

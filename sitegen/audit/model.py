@@ -12,6 +12,9 @@ class Status(StrEnum):
     FAIL = "fail"  # a protection is missing or broken: the audit exits non-zero
     WARN = "warn"  # worth a look, not a failure (e.g. not checkable from here)
     SKIP = "skip"  # switched off in sitegen.toml, or nothing to check
+    # A fact about the site or host, not a failure: what it cannot do (GitHub Pages cannot refuse by
+    # User-Agent) or what this sitegen does not write yet.
+    INFO = "info"
     # Something that should have been checked was not (unreachable, timed out, unreadable, over a limit).
     # Never a pass: the protection may be missing there, so the audit exits non-zero as for a failure.
     UNCHECKED = "unchecked"

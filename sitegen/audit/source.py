@@ -101,9 +101,9 @@ class FolderSource(Source):
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
         headers_file, htaccess = self.folder / "_headers", self.folder / ".htaccess"
+        self.htaccess_text = htaccess.read_text("utf-8", "replace") if htaccess.is_file() else None
         self.host_files = HostFiles(
-            headers_file.read_text("utf-8", "replace") if headers_file.is_file() else None,
-            htaccess.read_text("utf-8", "replace") if htaccess.is_file() else None,
+            headers_file.read_text("utf-8", "replace") if headers_file.is_file() else None, self.htaccess_text
         )
         files = [name for name, path in (("_headers", headers_file), (".htaccess", htaccess)) if path.is_file()]
         hosts = self.host_files.hosts
@@ -315,44 +315,56 @@ class HttpSource(Source):
         cached = self._cache.get(url_path)
         if cached is not None and (not cached.truncated or limit <= len(cached.body)):
             return cached
+        response = self._follow(url_path, limit, USER_AGENT)
+        if not response.limited:  # a later call (with budget left) may still fetch it
+            self._cache[url_path] = response
+        return response
+
+    def get_as(self, url_path: str, user_agent: str, limit: int = 64 * 1024) -> Response:
+        """``url_path`` as a client naming itself ``user_agent`` would get it: never cached, within the same bounds.
+
+        The refusal check asks the same path as a browser and as AI agents; a cached answer to one
+        would hide what the server tells the other.
+        """
+        return self._follow(url_path, limit, user_agent)
+
+    def _follow(self, url_path: str, limit: int, user_agent: str) -> Response:
+        """One request and its same-origin redirects, each counted against the budget."""
         path, chain = url_path, [url_path]
         while True:
             stop = self.limit_reached()
             if stop is not None:
-                # Not cached: a later call (with budget left) may still fetch it.
                 return Response(url_path, 0, error=stop, limited=True)
             self._made += 1
-            response = self._fetch(path, limit)
+            response = self._fetch(path, limit, user_agent)
             response.url_path = url_path
             location = response.header("Location") if response.status in REDIRECTS else None
             if response.error or location is None:
-                break
+                return response
             target = urljoin(self.origin + path, location)
             parts = urlsplit(target)
             if f"{parts.scheme}://{parts.netloc}" != self.origin:
                 response.error = f"redirect to another origin refused: {target}"
-                break
+                return response
             path = parts.path or "/"
             if parts.query:
                 path += "?" + parts.query
             if path in chain:
                 response.error = f"redirect loop: {' -> '.join([*chain, path])}"
-                break
+                return response
             chain.append(path)
             if len(chain) > MAX_REDIRECTS + 1:
                 response.error = f"more than {MAX_REDIRECTS} redirects: {' -> '.join(chain)}"
-                break
-        self._cache[url_path] = response
-        return response
+                return response
 
-    def _fetch(self, path: str, limit: int) -> Response:
+    def _fetch(self, path: str, limit: int, user_agent: str = USER_AGENT) -> Response:
         """One request, given up as a whole after ``timeout`` seconds (or when ``max_time`` passes)."""
         allowed = max(0.01, min(self.timeout, self.stop_at - time.monotonic()))
         conn = _connection(self.scheme, self.host, self.port, allowed)
         response = Response(path, 0)
         reply: http.client.HTTPResponse | None = None
         try:
-            conn.request("GET", quote(path, safe=_PATH_SAFE), headers=_HEADERS)
+            conn.request("GET", quote(path, safe=_PATH_SAFE), headers={**_HEADERS, "User-Agent": user_agent})
             reply = conn.getresponse()
             response.status, response.headers = reply.status, reply.getheaders()
             if reply.status not in REDIRECTS:

@@ -83,6 +83,7 @@ _MARK = {
     Status.FAIL: "FAIL",
     Status.WARN: "WARN",
     Status.SKIP: "SKIP",
+    Status.INFO: "INFO",
     Status.UNCHECKED: "UNCHECKED",
 }
 _MARK_WIDTH = max(len(m) for m in _MARK.values())
@@ -95,6 +96,7 @@ def format_table(report: Report, colour: bool = False) -> str:
         Status.FAIL: "red",
         Status.WARN: "yellow",
         Status.SKIP: None,
+        Status.INFO: "cyan",
         Status.UNCHECKED: "magenta",
     }
     width = max(len(c.title) for c in report.checks)
@@ -106,7 +108,7 @@ def format_table(report: Report, colour: bool = False) -> str:
         if colour and colours[check.status]:
             mark = click.style(mark, fg=colours[check.status], bold=True)
         lines.append(f"{mark}  {check.title:<{width}}  {check.detail}")
-        if check.fix and check.status in (Status.FAIL, Status.WARN, Status.UNCHECKED):
+        if check.fix and check.status in (Status.FAIL, Status.WARN, Status.INFO, Status.UNCHECKED):
             lines.append(f"{'':{pad}}  {'':<{width}}  fix: {check.fix}")
     failed, unchecked = len(report.failed), len(report.unchecked)
     lines.append("")
