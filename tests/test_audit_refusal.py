@@ -185,7 +185,7 @@ def test_the_refusal_stays_within_the_request_budget(built):
 
 def htaccess_refusal(
     tokens: list[str],
-    exempt: str = r"^/?(robots\.txt|ai\.txt|\.well-known/tdmrep\.json|tdm-policy\.json|licensing/.*)$",
+    exempt: str = r"^/?(robots\.txt|ai\.txt|\.well-known/tdmrep\.json|tdm-policy\.json|license\.xml|licensing/.*)$",
 ) -> str:
     return (
         "\n<IfModule mod_rewrite.c>\n  RewriteEngine On\n"
