@@ -119,7 +119,14 @@ def test_the_terms_stay_readable_for_refused_agents() -> None:
         "/portfolio/licensing/index.html",
     ):
         assert not NO_AI.refuses(gpt, path), path
-    for path in ("/portfolio/", "/portfolio/media/a.1234abcd.webp", "/portfolio/licensingx", "/robots.txt.html"):
+    for path in (
+        "/portfolio/",
+        "/portfolio/media/a.1234abcd.webp",
+        "/portfolio/licensingx",
+        "/robots.txt.html",
+        "/portfolio/licensing/../travel/",  # dot segments resolved before the path is judged
+        "/portfolio/licensing/../media/a.webp",
+    ):
         assert NO_AI.refuses(gpt, path), path
 
 

@@ -337,7 +337,7 @@ class ProtectSection:
     refuse_agents: bool = option(
         True,
         "Answer 403 to the AI agents robots.txt names (the preset's classes, block_agents, minus allow_agents) "
-        "on every page and image, in .htaccess and the nginx and Caddy snippets. robots.txt, "
+        "on every page and image, in .htaccess, the nginx and Caddy snippets and sitegen serve. robots.txt, "
         "ai.txt, the TDM files, license.xml and /licensing/ stay readable to them. Only agents that say who they "
         "are can be refused: the headers, the embedded rights and the watermark are for the others.",
     )

@@ -17,6 +17,8 @@ nginx), RE2, JavaScript and Python.
 
 from __future__ import annotations
 
+import functools
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -75,9 +77,15 @@ def refused_tokens(classes: tuple[str, ...], block: list[str], allow: list[str])
     The same set as robots.txt's AI group (:func:`sitegen.rights.crawlers.ai_group`),
     without the tokens another one already covers as a whole word.
     """
-    tokens = [w for w in (_word(t) for t in crawlers.ai_group(classes, block, allow)) if w]
+    return list(_refused_tokens(classes, tuple(block), tuple(allow)))
+
+
+@functools.lru_cache(maxsize=16)
+def _refused_tokens(classes: tuple[str, ...], block: tuple[str, ...], allow: tuple[str, ...]) -> tuple[str, ...]:
+    """Remembered: ``sitegen serve`` asks on every request, and the covered-token check is quadratic."""
+    tokens = [w for w in (_word(t) for t in crawlers.ai_group(classes, list(block), list(allow))) if w]
     unique = list(dict.fromkeys(tokens))
-    return [t for t in unique if not _covered(t, unique)]
+    return tuple(t for t in unique if not _covered(t, unique))
 
 
 @dataclass(frozen=True)
@@ -111,13 +119,28 @@ class Refusal:
         return self.active and self.compiled().search(user_agent) is not None
 
     def is_open(self, url_path: str) -> bool:
-        """Whether a (decoded) URL path stays readable for refused agents; a folder also without its "/"."""
+        """Whether a (decoded) URL path stays readable for refused agents; a folder also without its "/".
+
+        Dot segments are resolved first, as servers do before choosing a file: "/licensing/../x/" is "/x/".
+        """
+        url_path = _normalised(url_path)
         if url_path in self.open_files:
             return True
         return any(url_path.startswith(f) or url_path == f.rstrip("/") for f in self.open_folders)
 
     def refuses(self, user_agent: str, url_path: str) -> bool:
         return not self.is_open(url_path) and self.refuses_agent(user_agent)
+
+
+def forget() -> None:
+    """Drop the remembered token sets: only a test that patches the crawler list needs it."""
+    _refused_tokens.cache_clear()
+
+
+def _normalised(url_path: str) -> str:
+    clean = posixpath.normpath("/" + url_path.lstrip("/"))
+    clean = "/" + clean.lstrip("/")  # normpath keeps a leading "//"
+    return clean + "/" if url_path.endswith("/") and clean != "/" else clean
 
 
 def message(urls: Urls) -> str:
