@@ -132,7 +132,13 @@ def test_snippets_never_overwrite_a_file_sitegen_did_not_write(tmp_path):
     reporter = Reporter()
     written = hostfiles.write_server_snippets(config, urls, tmp_path / "public", reporter)
     assert mine.read_text("utf-8") == "# my own hand-tuned nginx config\n"
-    assert {p.name for p in written} == {hostfiles.NGINX_HEADERS, hostfiles.NGINX_MAP, hostfiles.CADDY}
+    assert {p.relative_to(tmp_path).as_posix() for p in written} == {
+        f"{hostfiles.SERVER_CONFIG_DIR}/{hostfiles.NGINX_HEADERS}",
+        f"{hostfiles.SERVER_CONFIG_DIR}/{hostfiles.NGINX_MAP}",
+        f"{hostfiles.SERVER_CONFIG_DIR}/{hostfiles.CADDY}",
+        "functions/_middleware.js",
+        "netlify/edge-functions/sitegen-refuse.js",
+    }
     (warning,) = reporter.warnings
     assert "not overwritten" in warning.message and str(mine) in warning.message
     # Files sitegen wrote are updated in place, and rewritten only when they change.

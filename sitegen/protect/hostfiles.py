@@ -19,6 +19,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import Reporter
 from ..urls import Urls
+from . import edge
 from .headers import header_rules
 from .refusal import Refusal, escape, refusal_for
 
@@ -266,35 +267,44 @@ def caddy(config: Config, urls: Urls) -> str:
 def _ours(path: Path) -> bool:
     try:
         with path.open("r", encoding="utf-8") as fh:
-            return fh.readline().strip() == f"# {GENERATED}"
+            return fh.readline().strip() in (f"# {GENERATED}", f"// {GENERATED}")
     except (OSError, UnicodeDecodeError):
         return False
 
 
+def snippet_texts(config: Config, urls: Urls) -> dict[str, str]:
+    """Every file written beside the output, by its path relative to the folder holding the output."""
+    texts = {
+        f"{SERVER_CONFIG_DIR}/{NGINX_SITE}": nginx_site(config, urls),
+        f"{SERVER_CONFIG_DIR}/{NGINX_HEADERS}": nginx_headers(config, urls),
+        f"{SERVER_CONFIG_DIR}/{NGINX_MAP}": nginx_map(config, urls),
+        f"{SERVER_CONFIG_DIR}/{CADDY}": caddy(config, urls),
+    }
+    if refusal_for(config, urls).active:
+        # Where Cloudflare Pages and Netlify look for code to run before the static files.
+        texts[edge.CLOUDFLARE_MIDDLEWARE] = edge.cloudflare_middleware(config, urls, GENERATED)
+        texts[edge.NETLIFY_EDGE_FUNCTION] = edge.netlify_edge_function(config, urls, GENERATED)
+    return texts
+
+
 def write_server_snippets(config: Config, urls: Urls, output_dir: Path, reporter: Reporter) -> list[Path]:
-    """Write the nginx and Caddy snippets into ``server-config/`` beside the output folder.
+    """Write the nginx and Caddy snippets into ``server-config/`` beside the output folder, and the
+    Cloudflare Pages and Netlify refusal functions where those hosts read them.
 
     A file there that sitegen did not write (its first line is not our
     marker) is left alone with a warning: sitegen never overwrites or deletes
     anything it did not create.
     """
-    folder = output_dir.parent / SERVER_CONFIG_DIR
-    texts = {
-        NGINX_SITE: nginx_site(config, urls),
-        NGINX_HEADERS: nginx_headers(config, urls),
-        NGINX_MAP: nginx_map(config, urls),
-        CADDY: caddy(config, urls),
-    }
     written: list[Path] = []
-    folder.mkdir(exist_ok=True)
-    for name, text in texts.items():
-        path = folder / name
+    for name, text in snippet_texts(config, urls).items():
+        path = output_dir.parent / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and not _ours(path):
             reporter.warning(f"not overwritten: {path} was not written by sitegen; move it away to get the new one")
             continue
         if path.exists() and path.read_text("utf-8") == text:
             continue
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; servers and deploy scripts must read it
