@@ -97,7 +97,7 @@ def test_nginx_snippet_repeats_every_header_in_every_location(example_copy, exam
     locations = nginx_locations(site)
     # ^~ so no regex location of the user's can take images; the rest are the paths refused agents may read.
     open_paths = {"= /robots.txt", "= /ai.txt", "= /.well-known/tdmrep.json", "= /tdm-policy.json", "= /license.xml"}
-    assert set(locations) == {"/", "^~ /media/", "= /licensing", "^~ /licensing/", *open_paths}
+    assert set(locations) == {"/", "^~ /media/", "= /licensing", "^~ /licensing/", "@sitegen_refused", *open_paths}
     for where, headers in locations.items():
         # nginx ignores server-level add_header in a location with its own: each must carry all of them.
         assert headers[:4] == PROTECTION, where

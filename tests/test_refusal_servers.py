@@ -50,6 +50,7 @@ def test_real_server_refuses_ai_agents_and_admits_search_and_browsers(server: st
                 assert status == 403, (server, name, path, status)
                 if path != "gallery-does-not-matter/":
                     assert b"does not serve AI crawlers" in body and b"/licensing/" in body, (server, body[:300])
+                    assert headers.get("content-type", "").startswith(("text/plain", "text/html")), (server, headers)
             for path in OPEN:
                 status, _, _ = get(base, path, agent)
                 assert status == 200, (server, name, path, status)

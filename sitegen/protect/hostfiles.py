@@ -29,6 +29,7 @@ NGINX_SITE = "nginx-site.conf"
 NGINX_HEADERS = "nginx-headers.conf"
 NGINX_MAP = "nginx-map.conf"
 NGINX_AGENT_VARIABLE = "$sitegen_ai_agent"
+NGINX_REFUSED_LOCATION = "@sitegen_refused"
 CADDY = "sitegen.caddy"
 # Published files with a content hash in their name (images and hashed theme assets), for Apache's FilesMatch.
 HASHED_FILE = r"\.[0-9a-f]{8,}\.(jpe?g|webp|avif|png|gif|css|js|svg)$"
@@ -162,8 +163,26 @@ def _nginx_refuse(refusal: Refusal, indent: str) -> list[str]:
         return []
     return [
         f"{indent}if ({NGINX_AGENT_VARIABLE}) {{",
-        f'{indent}    return 403 {_quote(refusal.message.strip())[:-1]}\\n";',
+        f"{indent}    error_page 403 {NGINX_REFUSED_LOCATION};",
+        f"{indent}    return 403;",
         f"{indent}}}",
+    ]
+
+
+def _nginx_refused_location(refusal: Refusal, protection: list[tuple[str, str]]) -> list[str]:
+    """The 403's text as text/plain: ``return 403 "..."`` inside ``if`` would take the default_type
+    (application/octet-stream in Debian's nginx.conf), and ``if`` accepts no default_type."""
+    if not refusal.active:
+        return []
+    return [
+        "# The refusal's text (the error_page of the `if` blocks below; no other 403 uses it).",
+        f"location {NGINX_REFUSED_LOCATION} {{",
+        "    types { }  # no type from the refused file's extension (an image's 403 is text too)",
+        '    default_type "text/plain; charset=utf-8";',
+        *_nginx_add_headers(protection, "    "),
+        f'    return 403 {_quote(refusal.message.strip())[:-1]}\\n";',
+        "}",
+        "",
     ]
 
 
@@ -204,6 +223,7 @@ def nginx_site(config: Config, urls: Urls) -> str:
         "# (nginx 1.29.3 and later can instead use `add_header_inherit merge;`.)",
         "",
         *_nginx_open_locations(refusal, protection),
+        *_nginx_refused_location(refusal, protection),
         f"location {base} {{",
         *_nginx_refuse(refusal, "    "),
         *_nginx_add_headers(protection, "    "),
