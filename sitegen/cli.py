@@ -252,7 +252,15 @@ def audit(
 @click.option("--drafts", is_flag=True, default=None, help="Also show pages and galleries marked draft.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser once built.")
 @click.option("-v", "--verbose", is_flag=True, help="Also log every request and skipped hidden files.")
-def serve(site: Path, host: str, port: int, drafts: bool | None, open_browser: bool, verbose: bool) -> None:
+@click.option(
+    "--no-refuse",
+    "no_refuse",
+    is_flag=True,
+    help="Serve AI agents too (for testing): without it the preview refuses them with 403 like the host files do.",
+)
+def serve(
+    site: Path, host: str, port: int, drafts: bool | None, open_browser: bool, verbose: bool, no_refuse: bool
+) -> None:
     """Preview the site in SITE (default: the current folder) with live reload.
 
     The preview is built into a private folder in the site's cache (never into
@@ -269,7 +277,16 @@ def serve(site: Path, host: str, port: int, drafts: bool | None, open_browser: b
         click.secho(message, fg=colours.get(level), err=level != "info")
 
     try:
-        run_serve(site, host=host, port=port, drafts=drafts, open_browser=open_browser, log=log, verbose=verbose)
+        run_serve(
+            site,
+            host=host,
+            port=port,
+            drafts=drafts,
+            open_browser=open_browser,
+            log=log,
+            verbose=verbose,
+            refuse=not no_refuse,
+        )
     except SitegenError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -13,6 +13,7 @@ from PIL import Image
 
 from sitegen.errors import Reporter
 from sitegen.pipeline.build import BuildReport, build
+from sitegen.protect import refusal
 from sitegen.protect.policy import forget_signals
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +25,7 @@ def _fresh_signals() -> None:
     """The signals memo lives as long as the process; a test that breaks the crawler code on purpose
     (the audit's broken-generator cases) must not be answered from an earlier test's signals."""
     forget_signals()
+    refusal.forget()
 
 
 def make_photo(

@@ -201,7 +201,9 @@ def test_new_site_publishes_no_instructions_and_is_titled_by_the_site(runner, tm
     assert {"/public/", "/server-config/", "/.sitegen-cache/"} <= set(ignored)
     # Everything `sitegen build` writes beside the site's sources is ignored.
     written = {p.name for p in target.iterdir()} - {"sitegen.toml", "content", "static", "templates", ".gitignore"}
-    assert written <= {line.strip("/") for line in ignored if line.startswith("/")}, written
+    assert written <= {line.strip("/").split("/")[0] for line in ignored if line.startswith("/")}, written
+    files = {p.relative_to(target).as_posix() for top in ("functions", "netlify") for p in (target / top).rglob("*.js")}
+    assert files <= {line.lstrip("/") for line in ignored}, files
 
 
 def test_serve_groups_warnings_as_build_does(tmp_path):

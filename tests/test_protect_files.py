@@ -96,7 +96,9 @@ def test_nginx_snippet_repeats_every_header_in_every_location(example_copy, exam
     folder = example_copy / "server-config"
     site = (folder / hostfiles.NGINX_SITE).read_text("utf-8")
     locations = nginx_locations(site)
-    assert set(locations) == {"/", "^~ /media/"}  # ^~ so no regex location of the user's can take images
+    # ^~ so no regex location of the user's can take images; the rest are the paths refused agents may read.
+    open_paths = {"= /robots.txt", "= /ai.txt", "= /.well-known/tdmrep.json", "= /tdm-policy.json", "= /license.xml"}
+    assert set(locations) == {"/", "^~ /media/", "= /licensing", "^~ /licensing/", "@sitegen_refused", *open_paths}
     for where, headers in locations.items():
         # nginx ignores server-level add_header in a location with its own: each must carry all of them.
         assert headers[:4] == PROTECTION, where
@@ -131,7 +133,13 @@ def test_snippets_never_overwrite_a_file_sitegen_did_not_write(tmp_path):
     reporter = Reporter()
     written = hostfiles.write_server_snippets(config, urls, tmp_path / "public", reporter)
     assert mine.read_text("utf-8") == "# my own hand-tuned nginx config\n"
-    assert {p.name for p in written} == {hostfiles.NGINX_HEADERS, hostfiles.CADDY}
+    assert {p.relative_to(tmp_path).as_posix() for p in written} == {
+        f"{hostfiles.SERVER_CONFIG_DIR}/{hostfiles.NGINX_HEADERS}",
+        f"{hostfiles.SERVER_CONFIG_DIR}/{hostfiles.NGINX_MAP}",
+        f"{hostfiles.SERVER_CONFIG_DIR}/{hostfiles.CADDY}",
+        "functions/_middleware.js",
+        "netlify/edge-functions/sitegen-refuse.js",
+    }
     (warning,) = reporter.warnings
     assert "not overwritten" in warning.message and str(mine) in warning.message
     # Files sitegen wrote are updated in place, and rewritten only when they change.

@@ -42,10 +42,13 @@ sort: name   # name | date | manual
 ---
 """
 
-GITIGNORE = """# Re-created by `sitegen build`: the built site, the nginx/Caddy snippets and the image cache.
+GITIGNORE = """# Re-created by `sitegen build`: the built site, the nginx/Caddy snippets, the image cache, and the
+# functions that refuse AI agents on Cloudflare Pages and Netlify (only these files: yours are kept).
 /public/
 /server-config/
 /.sitegen-cache/
+/functions/_middleware.js
+/netlify/edge-functions/sitegen-refuse.js
 """
 
 

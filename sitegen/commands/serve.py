@@ -30,6 +30,7 @@ from ..errors import Problem, Reporter, SitegenError, report_lines
 from ..output.preview import PreviewFolder
 from ..pipeline.session import BuildSession, Interrupted, Rebuild
 from ..protect.headers import protection_headers
+from ..protect.refusal import refusal_for
 from ..serve.hosts import is_loopback
 from ..serve.http import PreviewHTTPServer, bind, serve_in_thread
 from ..serve.livereload import LiveReload
@@ -88,8 +89,10 @@ class Preview:
         log: Log = _print,
         verbose: bool = False,
         quiet_period: float = 0.04,
+        refuse: bool = True,
     ) -> None:
         self.site_dir = site_dir
+        self.refuse = refuse  # False: AI agents are served too (``--no-refuse``, for testing)
         self.host = host
         self.requested_port = port
         self.overrides: dict[str, Any] = {"build.drafts": drafts, "build.jobs": jobs}
@@ -130,6 +133,7 @@ class Preview:
             placeholder=self._placeholder,
             log=(lambda line: self.log("info", line)) if self.verbose else None,
             generation=lambda: self._generation,
+            refused=self._refused,
         )
         try:
             self.server = bind(self.host, self.requested_port, view)
@@ -222,6 +226,16 @@ class Preview:
         urls = Urls(project.config.site.base_url if project else self.url)
         # The AI opt-out headers a host sends; caching is the preview server's own policy (below).
         return protection_headers(urls, project.config if project else None)
+
+    def _refused(self, url_path: str, user_agent: str) -> str | None:
+        """The 403 text when the deployed site's host files would refuse this request (sitegen.protect.refusal)."""
+        if not self.refuse:
+            return None
+        project = self.session.project if self.session is not None else None
+        if project is None:
+            return None
+        refusal = refusal_for(project.config, Urls(project.config.site.base_url))
+        return refusal.message if refusal.refuses(user_agent, url_path) else None
 
     def _placeholder(self) -> str | None:
         if self.folder is not None and self.folder.built:
@@ -350,9 +364,10 @@ def serve(
     open_browser: bool = False,
     log: Log = _print,
     verbose: bool = False,
+    refuse: bool = True,
 ) -> None:
     """Run the preview until Ctrl-C (or SIGTERM); everything it started is stopped and removed."""
-    preview = Preview(site_dir, host=host, port=port, drafts=drafts, log=log, verbose=verbose)
+    preview = Preview(site_dir, host=host, port=port, drafts=drafts, log=log, verbose=verbose, refuse=refuse)
 
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

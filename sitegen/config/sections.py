@@ -334,6 +334,13 @@ class ProtectSection:
         "Agents from sitegen's list to leave out of robots.txt's AI group, e.g. [\"DuckAssistBot\"].",
         check=check_allow_tokens,
     )
+    refuse_agents: bool = option(
+        True,
+        "Answer 403 to the AI agents robots.txt names (the preset's classes, block_agents, minus allow_agents) "
+        "on every page and image, in .htaccess, the nginx and Caddy snippets and sitegen serve. robots.txt, "
+        "ai.txt, the TDM files, license.xml and /licensing/ stay readable to them. Only agents that say who they "
+        "are can be refused: the headers, the embedded rights and the watermark are for the others.",
+    )
     ai_txt: bool = option(True, "Write /ai.txt (Spawning's format), read by Spawning and the dataset tools using it.")
     tdmrep: bool = option(
         True,

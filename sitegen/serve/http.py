@@ -25,7 +25,7 @@ import threading
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .connections import Connections, DeadlineReader
 from .hosts import HostRule
@@ -157,6 +157,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _get(self) -> None:
         view = self.server.view
         path = self.path.split("?", 1)[0]
+        if view.refused is not None:
+            # Before anything else, as a host refuses before looking for a file (the agent learns nothing more).
+            message = view.refused(unquote(urlsplit(path).path), self.headers.get("User-Agent", ""))
+            if message is not None:
+                self._send(403, message.encode("utf-8"), "text/plain; charset=utf-8")
+                return
         if path == EVENTS_PATH:
             self._events()
             return

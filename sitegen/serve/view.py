@@ -25,6 +25,8 @@ class SiteView:
     live: LiveReload
     placeholder: Callable[[], str | None]  # HTML to show when there is no good build yet
     log: Callable[[str], None] | None = None
+    # The 403 text for a request that the site's host files would refuse ((URL path, User-Agent)), else None.
+    refused: Callable[[str, str], str | None] | None = None
     # Changes whenever files in ``root`` change (read while ``reading``): what a request path means is
     # then looked up once per version of the folder, not resolved with a dozen lstat calls every time.
     generation: Callable[[], int] | None = None
