@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from sitegen.config import load_project
 from sitegen.errors import Reporter
 from sitegen.pipeline.build import BuildReport, build
 from sitegen.protect import refusal
 from sitegen.protect.policy import forget_signals
+from sitegen.urls import Urls
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example-site"
@@ -120,8 +122,13 @@ def live_example(example_copy: Path, tmp_path_factory: pytest.TempPathFactory):
 
     output = tmp_path_factory.mktemp("live") / "public"
     output.mkdir()
-    with serve(output) as url:
+    # The host refuses AI agents as the edge function sitegen writes for Netlify / Cloudflare Pages
+    # does; that JavaScript is rendered from the same rule (protect/refusal.py) and run under node
+    # in test_refusal_edge.py. Known only once the build has its address.
+    rules: list[refusal.Refusal] = []
+    with serve(output, refuse_for=lambda agent, path: any(r.refuses(agent, path) for r in rules)) as url:
         build(example_copy, overrides={"site.base_url": url}, output_dir=output, reporter=Reporter())
+        rules.append(refusal.refusal_for(load_project(example_copy, {"site.base_url": url}).config, Urls(url)))
         yield url, output
 
 

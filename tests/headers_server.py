@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -37,6 +38,17 @@ def load_rules(text: str) -> list[tuple[re.Pattern[str], list[tuple[str, str]]]]
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     drop_for: Callable[[str], bool] = staticmethod(lambda path: False)  # simulate a host losing headers
+    refuse_for: Callable[[str, str], bool] = staticmethod(lambda agent, path: False)  # the host's edge function
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        if self.refuse_for(self.headers.get("User-Agent", ""), self.path.split("?", 1)[0]):
+            body = b"This site does not serve AI crawlers.\n"
+            self.send_response(403)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
 
     def end_headers(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -63,13 +75,26 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(root: Path, drop_for: Callable[[str], bool] | None = None) -> Iterator[str]:
+def serve(
+    root: Path,
+    drop_for: Callable[[str], bool] | None = None,
+    refuse_for: Callable[[str, str], bool] | None = None,
+) -> Iterator[str]:
     """Serve ``root`` on a free port of 127.0.0.1; yields the base URL.
 
     ``drop_for(path)`` returning True makes the server leave out the ``_headers`` headers for that path,
-    like a host whose configuration loses them (the nginx add_header trap).
+    like a host whose configuration loses them (the nginx add_header trap). ``refuse_for(user_agent,
+    path)`` returning True answers 403, as the edge function sitegen writes for Netlify and
+    Cloudflare Pages does (that JavaScript is tested under node in test_refusal_edge.py).
     """
-    handler = type("Handler", (_Handler,), {"drop_for": staticmethod(drop_for or (lambda path: False))})
+    handler = type(
+        "Handler",
+        (_Handler,),
+        {
+            "drop_for": staticmethod(drop_for or (lambda path: False)),
+            "refuse_for": staticmethod(refuse_for or (lambda agent, path: False)),
+        },
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

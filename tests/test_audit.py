@@ -25,9 +25,6 @@ from .rights_images import rights_exif, rights_xmp, write_rights_image
 # The image pipeline (a parallel issue) embeds the rights/data-mining fields; until it is merged the derivatives
 # of a real build lack them, so the end-to-end tests below leave that one check out (see test_rights_pass_*).
 PENDING_IMAGE_PIPELINE: set[str] = set()
-# Refusing AI agents at the server (issue 12 §1, a parallel branch): until sitegen writes refusal rules and has the
-# [protect] switch, the audit reports their absence as INFO; once it does, the refusal check must PASS here too.
-PENDING_REFUSAL = {"refusal": (Status.PASS, Status.INFO)}
 
 
 def statuses(report) -> dict[str, Status]:
@@ -38,7 +35,7 @@ def assert_all_pass(report, except_: set[str] = frozenset()) -> None:
     bad = {
         c.id: f"{c.status}: {c.detail}"
         for c in report.checks
-        if c.status not in PENDING_REFUSAL.get(c.id, (Status.PASS,)) and c.id not in except_
+        if c.status is not Status.PASS and c.id not in except_
     }
     assert bad == {}, bad
 

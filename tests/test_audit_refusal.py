@@ -196,7 +196,10 @@ def htaccess_refusal(
 
 
 def _folder(output_copy: Path, refusal: str, **want_changes: object):
-    (output_copy / ".htaccess").write_text((output_copy / ".htaccess").read_text("utf-8") + refusal, "utf-8")
+    """The folder's .htaccess with sitegen's own refusal block replaced by ``refusal``."""
+    htaccess = output_copy / ".htaccess"
+    own = re.sub(r"<IfModule mod_rewrite\.c>.*?</IfModule>\n?", "", htaccess.read_text("utf-8"), flags=re.S)
+    htaccess.write_text(own + refusal, "utf-8")
     source = FolderSource(output_copy)
     want = replace(expected(None), **want_changes)
     return refusal_check(source, want, gather(source))

@@ -24,14 +24,12 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..rights import crawlers
-from ..rights.addresses import LICENSING_PATH, TDM_POLICY_PATH, licensing_url
+from ..rights.addresses import LICENSE_XML_PATH, LICENSING_PATH, TDM_POLICY_PATH, licensing_url
 from ..rights.presets import PRESETS
 from ..urls import Urls
 
-# The RSL 1.0 licence file at the site root (issue 12 §3); refused agents must still read it.
-LICENCE_FILE = "license.xml"
 # Readable by every agent, refused ones included, so a refused crawler can still learn why and how to license.
-OPEN_FILES = ("robots.txt", "ai.txt", ".well-known/tdmrep.json", TDM_POLICY_PATH, LICENCE_FILE)
+OPEN_FILES = ("robots.txt", "ai.txt", ".well-known/tdmrep.json", TDM_POLICY_PATH, LICENSE_XML_PATH)
 OPEN_FOLDERS = (LICENSING_PATH,)
 
 # Where a token ends: not followed by a word character, nor by "." and a letter (a domain name).
