@@ -44,6 +44,15 @@
     });
   }
 
+  /* The box shows a spinner (style.css, after 300 ms) until its photo's file has arrived. */
+  function markLoading(box, img) {
+    if (img.complete && img.naturalWidth > 0) return;
+    box.classList.add("is-loading");
+    const done = () => box.classList.remove("is-loading");
+    img.addEventListener("load", done, { once: true });
+    img.addEventListener("error", done, { once: true });
+  }
+
   class Lightbox {
     constructor(grid) {
       this.links = Array.from(grid.querySelectorAll("a.grid-link"));
@@ -234,7 +243,9 @@
       img.height = Number(thumb.getAttribute("height"));
       img.decoding = "async";
       img.draggable = false;
-      img.style.maxWidth = "min(100%, " + largest + "px)"; // a small original is not blown up
+      // The box's final size before the file arrives (style.css): a small original is not blown up.
+      img.style.setProperty("--largest", largest + "px");
+      img.style.setProperty("--ar", String(ratio));
       img.style.backgroundColor = thumb.style.backgroundColor;
       // The grid's file is already in the cache: it fills in while the large one loads,
       // unless it is a clean thumbnail (a full view never shows an unmarked picture).
@@ -245,6 +256,7 @@
       img.srcset = thumb.dataset.viewSrcset || thumb.srcset;
       img.src = thumb.dataset.viewSrc || thumb.getAttribute("src");
       figure.append(picture);
+      markLoading(figure, img);
       return figure;
     }
 
@@ -349,6 +361,9 @@
   }
 
   photoPageKeys();
+  const stage = document.querySelector(".photo-stage");
+  const stageImg = stage && stage.querySelector("img");
+  if (stageImg) markLoading(stage, stageImg);
   const grid = document.querySelector("[data-lightbox]");
   if (grid && typeof HTMLDialogElement === "function") {
     new Lightbox(grid);
