@@ -182,6 +182,13 @@ class TemplateAPI:
                 return self.urls.url(name)
         return self.asset("favicon.svg")
 
+    def site_file(self, name: str) -> str | None:
+        """The URL of a file of the site's static/ folder when it exists: how the theme picks up
+        ``custom.css`` and ``custom.js`` without the site overriding a template."""
+        if self.files.file(self.site.project.static_dir / name) is None:
+            return None
+        return self.urls.url(name)
+
     def install(self, env: jinja2.Environment) -> None:
         env.globals.update(
             site=self.site,
@@ -196,6 +203,8 @@ class TemplateAPI:
             justify=self.justify,
             logo=self.logo(),
             favicon=self.favicon(),
+            custom_css=self.site_file("custom.css"),
+            custom_js=self.site_file("custom.js"),
             feed_url=self.urls.url("feed.xml") if self.urls.absolute else None,
         )
         licensing = template_globals(self.site, self.urls)

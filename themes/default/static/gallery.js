@@ -1,13 +1,10 @@
 /*
- * sitegen default theme: the lightbox of the gallery grid, and arrow keys on
- * photo pages. Plain JavaScript, no dependencies, nothing loaded from
- * anywhere else.
+ * sitegen default theme: the gallery lightbox; on photo pages, arrow keys and the first
+ * screen's fit. Plain JavaScript, no dependencies, nothing loaded from anywhere else.
  *
- * Progressive enhancement: every tile of the grid is a link to the photo's
- * own page, which is what visitors without JavaScript, crawlers and people
- * who open a photo in a new tab get. The lightbox takes over a plain click
- * only, and puts the photo page's address in the address bar (History API),
- * so the URL a visitor copies or shares is that page's.
+ * Progressive enhancement: every grid tile links to the photo's own page (what visitors
+ * without JavaScript, crawlers and new tabs get). The lightbox takes over a plain click only
+ * and puts that page's address in the address bar (History API): a shared URL is the photo's.
  */
 (function () {
   "use strict";
@@ -42,6 +39,26 @@
         window.location.href = link.href;
       }
     });
+  }
+
+  /* A photo's box is .is-loading (a spinner after 300 ms) until its file arrived. */
+  function markLoading(box, img) {
+    if (!img || (img.complete && img.naturalWidth > 0)) return;
+    box.classList.add("is-loading");
+    const done = () => box.classList.remove("is-loading");
+    for (const type of ["load", "error"]) img.addEventListener(type, done, { once: true });
+  }
+
+  /* Photo pages: a header taller than style.css reserved (--header-h) is measured. */
+  function fitFirstScreen(header) {
+    const style = document.documentElement.style;
+    const fit = () => {
+      style.removeProperty("--header-h");
+      const real = header.getBoundingClientRect().height;
+      if (real > parseFloat(getComputedStyle(header).minHeight) + 1) style.setProperty("--header-h", real + "px");
+    };
+    fit();
+    window.addEventListener("resize", fit);
   }
 
   class Lightbox {
@@ -205,10 +222,8 @@
       document.title = title + " · " + this.pageTitle;
     }
 
-    /* A slide: a fresh <picture> with the photo's full-view files, sized for the whole screen.
-       A tile's srcset may list clean thumbnails ([watermark] thumbnails = "clean"); the full
-       view takes the marked files from data-view-srcset, and the tile's own only when the
-       theme did not set it (then the tile already shows the full-view files). */
+    /* A slide: a <picture> of the photo's full-view files, sized for the whole screen. The
+       marked files come from data-view-srcset when the tile shows clean thumbnails. */
     makeSlide(i) {
       const tile = this.links[i];
       const thumb = tile.querySelector("img");
@@ -234,7 +249,9 @@
       img.height = Number(thumb.getAttribute("height"));
       img.decoding = "async";
       img.draggable = false;
-      img.style.maxWidth = "min(100%, " + largest + "px)"; // a small original is not blown up
+      // The box's size before the file arrives (style.css); a small original is not blown up.
+      img.style.setProperty("--largest", largest + "px");
+      img.style.setProperty("--ar", String(ratio));
       img.style.backgroundColor = thumb.style.backgroundColor;
       // The grid's file is already in the cache: it fills in while the large one loads,
       // unless it is a clean thumbnail (a full view never shows an unmarked picture).
@@ -245,6 +262,7 @@
       img.srcset = thumb.dataset.viewSrcset || thumb.srcset;
       img.src = thumb.dataset.viewSrc || thumb.getAttribute("src");
       figure.append(picture);
+      markLoading(figure, img);
       return figure;
     }
 
@@ -349,6 +367,10 @@
   }
 
   photoPageKeys();
+  const stage = document.querySelector(".photo-stage");
+  const header = document.querySelector(".site-header");
+  if (stage) markLoading(stage, stage.querySelector("img"));
+  if (stage && header) fitFirstScreen(header);
   const grid = document.querySelector("[data-lightbox]");
   if (grid && typeof HTMLDialogElement === "function") {
     new Lightbox(grid);
