@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..rights import crawlers
-from ..rights.addresses import LICENSING_PATH, TDM_POLICY_PATH
+from ..rights.addresses import LICENSE_XML_PATH, LICENSING_PATH, TDM_POLICY_PATH
 from .expect import REFUSE_SWITCH, Expected
 from .findings import Findings, short
 from .model import FIX_UNCHECKED, Check, Status
@@ -68,10 +68,10 @@ FIX_BY_HOST = {
     "Caddy": "Import server-config/sitegen.caddy at the top level of the site block, before file_server.",
     "Netlify": "Deploy the Edge Function sitegen writes (netlify/edge-functions/) with the site.",
     "Cloudflare": "Deploy functions/_middleware.js with the site (Pages Functions).",
-    "Vercel": "Deploy with the vercel.json sitegen writes at the project root.",
+    "Vercel": "sitegen writes no vercel.json yet: refuse the agents with a Vercel middleware, or host elsewhere.",
 }
 GITHUB_PAGES = "GitHub Pages"
-LICENCE_FILE = "license.xml"  # RSL 1.0 terms at the host root (issue 12 §3), when the site publishes them
+LICENCE_FILE = LICENSE_XML_PATH  # RSL 1.0 terms at the host root (issue 12 §3), when the site publishes them
 
 
 def user_agent(token: str) -> str:
