@@ -12,7 +12,9 @@ def fetch(base: str, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        conn.request("GET", path, headers={"User-Agent": "img2dataset-like-test"})
+        # Not a refused agent (img2dataset itself now gets a 403 at the host): these are the headers
+        # a dataset tool would read if it came under another name.
+        conn.request("GET", path, headers={"User-Agent": "curl/8.5.0 (header check)"})
         response = conn.getresponse()
         return response.status, response.getheaders(), response.read()
     finally:
