@@ -8,6 +8,7 @@ dodge a cycle is seen like any other. The layer order is the README's "How a bui
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -238,3 +239,18 @@ def test_only_the_pipeline_sees_an_output() -> None:
     assert writes_outside_the_pipeline(IMPORTS) == []
     planted = [*IMPORTS, ("sitegen.render.site", "sitegen.output.folder", "module level")]
     assert writes_outside_the_pipeline(planted) == ["sitegen.render.site -> sitegen.output.folder"]
+
+
+def test_every_package_is_installed() -> None:
+    """An editable install on this machine finds every folder; a wheel or a fresh clone's install only
+    the packages pyproject.toml lists, so a new layer missing there breaks `pip install` in CI."""
+
+    listed = set(
+        tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"]
+    )
+    present = {
+        ".".join(init.parent.relative_to(PACKAGE.parent).parts)
+        for init in PACKAGE.rglob("__init__.py")
+        if "themes" not in init.relative_to(PACKAGE).parts
+    }
+    assert present - listed == set()
