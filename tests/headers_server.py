@@ -96,6 +96,13 @@ def serve(
         },
     )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    with running(server) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running(server: http.server.HTTPServer) -> Iterator[str]:
+    """Serve with ``server`` (bound to 127.0.0.1) in a thread; yields its base URL, stops it on exit."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,7 +10,6 @@ import contextlib
 import functools
 import http.server
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +25,8 @@ from sitegen.audit.rewrite import RewriteRules
 from sitegen.audit.source import HttpSource
 from sitegen.commands.audit import AuditOptions, audit, format_table
 from sitegen.rights import crawlers
+
+from .headers_server import running
 
 EXEMPT = ("/robots.txt", "/ai.txt", "/.well-known/tdmrep.json", "/tdm-policy.json", "/licensing/")
 AI_TOKENS = [c.token for c in crawlers.of_class("train", "ai-use")]
@@ -72,15 +73,8 @@ class _Quiet(http.server.ThreadingHTTPServer):
 @contextlib.contextmanager
 def refusing(root: Path, **rules: object) -> Iterator[str]:
     handler = type("Handler", (_Refusing,), rules)
-    server = _Quiet(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with running(_Quiet(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
