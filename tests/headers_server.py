@@ -50,20 +50,29 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return io.BytesIO(body)
         return super().send_head()
 
-    def end_headers(self) -> None:
+    def _rule_headers(self) -> dict[str, tuple[str, str]]:
         path = self.path.split("?", 1)[0]
         # Read on every request, as the site may be (re)built while the server runs.
         headers_file = Path(self.directory) / "_headers"
         rules = load_rules(headers_file.read_text("utf-8")) if headers_file.is_file() else []
+        merged: dict[str, tuple[str, str]] = {}
         if not self.drop_for(path):
-            merged: dict[str, tuple[str, str]] = {}
             for pattern, headers in rules:
                 if pattern.match(path):
                     for name, value in headers:
                         key = name.lower()
                         merged[key] = (name, merged[key][1] + ", " + value) if key in merged else (name, value)
-            for name, value in merged.values():
-                self.send_header(name, value)
+        return merged
+
+    def send_header(self, keyword: str, value: str) -> None:
+        # The hosts' own Content-Type (by extension) gives way to one that _headers sets, as on both hosts.
+        if keyword.lower() == "content-type" and "content-type" in self._rule_headers():
+            return
+        super().send_header(keyword, value)
+
+    def end_headers(self) -> None:
+        for name, value in self._rule_headers().values():
+            super().send_header(name, value)
         super().end_headers()
 
     def list_directory(self, path):  # type: ignore[no-untyped-def]

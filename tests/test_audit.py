@@ -211,7 +211,7 @@ def test_broken_copy_fails_exactly_where_it_is_broken(output_copy, example_copy,
     changed = {cid for cid in after if after[cid] is not before[cid]} - {broken}
     allowed = {
         "robots-ai": {"robots-search"},  # the same broken robots.txt
-        "robots-search": {"robots-ai", "robots-usage"},
+        "robots-search": {"robots-ai", "robots-usage", "licence-file"},  # its License: line went with it
         "headers-image": {"headers-page"},  # _headers applies to pages and images alike
         "tdmrep": {"tdm-policy"},
         "originals": {"image-size", "image-rights", "image-cache"},  # a big camera file outside media/

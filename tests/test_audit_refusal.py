@@ -28,7 +28,7 @@ from sitegen.rights import crawlers
 
 from .headers_server import running
 
-EXEMPT = ("/robots.txt", "/ai.txt", "/.well-known/tdmrep.json", "/tdm-policy.json", "/licensing/")
+EXEMPT = ("/robots.txt", "/ai.txt", "/.well-known/tdmrep.json", "/tdm-policy.json", "/license.xml", "/licensing/")
 AI_TOKENS = [c.token for c in crawlers.of_class("train", "ai-use")]
 TRAINING = [c.token for c in crawlers.of_class("train")]
 

@@ -68,7 +68,8 @@ def test_headers_file_sends_noai_first_and_alone_on_every_path(example_build):
     rules = netlify_rules((output / "_headers").read_text("utf-8"))
     assert rules["/*"] == PROTECTION  # X-Robots-Tag first, with nothing else on its line
     assert rules["/media/*"] == [("Cache-Control", IMMUTABLE), RSL_LINK]
-    assert len(rules) == 2
+    assert rules["/license.xml"] == [("Content-Type", "application/rsl+xml")]
+    assert len(rules) == 3
 
 
 def test_htaccess_sets_every_header_once_and_caches_hashed_files(example_build):

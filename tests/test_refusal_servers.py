@@ -1,8 +1,9 @@
 """The generated Apache, nginx and Caddy configurations, run in the real servers, refuse and admit as promised.
 
 As GPTBot, ClaudeBot and CCBot a page and an image get 403 with the one-sentence reason, and the
-terms (robots.txt, ai.txt, TDMRep, the licensing page) stay readable; as Googlebot, Bingbot and a
-current Chrome everything is served with the AI opt-out headers.
+terms (robots.txt, ai.txt, TDMRep, the licensing page, license.xml) stay readable; as Googlebot, Bingbot and a
+current Chrome everything is served with the AI opt-out headers. license.xml goes out as application/rsl+xml
+(and only it: sitemap.xml keeps its XML type).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ def get(base: str, path: str, agent: str) -> tuple[int, dict[str, str], bytes]:
         conn.close()
 
 
+def media_type(headers: dict[str, str]) -> str:
+    """The type without parameters: Apache adds "; charset=utf-8" to every .xml file (AddCharset)."""
+    return headers.get("content-type", "").split(";")[0].strip()
+
+
 @pytest.fixture(scope="module")
 def built(example_build) -> tuple[Path, Path, str]:
     public = example_build[0]
@@ -54,9 +60,17 @@ def test_real_server_refuses_ai_agents_and_admits_search_and_browsers(server: st
             for path in OPEN:
                 status, _, _ = get(base, path, agent)
                 assert status == 200, (server, name, path, status)
+            status, headers, body = get(base, "license.xml", agent)
+            assert status == 200 and b"https://rslstandard.org/rsl" in body, (server, name, status)
+            assert media_type(headers) == "application/rsl+xml", (server, name, headers)
         for name, agent in ADMITTED.items():
             for path in ("", image, "robots.txt", "licensing/"):
                 status, headers, _ = get(base, path, agent)
                 assert status == 200, (server, name, path, status)
                 assert headers.get("x-robots-tag") == "noai, noimageai", (server, name, path, headers)
                 assert headers.get("content-usage"), (server, name, path)
+            status, headers, _ = get(base, "license.xml", agent)
+            assert status == 200 and media_type(headers) == "application/rsl+xml", (server, name, headers)
+            assert headers.get("x-robots-tag") == "noai, noimageai", (server, name, headers)  # not lost to its block
+        status, headers, _ = get(base, "sitemap.xml", CHROME)
+        assert status == 200 and media_type(headers) in ("application/xml", "text/xml"), (server, headers)

@@ -66,6 +66,9 @@ def test_the_preview_refuses_ai_agents_and_serves_the_terms(site: Path) -> None:
             for path in ("/robots.txt", "/ai.txt", "/.well-known/tdmrep.json", "/tdm-policy.json", "/licensing/"):
                 status, _, _ = raw_get(port, path, agent)
                 assert status == 200, (agent, path)
+            status, headers, body = raw_get(port, "/license.xml", agent)
+            assert status == 200 and b"https://rslstandard.org/rsl" in body, agent
+            assert headers["content-type"] == "application/rsl+xml", headers  # as every host file types it
         for agent in (GOOGLEBOT, BINGBOT, CHROME, None):
             for path in ("/", image, "/robots.txt"):
                 status, headers, _ = raw_get(port, path, agent)

@@ -18,6 +18,7 @@ from .images import image_checks, originals_check
 from .model import FIX_UNCHECKED, Check, Report, Status
 from .refusal import refusal_check
 from .robots import ai_txt_check, robots_checks
+from .rsl import rsl_check
 from .signals import (
     cache_check,
     header_problems,
@@ -61,6 +62,7 @@ def run_audit(
         found = [_off(c.id, c.title, "[metadata] embed_rights = false") if c.id == "image-rights" else c for c in found]
     checks += found
     checks.append(originals_check(source, findings, list(originals or [])))
+    checks.append(rsl_check(source, want, robots))
     checks.append(refusal_check(source, want, findings))
     checks = [
         c

@@ -41,6 +41,7 @@ class Expected:
     # Agents the server must refuse; None when this sitegen has no [protect] refuse_agents switch at all.
     server_refuse: tuple[str, ...] | None = None
     server_off: str = ""  # why nothing is expected to be refused ('' when something is)
+    rsl: bool = True  # /license.xml (RSL 1.0), named by robots.txt and served as application/rsl+xml
 
 
 def refused_agents(policy: str, block: list[str], allow: list[str]) -> list[str]:
@@ -123,4 +124,5 @@ def expected(config: Config | None) -> Expected:
         licensing_url=licensing_url(urls) if urls.absolute else None,
         server_refuse=server_refuse,
         server_off=server_off,
+        rsl=on and config.licensing.rsl,
     )

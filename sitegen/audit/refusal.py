@@ -102,7 +102,7 @@ def exempt_paths(want: Expected, base: str = "/") -> list[str]:
     paths += ["/ai.txt"] * want.ai_txt
     if want.tdmrep:
         paths += ["/.well-known/tdmrep.json", base + TDM_POLICY_PATH]
-    return [*paths, "/" + LICENCE_FILE, base + LICENSING_PATH]
+    return [*paths, base + LICENCE_FILE, base + LICENSING_PATH]
 
 
 def refusal_check(source: Source, want: Expected, findings: Findings) -> Check:

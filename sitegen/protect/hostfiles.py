@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import Reporter
+from ..rights.addresses import LICENSE_XML_PATH, RSL_MEDIA_TYPE
 from ..urls import Urls
-from . import edge
+from . import edge, rsl
 from .headers import header_rules
 from .refusal import Refusal, escape, refusal_for
 
@@ -39,6 +40,15 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _license_xml(config: Config, urls: Urls) -> str | None:
+    """The URL path of the RSL licence file when the build writes one: every host serves it as RSL_MEDIA_TYPE.
+
+    By extension it would go out as application/xml (or text/xml): a valid XML document, but not one a
+    licensing client recognises as RSL by its type (the RSL guide's ``type="application/rsl+xml"``).
+    """
+    return urls.url(LICENSE_XML_PATH) if rsl.enabled(config) else None
+
+
 # --- files in the output --------------------------------------------------------------------------
 
 
@@ -52,6 +62,11 @@ def netlify_headers(config: Config, urls: Urls) -> str:
     for rule in header_rules(urls, config):
         lines += [f"# {rule.why}", rule.pattern]
         lines += [f"  {name}: {value}" for name, value in rule.headers]
+    licence = _license_xml(config, urls)
+    if licence:
+        # Both hosts let _headers override the Content-Type they would send by extension.
+        lines += ["# The RSL licence file, with its own media type (not application/xml)", licence]
+        lines.append(f"  Content-Type: {RSL_MEDIA_TYPE}")
     return "\n".join(lines) + "\n"
 
 
@@ -85,11 +100,28 @@ def htaccess(config: Config, urls: Urls) -> str:
         "  AddType image/webp .webp",
         "  AddType application/json .json",
         "  AddCharset utf-8 .html .txt .json .xml",
+        *_apache_license_type(config, urls),
         "</IfModule>",
         f"ErrorDocument 404 {urls.url('404.html')}",
         *_apache_refusal(refusal_for(config, urls), urls),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _apache_license_type(config: Config, urls: Urls) -> list[str]:
+    """ForceType inside <Files>: allowed in .htaccess under AllowOverride FileInfo, like AddType.
+
+    Not ``AddType ... .xml``: that would retype every .xml file (sitemap.xml too). <Files> matches the base
+    name in this folder and below; the build publishes no other file named license.xml.
+    """
+    if not _license_xml(config, urls):
+        return []
+    return [
+        "  # The RSL licence file has its own media type; by extension it would be application/xml.",
+        f'  <Files "{LICENSE_XML_PATH}">',
+        f"    ForceType {RSL_MEDIA_TYPE}",
+        "  </Files>",
+    ]
 
 
 def _apache_open_paths(refusal: Refusal, urls: Urls) -> str:
@@ -186,12 +218,35 @@ def _nginx_refused_location(refusal: Refusal, protection: list[tuple[str, str]])
     ]
 
 
-def _nginx_open_locations(refusal: Refusal, protection: list[tuple[str, str]]) -> list[str]:
-    """Exact and prefix locations for the always-readable paths: nginx picks them before ``location /``."""
+def _nginx_license_location(licence: str | None, protection: list[tuple[str, str]]) -> list[str]:
+    """The RSL licence file with its own type; no refusal here, so refused agents read it too.
+
+    ``types { }`` empties the extension table for this location, so ``default_type`` is what is sent; the
+    location has add_header lines of its own, so it repeats every protection header (the inheritance trap).
+    """
+    if not licence:
+        return []
+    return [
+        "# The RSL licence file: readable by everyone, with its own media type (not application/xml).",
+        f"location = {licence} {{",
+        "    types { }",
+        f"    default_type {RSL_MEDIA_TYPE};",
+        *_nginx_add_headers(protection, "    "),
+        "    try_files $uri =404;",
+        "}",
+        "",
+    ]
+
+
+def _nginx_open_locations(refusal: Refusal, protection: list[tuple[str, str]], licence: str | None = None) -> list[str]:
+    """Exact and prefix locations for the always-readable paths: nginx picks them before ``location /``.
+
+    ``licence`` has a location of its own (:func:`_nginx_license_location`): nginx refuses a duplicate.
+    """
     if not refusal.active:
         return []
     lines = ["# Readable by everyone, refused agents included: why and how to license."]
-    blocks = [f"location = {path}" for path in refusal.open_files]
+    blocks = [f"location = {path}" for path in refusal.open_files if path != licence]
     for folder in refusal.open_folders:
         blocks += [f"location = {folder.rstrip('/')}", f"location ^~ {folder}"]
     for block in blocks:
@@ -222,7 +277,8 @@ def nginx_site(config: Config, urls: Urls) -> str:
         f"# server level. Any location you add that uses add_header must `include {NGINX_HEADERS};` too.",
         "# (nginx 1.29.3 and later can instead use `add_header_inherit merge;`.)",
         "",
-        *_nginx_open_locations(refusal, protection),
+        *_nginx_license_location(_license_xml(config, urls), protection),
+        *_nginx_open_locations(refusal, protection, _license_xml(config, urls)),
         *_nginx_refused_location(refusal, protection),
         f"location {base} {{",
         *_nginx_refuse(refusal, "    "),
@@ -269,6 +325,10 @@ def caddy(config: Config, urls: Urls) -> str:
         if rule.pattern != "/*":
             for name, value in rule.headers:
                 lines.append(f"header {rule.pattern} {name} {_quote(value)}")
+    licence = _license_xml(config, urls)
+    if licence:
+        # file_server sets a Content-Type only when none is set yet: this one wins over the .xml default.
+        lines.append(f"header {licence} Content-Type {_quote(RSL_MEDIA_TYPE)}")
     refusal = refusal_for(config, urls)
     if refusal.active:
         exempt = [*refusal.open_files, *(p for f in refusal.open_folders for p in (f.rstrip("/"), f + "*"))]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
+from ..rights.addresses import LICENSE_XML_PATH, RSL_MEDIA_TYPE
+
 MIME_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".htm": "text/html; charset=utf-8",
@@ -48,8 +50,15 @@ MIME_TYPES = {
 TEXT_NAMES = {"CNAME", "_headers", "_redirects", "LICENSE"}
 
 
-def content_type(path: Path) -> str:
-    """MIME type by extension from a fixed table (the platform's may lack AVIF or WebP), then the platform's."""
+# Files typed by where they sit rather than by extension, as every host file sitegen writes types them.
+SITE_TYPES = {LICENSE_XML_PATH: RSL_MEDIA_TYPE}  # the RSL licence file at the site root
+
+
+def content_type(path: Path, site_path: str | None = None) -> str:
+    """MIME type by site path (``SITE_TYPES``), then by extension from a fixed table (the platform's may
+    lack AVIF or WebP), then the platform's."""
+    if site_path is not None and site_path in SITE_TYPES:
+        return SITE_TYPES[site_path]
     known = MIME_TYPES.get(path.suffix.lower())
     if known:
         return known

@@ -60,7 +60,7 @@ def reply_for(view: SiteView, target: Target, base: str, if_none_match: str | No
         reply = not_found(view)
     else:
         assert target.file is not None
-        reply = file_reply(view, target.file, base + target.site_path, if_none_match, head)
+        reply = file_reply(view, target.file, base + target.site_path, if_none_match, head, target.site_path)
     reply.site_path = target.site_path
     return reply
 
@@ -77,8 +77,10 @@ def not_found(view: SiteView) -> Reply:
     return text_reply(404, "Not found\n")
 
 
-def file_reply(view: SiteView, file: Path, url_path: str, if_none_match: str | None, head: bool) -> Reply:
-    ctype = content_type(file)
+def file_reply(
+    view: SiteView, file: Path, url_path: str, if_none_match: str | None, head: bool, site_path: str | None = None
+) -> Reply:
+    ctype = content_type(file, site_path)
     try:
         if ctype.startswith("text/html"):
             return html_reply(view, 200, file.read_text("utf-8", errors="replace"), url_path)
