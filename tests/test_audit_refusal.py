@@ -167,6 +167,14 @@ def test_with_the_switch_on_nobody_refused_fails_with_the_hosts_fix(built):
     assert check.fix.startswith("Apache: ") and "a2enmod rewrite" in check.fix
 
 
+def test_on_vercel_the_fix_points_at_vercel_json(built):
+    with refusing(built, pattern=re.compile(r"(?!)"), server_name="Vercel") as url:
+        source = HttpSource(url)
+        check = refusal_check(source, replace(expected(None), server_refuse=tuple(AI_TOKENS)), gather(source))
+    assert check.status is Status.FAIL
+    assert check.fix.startswith("Vercel: Deploy sitegen's vercel.json")
+
+
 def test_the_refusal_stays_within_the_request_budget(built):
     with refusing(built) as url:
         report = audit(url, AuditOptions(max_requests=20))

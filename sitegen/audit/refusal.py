@@ -68,7 +68,7 @@ FIX_BY_HOST = {
     "Caddy": "Import server-config/sitegen.caddy at the top level of the site block, before file_server.",
     "Netlify": "Deploy the Edge Function sitegen writes (netlify/edge-functions/) with the site.",
     "Cloudflare": "Deploy functions/_middleware.js with the site (Pages Functions).",
-    "Vercel": "sitegen writes no vercel.json yet: refuse the agents with a Vercel middleware, or host elsewhere.",
+    "Vercel": "Deploy sitegen's vercel.json with the site (vercel deploy public): its routes refuse the agents.",
 }
 GITHUB_PAGES = "GitHub Pages"
 LICENCE_FILE = LICENSE_XML_PATH  # RSL 1.0 terms at the host root (issue 12 §3), when the site publishes them

@@ -11,8 +11,8 @@ from .source import FolderSource, HttpSource, Response, Source
 
 HIDING = {"noindex", "noimageindex", "none"}  # take the photographer out of search; no AI opt-out needs them
 FIX_HEADERS = (
-    "Publish the generated _headers (Netlify, Cloudflare Pages) or .htaccess (Apache), or include "
-    "server-config/nginx-site.conf or sitegen.caddy; see the README's deploy recipes."
+    "Publish the generated _headers (Netlify, Cloudflare Pages), .htaccess (Apache) or vercel.json (Vercel), or "
+    "include server-config/nginx-site.conf or sitegen.caddy; see the README's deploy recipes."
 )
 
 

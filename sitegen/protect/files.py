@@ -16,7 +16,7 @@ from ..errors import Reporter
 from ..rights import crawlers
 from ..rights.addresses import LICENSE_XML_PATH, acquire_licence_url, license_xml_url, licensing_url, tdm_policy_url
 from ..urls import Urls
-from . import hostfiles, rsl
+from . import hostfiles, rsl, vercel
 from .policy import signals_for
 from .robots import robots_txt
 
@@ -100,6 +100,10 @@ def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalF
     if signals.header_files:
         files.append(SignalFile("_headers", hostfiles.netlify_headers(config, urls)))
         files.append(SignalFile(".htaccess", hostfiles.htaccess(config, urls)))
+        files.append(SignalFile(vercel.VERCEL_JSON, vercel.vercel_json(config, urls)))
+        refused = vercel.refused_body(config, urls)
+        if refused is not None:  # the 403's text on Vercel (its routes cannot hold a body)
+            files.append(SignalFile(vercel.REFUSED_BODY, refused))
     if signals.any and not urls.absolute:
         reporter.info(
             "[site] base_url has no host, so robots.txt has no Sitemap or License line and tdm-policy URLs are "
