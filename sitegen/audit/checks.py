@@ -15,6 +15,7 @@ from ..config import Config
 from .expect import Expected, expected
 from .findings import Findings, gather
 from .images import image_checks, originals_check
+from .labels import obsolete_labels_check
 from .model import FIX_UNCHECKED, Check, Report, Status
 from .refusal import refusal_check
 from .robots import ai_txt_check, robots_checks
@@ -56,6 +57,7 @@ def run_audit(
 
     checks = _robots_checks(source, want, robots, findings)
     checks += _signal_checks(source, want, ai_txt, tdmrep, findings)
+    checks.append(obsolete_labels_check(robots, ai_txt, findings))
     licensing = licensing_url if licensing_url is not None else want.licensing_url
     found = image_checks(findings, max_size if max_size is not None else want.max_size, licensing)
     if not want.embed_rights:
