@@ -128,6 +128,14 @@ def test_conditional_header_lines_are_named_not_guessed():
     rules = Htaccess('Header set X-Robots-Tag "noai" env=PRODUCTION\n<If "%{HTTPS}">\nHeader set X-A "1"\n</If>\n')
     assert rules.apache("/") == []
     assert len(rules.problems) == 2
+    assert rules.problems[1].startswith(".htaccess line 3 'Header set X-A \"1\"': inside <If>/<ElseIf>/<Else>")
+
+
+def test_the_htaccess_sitegen_writes_is_read_whole(example_build):
+    """Its <If> (the refusal's ErrorDocument), <Files "license.xml"> (ForceType) and IfModule blocks: nothing unread."""
+    text = (example_build[0] / ".htaccess").read_text("utf-8")
+    assert "<If " in text and '<Files "license.xml">' in text
+    assert Htaccess(text).problems == []
 
 
 def test_host_files_name_the_hosts_of_the_files_present():

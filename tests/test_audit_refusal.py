@@ -146,6 +146,9 @@ def test_github_pages_cannot_refuse_and_is_told_so(built):
         check = audit(url).get("refusal")
     assert check.status is Status.INFO
     assert check.detail.startswith("GitHub Pages cannot refuse requests by User-Agent: GPTBot, ClaudeBot, CCBot")
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    assert "Nor can GitHub Pages refuse\nrequests by User-Agent" in readme  # the Deploying section says the same
+    assert 'INFO "GitHub Pages cannot refuse\nrequests by User-Agent"' in readme
 
 
 def test_nobody_refused_is_information_while_sitegen_has_no_switch(built, monkeypatch):

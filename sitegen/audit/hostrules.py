@@ -20,8 +20,11 @@ it is left out here (audit the deployed URL).
 set|append|merge|add|setifempty|unset Name [value]``; ``<IfModule mod>`` is taken as present (``!mod``
 as absent); ``<Files>``/``<FilesMatch>`` sections apply to the file's name and, as Apache merges them,
 after the lines outside them. "always" headers go out before "onsuccess" ones, both on a 200 answer.
-Lines this reader cannot evaluate (conditional ``Header`` lines, other sections) are named in
-:attr:`HostFiles.problems`, never guessed.
+``<If>``/``<ElseIf>``/``<Else>`` test the request (sitegen's holds only the refusal's ``ErrorDocument``):
+a ``Header`` line inside one is named, not counted. Lines this reader cannot evaluate (conditional
+``Header`` lines, other sections) are named in :attr:`HostFiles.problems`, never guessed. Directives other
+than ``Header`` (``ForceType``, ``AddType``, ``ErrorDocument``, rewrite rules) send no header of the kind
+checked here and are not read (the refusal's rewrite rules are read by :mod:`.rewrite`).
 """
 
 from __future__ import annotations
@@ -217,6 +220,10 @@ class Htaccess:
                 continue
             if not words or words[0].lower() != "header":
                 continue
+            if any(kind == "if" for kind, _ in stack):
+                why = "inside <If>/<ElseIf>/<Else>: it depends on the request, which a folder does not have"
+                self._note(number, line, f"{why}; not counted")
+                continue
             files = tuple((kind, pattern) for kind, pattern in stack if pattern is not None)
             self._header(number, line, words[1:], files)
 
@@ -231,6 +238,10 @@ class Htaccess:
             return "match", words[2]
         if kind == "files" and len(words) == 2:
             return "glob", words[1]
+        if kind in ("if", "elseif", "else"):
+            # Only its Header lines matter here (each is named, see _read); sitegen's own <If> holds the
+            # refusal's ErrorDocument, which sends no header.
+            return "if", None
         self._note(number, line, "a section this audit does not evaluate: its headers are not counted")
         return "skip", None
 
