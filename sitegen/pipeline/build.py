@@ -55,9 +55,8 @@ def write_server_config(project: Project, target: Path, reporter: Reporter) -> N
         try:
             write_server_snippets(config, Urls(config.site.base_url), target, reporter)
         except OSError as exc:
-            raise environment_failure(
-                exc, f"the site is published, but the server snippets in {SERVER_CONFIG_DIR}/ beside it are not"
-            ) from exc
+            # The path is the host file that failed (server-config/, functions/ or netlify/ beside the output).
+            raise environment_failure(exc, "the site is published, but this host file beside it is not") from exc
 
 
 def check_server_config_folder(project: Project, target: Path) -> None:

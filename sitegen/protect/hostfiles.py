@@ -12,6 +12,7 @@ comments in the generated files say which and how the file avoids it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -373,21 +374,35 @@ def write_server_snippets(config: Config, urls: Urls, output_dir: Path, reporter
 
     A file there that sitegen did not write (its first line is not our
     marker) is left alone with a warning: sitegen never overwrites or deletes
-    anything it did not create.
+    anything it did not create. An OSError names the file that could not be
+    written (not a temporary name, not nothing), so the build's one line says which.
     """
     written: list[Path] = []
     for name, text in snippet_texts(config, urls).items():
         path = output_dir.parent / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and not _ours(path):
-            reporter.warning(f"not overwritten: {path} was not written by sitegen; move it away to get the new one")
-            continue
-        if path.exists() and path.read_text("utf-8") == text:
-            continue
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and not _ours(path):
+                reporter.warning(f"not overwritten: {path} was not written by sitegen; move it away to get the new one")
+                continue
+            if path.exists() and path.read_text("utf-8") == text:
+                continue
+            _replace(path, text)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        written.append(path)
+    return written
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write beside ``path`` and rename over it; the temporary file goes again if the write fails."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; servers and deploy scripts must read it
         os.replace(tmp, path)
-        written.append(path)
-    return written
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
