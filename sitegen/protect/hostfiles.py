@@ -19,7 +19,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import Reporter
 from ..urls import Urls
-from . import edge
+from . import edge, honeypot
 from .headers import header_rules
 from .refusal import Refusal, escape, refusal_for
 
@@ -224,6 +224,7 @@ def nginx_site(config: Config, urls: Urls) -> str:
         "",
         *_nginx_open_locations(refusal, protection),
         *_nginx_refused_location(refusal, protection),
+        *honeypot.nginx_locations(config, urls, _nginx_add_headers(protection, "    ")),
         f"location {base} {{",
         *_nginx_refuse(refusal, "    "),
         *_nginx_add_headers(protection, "    "),
@@ -300,6 +301,7 @@ def snippet_texts(config: Config, urls: Urls) -> dict[str, str]:
         f"{SERVER_CONFIG_DIR}/{NGINX_MAP}": nginx_map(config, urls),
         f"{SERVER_CONFIG_DIR}/{CADDY}": caddy(config, urls),
     }
+    texts.update(honeypot.snippets(config, urls, SERVER_CONFIG_DIR, GENERATED))
     if refusal_for(config, urls).active:
         # Where Cloudflare Pages and Netlify look for code to run before the static files.
         texts[edge.CLOUDFLARE_MIDDLEWARE] = edge.cloudflare_middleware(config, urls, GENERATED)
