@@ -157,7 +157,8 @@ def fail2ban_filter(urls: Urls, generated: str) -> str:
         "# fail2ban filter for the sitegen honeypot log: copy to /etc/fail2ban/filter.d/sitegen-honeypot.conf.",
         "# It matches requests for this site's honeypot path only, so it finds nothing in a normal access log.",
         "[Definition]",
-        rf'failregex = ^<HOST> \S+ \S+ \[[^\]]+\] "[A-Z]+ {path}/?(?:\?\S*)? HTTP/[0-9.]+"',
+        # fail2ban cuts the time out of the line before matching: [^"]* spans what is left of it.
+        rf'failregex = ^<HOST> \S+ \S+ [^"]*"[A-Z]+ {path}/?(?:\?\S*)? HTTP/[0-9.]+"',
         rf'            ^\{{.*"remote_ip":"<HOST>".*"uri":"{path}/?(?:\?[^"]*)?"',
         "ignoreregex =",
     ]
