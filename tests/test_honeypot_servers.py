@@ -108,3 +108,22 @@ def test_real_server_logs_honeypot_requests_to_their_own_log(server: str, trappe
         # nginx logs the honeypot only to its own log; Apache to both, and only those lines match.
         assert matched == (0 if server == "nginx" else len(trap_requests)), (server, output)
         assert missed == len(ORDINARY), (server, output)
+
+
+def test_fail2ban_reads_the_jail_and_filter(trapped, tmp_path: Path) -> None:
+    """fail2ban's own configuration test, on Debian's configuration with only sitegen's jail in jail.d."""
+    _, server_config, logs, _ = trapped
+    found = shutil.which("fail2ban-client")
+    assert found and Path("/etc/fail2ban/jail.conf").exists(), "fail2ban is missing: apt-get install fail2ban"
+    confdir = tmp_path / "fail2ban"
+    shutil.copytree("/etc/fail2ban", confdir, ignore=shutil.ignore_patterns("jail.local", "*.local", "jail.d"))
+    (confdir / "jail.d").mkdir()
+    shutil.copy(server_config / honeypot.FAIL2BAN_FILTER, confdir / "filter.d")
+    shutil.copy(server_config / honeypot.FAIL2BAN_JAIL, confdir / "jail.d")
+    (logs / honeypot.LOG_FILE).touch()  # the servers create it when they start
+    test = subprocess.run([found, "-c", str(confdir), "-t"], capture_output=True, text=True, timeout=120)
+    assert test.returncode == 0 and "configuration test is successful" in test.stdout + test.stderr, test
+    dump = subprocess.run([found, "-c", str(confdir), "-d"], capture_output=True, text=True, timeout=120).stdout
+    assert f"['set', 'sitegen-honeypot', 'addlogpath', '{logs}/{honeypot.LOG_FILE}', 'head']" in dump, dump
+    assert "['set', 'sitegen-honeypot', 'maxretry', 1]" in dump and "'addfailregex'" in dump, dump
+    assert "--dports http,https" in dump, dump
