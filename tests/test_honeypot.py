@@ -16,6 +16,8 @@ from sitegen.audit.source import HttpSource
 from sitegen.config import parse_config
 from sitegen.errors import ConfigError
 from sitegen.protect import honeypot
+from sitegen.protect.policy import signals_for
+from sitegen.protect.robots import robots_txt
 from sitegen.urls import Urls
 
 from .conftest import make_photo
@@ -212,3 +214,25 @@ def test_the_audit_following_links_never_requests_the_honeypot(site_dir, write, 
     pages = [p for p in requested if p.endswith("/")]
     assert "/g/" in pages and "/about/" in pages, requested  # it did follow links
     assert not [p for p in requested if p.startswith(trap.rstrip("/"))], requested
+
+
+@pytest.mark.parametrize("policy", ["no-ai", "no-ai-training", "off"])
+def test_every_group_of_every_preset_forbids_the_path(policy: str) -> None:
+    """A crawler obeys only its most specific group: each named agent's group must forbid the path too."""
+    config = parse_config(
+        f'[site]\nbase_url = "{ORIGIN}/"\n[protect]\npolicy = "{policy}"\nhoneypot = true\n'
+        'block_agents = ["ExampleDatasetBot"]\n'
+    )
+    urls = Urls(f"{ORIGIN}/")
+    signals = signals_for(config)
+    text = robots_txt(signals, urls, None, honeypot.robots_disallow(config, urls))
+    named = re.findall(r"^User-agent: (.+)$", text, re.M)
+    assert len(named) == len(signals.ai_agents) + 1
+    protego = Protego.parse(text)
+    legacy = urllib.robotparser.RobotFileParser()
+    legacy.parse(text.splitlines())
+    legacy.modified()
+    trap = ORIGIN + urls.url(honeypot.site_path(urls))
+    for agent in [*named, *AGENTS.values()]:
+        assert not protego.can_fetch(trap, agent) and not legacy.can_fetch(agent, trap), (policy, agent)
+    assert protego.can_fetch(f"{ORIGIN}/g/", GOOGLEBOT) and legacy.can_fetch(GOOGLEBOT, f"{ORIGIN}/g/")
