@@ -172,6 +172,8 @@ def fail2ban_jail(config: Config, generated: str) -> str:
         f"# {generated}",
         "# fail2ban jail for the sitegen honeypot: copy to /etc/fail2ban/jail.d/sitegen-honeypot.local, then",
         "# `systemctl reload fail2ban`. One request for the honeypot path bans its address from HTTP for a day.",
+        "# Behind a CDN or reverse proxy, log the client's address (nginx real_ip, Apache mod_remoteip) first,",
+        "# or the proxy is banned. Add the addresses of your own tools that ignore robots.txt to ignoreip.",
         "[sitegen-honeypot]",
         "enabled  = true",
         "filter   = sitegen-honeypot",
