@@ -54,8 +54,12 @@ def readable_copy(public: Path, server_config: Path) -> tuple[Path, Path, Path]:
     return top, top / "public", top / "server-config"
 
 
-def apache_conf(work: Path, public: Path, port: int) -> list[str]:
-    modules = ["mpm_event", "authz_core", "dir", "mime", "headers", "rewrite", "alias"]
+# Apache's "combined" access log format, for the test's own access log.
+COMBINED = r'"%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\""'
+
+
+def apache_conf(work: Path, public: Path, port: int, extra: list[str] | None = None) -> list[str]:
+    modules = ["mpm_event", "authz_core", "dir", "mime", "headers", "rewrite", "alias", "setenvif"]
     conf = work / "apache.conf"
     conf.write_text(
         "\n".join(
@@ -76,6 +80,7 @@ def apache_conf(work: Path, public: Path, port: int) -> list[str]:
                 "</Directory>",
                 "DirectoryIndex index.html",
                 f"DefaultRuntimeDir {work}",
+                *(extra or []),
                 "",
             ]
         ),
@@ -84,7 +89,7 @@ def apache_conf(work: Path, public: Path, port: int) -> list[str]:
     return [binary("apache"), "-f", str(conf), "-DFOREGROUND"]
 
 
-def nginx_conf(work: Path, public: Path, snippets: Path, port: int) -> list[str]:
+def nginx_conf(work: Path, public: Path, snippets: Path, port: int, access_log: str = "off") -> list[str]:
     conf = work / "nginx.conf"
     temps = "\n".join(
         f"    {kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -98,7 +103,7 @@ events {{ worker_connections 64; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log off;
+    access_log {access_log};
 {temps}
     include {snippets}/nginx-map.conf;
     server {{
@@ -113,8 +118,9 @@ http {{
     return [binary("nginx"), "-p", str(work), "-c", str(conf), "-e", str(work / "nginx-error.log")]
 
 
-def caddy_conf(work: Path, public: Path, snippets: Path, port: int) -> list[str]:
+def caddy_conf(work: Path, public: Path, snippets: Path, port: int, imports: tuple[str, ...] = ()) -> list[str]:
     conf = work / "Caddyfile"
+    imported = "".join(f"    import {snippets}/{name}\n" for name in imports)
     conf.write_text(
         f"""{{
     admin off
@@ -123,7 +129,7 @@ def caddy_conf(work: Path, public: Path, snippets: Path, port: int) -> list[str]
 http://127.0.0.1:{port} {{
     root * {public}
     import {snippets}/sitegen.caddy
-    file_server
+{imported}    file_server
 }}
 """,
         "utf-8",
@@ -143,8 +149,15 @@ def _wait_listening(proc: subprocess.Popen[bytes], port: int, log: Path) -> None
 
 
 @contextlib.contextmanager
-def running(server: str, public: Path, server_config: Path) -> Iterator[str]:
-    """The server serving a readable copy of ``public``; yields its base URL."""
+def running(
+    server: str, public: Path, server_config: Path, *, honeypot: bool = False, access_log: Path | None = None
+) -> Iterator[str]:
+    """The server serving a readable copy of ``public``; yields its base URL.
+
+    ``honeypot``: also use the honeypot snippets of ``[protect] honeypot`` (nginx's is part of
+    nginx-site.conf). ``access_log``: where nginx and Apache write every request in the combined
+    format (Caddy 2.6 has one access log per site, which the honeypot snippet takes).
+    """
     binary(server)
     top, site, snippets = readable_copy(public, server_config)
     work = top / "work"
@@ -152,11 +165,13 @@ def running(server: str, public: Path, server_config: Path) -> Iterator[str]:
     work.chmod(0o755)
     port = free_port()
     if server == "apache":
-        command = apache_conf(work, site, port)
+        extra = [f"CustomLog {access_log} {COMBINED}"] if access_log else []
+        extra += [f"Include {snippets}/apache-honeypot.conf"] if honeypot else []
+        command = apache_conf(work, site, port, extra)
     elif server == "nginx":
-        command = nginx_conf(work, site, snippets, port)
+        command = nginx_conf(work, site, snippets, port, f"{access_log} combined" if access_log else "off")
     else:
-        command = caddy_conf(work, site, snippets, port)
+        command = caddy_conf(work, site, snippets, port, ("sitegen-honeypot.caddy",) if honeypot else ())
     log = work / "stderr.log"
     env = {**os.environ, "HOME": str(work), "XDG_DATA_HOME": str(work), "XDG_CONFIG_HOME": str(work)}
     with log.open("wb") as err:

@@ -60,7 +60,8 @@ class _Parser(HTMLParser):
             chosen = chosen or a.get("src")
             if chosen:
                 self.facts.images.append(chosen)
-        elif tag == "a" and a.get("href"):
+        elif tag == "a" and a.get("href") and "nofollow" not in a.get("rel", "").lower().split():
+            # The audit follows links as a polite crawler: not a nofollow one (the honeypot's link is).
             self.facts.links.append(a["href"])
         elif tag == "script" and a.get("type", "").lower() == "application/ld+json":
             self._script = []

@@ -8,6 +8,7 @@ text ends up in the scaffolded config of ``sitegen new`` and in the README.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -310,6 +311,13 @@ class ThemeOptionsSection:
     )
 
 
+def _check_log_dir(value: str) -> str | None:
+    """The folder goes unquoted into nginx, Apache, Caddy and fail2ban files: one absolute word."""
+    if value and not re.fullmatch(r"/[A-Za-z0-9._/-]*", value):
+        return 'must be empty or an absolute folder of letters, digits and . _ - / (e.g. "/var/log/sitegen")'
+    return None
+
+
 @dataclass(frozen=True)
 class ProtectSection:
     policy: Literal["no-ai", "no-ai-training", "off"] = option(
@@ -365,6 +373,18 @@ class ProtectSection:
     nojekyll: bool = option(
         True,
         "Write .nojekyll, without which GitHub Pages' Jekyll step drops /.well-known/ (and tdmrep.json with it).",
+    )
+    honeypot: bool = option(
+        False,
+        "A link on every page that no person sees or reaches, to a path robots.txt forbids to every agent; the "
+        "server snippets log requests for it to their own log, and a fail2ban filter for that log is written to "
+        "server-config/fail2ban/. It catches only clients that ignore robots.txt. Off by default.",
+    )
+    honeypot_log_dir: str = option(
+        "",
+        "Folder of the honeypot log (sitegen-honeypot.log) in the nginx, Apache and Caddy snippets and the "
+        "fail2ban jail. Empty means each server's own log folder (/var/log/nginx, /var/log/apache2, /var/log/caddy).",
+        check=_check_log_dir,
     )
 
 

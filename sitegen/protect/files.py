@@ -16,7 +16,7 @@ from ..errors import Reporter
 from ..rights import crawlers
 from ..rights.addresses import LICENSE_XML_PATH, acquire_licence_url, license_xml_url, licensing_url, tdm_policy_url
 from ..urls import Urls
-from . import hostfiles, rsl, vercel
+from . import honeypot, hostfiles, rsl, vercel
 from .policy import signals_for
 from .robots import robots_txt
 
@@ -87,7 +87,8 @@ def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalF
     has_rsl = rsl.enabled(config)
     if signals.robots_txt:
         licence_file = license_xml_url(urls) if has_rsl and urls.absolute else None
-        files.append(SignalFile("robots.txt", robots_txt(signals, urls, licence_file)))
+        trap = honeypot.robots_disallow(config, urls)
+        files.append(SignalFile("robots.txt", robots_txt(signals, urls, licence_file, trap)))
     if signals.ai_txt:
         files.append(SignalFile("ai.txt", ai_txt(urls)))
     if signals.tdmrep:
@@ -104,6 +105,12 @@ def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalF
         refused = vercel.refused_body(config, urls)
         if refused is not None:  # the 403's text on Vercel (its routes cannot hold a body)
             files.append(SignalFile(vercel.REFUSED_BODY, refused))
+    if honeypot.enabled(config) and not signals.robots_txt:
+        reporter.warning(
+            f"[protect] honeypot is on but robots_txt is off: your own robots.txt must say "
+            f"'Disallow: {honeypot.robots_disallow(config, urls)}' under 'User-agent: *', "
+            "or polite crawlers are trapped"
+        )
     if signals.any and not urls.absolute:
         reporter.info(
             "[site] base_url has no host, so robots.txt has no Sitemap or License line and tdm-policy URLs are "

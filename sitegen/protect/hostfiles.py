@@ -21,7 +21,7 @@ from ..config import Config
 from ..errors import Reporter
 from ..rights.addresses import LICENSE_XML_PATH, RSL_MEDIA_TYPE
 from ..urls import Urls
-from . import edge, rsl
+from . import edge, honeypot, rsl
 from .headers import header_rules
 from .refusal import Refusal, escape, refusal_for
 
@@ -281,6 +281,7 @@ def nginx_site(config: Config, urls: Urls) -> str:
         *_nginx_license_location(_license_xml(config, urls), protection),
         *_nginx_open_locations(refusal, protection, _license_xml(config, urls)),
         *_nginx_refused_location(refusal, protection),
+        *honeypot.nginx_locations(config, urls, _nginx_add_headers(protection, "    ")),
         f"location {base} {{",
         *_nginx_refuse(refusal, "    "),
         *_nginx_add_headers(protection, "    "),
@@ -361,6 +362,7 @@ def snippet_texts(config: Config, urls: Urls) -> dict[str, str]:
         f"{SERVER_CONFIG_DIR}/{NGINX_MAP}": nginx_map(config, urls),
         f"{SERVER_CONFIG_DIR}/{CADDY}": caddy(config, urls),
     }
+    texts.update(honeypot.snippets(config, urls, SERVER_CONFIG_DIR, GENERATED))
     if refusal_for(config, urls).active:
         # Where Cloudflare Pages and Netlify look for code to run before the static files.
         texts[edge.CLOUDFLARE_MIDDLEWARE] = edge.cloudflare_middleware(config, urls, GENERATED)

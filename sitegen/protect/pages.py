@@ -16,7 +16,7 @@ from ..rights.addresses import HOW_TO_LICENSE_ANCHOR, LICENSE_XML_PATH, LICENSIN
 from ..rights.licences import Licence
 from ..rights.presets import NOAI
 from ..urls import Urls
-from . import rsl
+from . import honeypot, rsl
 from .headers import protection_headers
 from .licensing import (
     LicenceUse,
@@ -168,4 +168,10 @@ def template_globals(site: Site, urls: Urls) -> dict[str, Any]:
     def licence_usage() -> LicenceUsage:
         return LicenceUsage(site_licence(config), licences_in_use(site))
 
-    return {"licensing": page, "licence_of": licence_for, "licence_usage": licence_usage}
+    return {
+        "licensing": page,
+        "licence_of": licence_for,
+        "licence_usage": licence_usage,
+        # partials/honeypot.html: the hidden link, None when [protect] honeypot is off.
+        "honeypot_url": honeypot.link(config, urls),
+    }
