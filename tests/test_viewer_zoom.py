@@ -115,9 +115,7 @@ def zoomable(page: Any, selector: str = LIGHTBOX_IMG) -> bool:
 
 def wait_moved(page: Any, side: str, below: float, selector: str = LIGHTBOX_IMG) -> None:
     """Wait until the image's ``side`` ("left" or "top") is below ``below`` (a pan took effect)."""
-    page.wait_for_function(
-        f"(s) => document.querySelector(s).getBoundingClientRect().{side} < {below}", arg=selector
-    )
+    page.wait_for_function(f"(s) => document.querySelector(s).getBoundingClientRect().{side} < {below}", arg=selector)
 
 
 def largest_requests(traffic: Traffic) -> list[str]:
@@ -212,6 +210,38 @@ def test_zoom_shows_the_largest_file_at_its_natural_size_and_fetches_it_only_the
     assert traffic.problems() == []
 
 
+def test_the_displayed_photo_stays_until_the_largest_file_is_decoded(open_page):
+    page, traffic = open_page("desktop-dpr1", "/g/")
+    page.evaluate(
+        """() => { window.__cls = 0; new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) window.__cls += e.value; }).observe({type: 'layout-shift'}); }"""
+    )
+    held: list[Any] = []
+    page.route(f"**/*-{BIG}.*", lambda route: held.append(route))  # the largest file waits for the test
+    open_lightbox(page)
+    shown = page.evaluate("(s) => document.querySelector(s).currentSrc", LIGHTBOX_IMG)
+    page.keyboard.press("+")
+    wait_scale(page, 2)
+    page.wait_for_function("() => document.querySelector('.zoom-layer img') !== null")
+    waited = 0
+    while not held and waited < TIMEOUT_MS:  # the request is under way (bounded)
+        page.wait_for_timeout(50)
+        waited += 50
+    assert held, "zooming never asked for the largest file"
+    s = state(page)
+    assert s["layer"]["ready"] is False, "the large file shows before it arrived"
+    assert page.evaluate("(s) => document.querySelector(s).currentSrc", LIGHTBOX_IMG) == shown
+    assert page.evaluate("getComputedStyle(document.querySelector('.zoom-layer img')).opacity") == "0"
+    assert page.evaluate("document.querySelector('.lb-slide.is-current').classList.contains('is-loading')")
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(".zoom-layer.is-ready", state="attached")
+    assert page.evaluate("getComputedStyle(document.querySelector('.zoom-layer img')).opacity") == "1"
+    assert not page.evaluate("document.querySelector('.lb-slide.is-current').classList.contains('is-loading')")
+    assert page.evaluate("window.__cls") == 0
+    assert traffic.problems() == []
+
+
 def test_a_photo_already_at_its_largest_does_not_zoom(open_page):
     page, traffic = open_page("desktop-dpr1", "/g/")
     open_lightbox(page, nth=2)  # 600 px: shown at its own size
@@ -278,6 +308,7 @@ def test_drag_and_arrow_keys_pan_within_bounds_and_esc_zooms_out(open_page, zoom
     page.keyboard.press("Escape")
     assert wait_scale(page, 1)["transform"] == ""
     expect(page.locator("dialog.lightbox")).to_be_visible()
+    assert page.evaluate("document.querySelector('dialog.lightbox').contains(document.activeElement)")
     page.keyboard.press("ArrowRight")  # not zoomed: next photo
     expect(page.locator(".lb-count")).to_have_text("2 / 3")
     page.keyboard.press("Escape")
