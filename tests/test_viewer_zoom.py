@@ -242,6 +242,19 @@ def test_the_displayed_photo_stays_until_the_largest_file_is_decoded(open_page):
     assert traffic.problems() == []
 
 
+def test_a_largest_file_that_fails_never_covers_the_photo(open_page):
+    page, _ = open_page("desktop-dpr1", "/g/")
+    page.route(f"**/*-{BIG}.*", lambda route: route.abort())
+    open_lightbox(page)
+    page.keyboard.press("+")
+    wait_scale(page, 2)
+    page.wait_for_function(
+        "() => document.querySelector('.zoom-layer img') && !document.querySelector('.lb-slide.is-current.is-loading')"
+    )
+    assert not page.evaluate("document.querySelector('.zoom-layer').classList.contains('is-ready')")
+    assert page.evaluate("(s) => document.querySelector(s).naturalWidth > 0", LIGHTBOX_IMG)  # still zoomed, still shown
+
+
 def test_a_photo_already_at_its_largest_does_not_zoom(open_page):
     page, traffic = open_page("desktop-dpr1", "/g/")
     open_lightbox(page, nth=2)  # 600 px: shown at its own size

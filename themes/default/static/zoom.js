@@ -164,11 +164,11 @@
       this.layer = picture;
       this.view.append(picture);
       this.view.classList.add("is-loading"); // the spinner of style.css, after 300 ms
-      const shown = () => {
-        this.view.classList.remove("is-loading");
-        if (this.layer === picture) picture.classList.add("is-ready");
-      };
-      top.decode().then(shown, shown); // a file that failed leaves the displayed image as it is
+      const done = () => this.view.classList.remove("is-loading");
+      top.decode().then(() => {
+        done();
+        picture.classList.add("is-ready");
+      }, done); // a file that failed never shows: the displayed image stays as it is
     }
 
     /* --- pointer: click and double tap toggle, drag pans, two fingers pinch ---------------- */
