@@ -1,17 +1,12 @@
 /*
- * sitegen default theme: zoom to detail and pan, on the photo page's stage image and in the
- * lightbox (gallery.js attaches it to the photo it shows). Plain JavaScript, no dependencies.
+ * sitegen default theme: zoom to detail and pan, on the photo page and in the lightbox
+ * (gallery.js attaches it to the photo it shows). Plain JavaScript, no dependencies.
  *
- * Scale 1 is the photo as laid out (it fits its box); the largest scale shows the largest
- * published file at its natural size: one image pixel per CSS pixel (so 2x2 device pixels per
- * image pixel on a DPR 2 screen). Never more: what is published (max_size) is the limit, and a
- * photo whose box already shows it at that size does not zoom at all. That file (data-zoom on
- * the <img> and its <source>s, from the templates) is fetched only on the first zoom, and laid
- * over the displayed image once decoded: the image underneath stays until then, so there is
- * never an empty frame, and the overlay is positioned absolutely, so nothing moves.
- *
- * The zoom is a CSS transform of the image inside its box (the "view": the lightbox slide or
- * the photo page's stage, which clip it): translate(x, y) scale(s), origin top left.
+ * Scale 1 is the photo as laid out; the deepest zoom shows the largest published file
+ * (data-zoom, from the templates) at one image pixel per CSS pixel, never more (max_size is
+ * the limit). That file is fetched on the first zoom only and laid over the displayed image
+ * once decoded, so there is never an empty frame. The zoom is a CSS transform of the image
+ * inside its box (the "view": lightbox slide or photo stage, which clips it): nothing moves.
  */
 (function () {
   "use strict";
@@ -62,10 +57,9 @@
       if (this.layer) this.layer.remove();
     }
 
-    /* The image's laid-out box (without our transform) in client px, and the view's inner box.
-       offsetLeft & co. are rounded to whole pixels, which the zoom would magnify into a visible
-       misfit of the large file; the box drawn and the transform drawn are read at one instant
-       (mid-transition too), so undoing the one from the other is exact. */
+    /* The image's laid-out box (without our transform), relative to the view. Not offsetLeft
+       & co.: they are rounded, and the zoom would magnify that into a misfit of the large file.
+       The drawn box and the drawn transform are read at one instant (mid-transition too). */
     measure() {
       const r = this.img.getBoundingClientRect();
       const m = new DOMMatrix(getComputedStyle(this.img).transform);
@@ -181,7 +175,7 @@
       if (this.pointers.size === 2) {
         this.gesture = { pinch: this.spread(), scale: this.scale, centre: this.centre(), moved: true };
       } else if (this.pointers.size === 1) {
-        this.gesture = { x: event.clientX, y: event.clientY, moved: false };
+        this.gesture = { x: event.clientX, y: event.clientY, moved: false, captured: this.scale > 1 };
         if (this.scale > 1) this.view.setPointerCapture(event.pointerId);
       }
     }
@@ -224,9 +218,10 @@
       }
       this.gesture = null;
       this.view.classList.remove("is-dragging");
-      // The click that follows is ours: with the pointer captured it goes to the view, where
-      // the lightbox would take it for a click beside the photo.
-      this.clicked = Boolean(g);
+      // The click that ends a drag, a captured pointer or a zoom is ours: a captured pointer's
+      // click goes to the view, where the lightbox would take it for a click beside the photo.
+      // A plain tap's click is left to others.
+      this.clicked = Boolean(g && (g.moved || g.captured));
       if (!g || g.moved || event.type === "pointercancel") return;
       if (event.pointerType === "touch") {
         const tap = { x: event.clientX, y: event.clientY, time: event.timeStamp };
@@ -237,6 +232,7 @@
       } else if (event.button !== 0) {
         return;
       }
+      this.clicked = true;
       this.toggle(event.clientX, event.clientY);
     }
 
