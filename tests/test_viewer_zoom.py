@@ -425,13 +425,18 @@ def test_photo_page_zooms_in_place_and_its_arrows_pan_while_zoomed(open_page, zo
 
 
 def test_photo_page_pinch_on_a_phone_zooms_the_photo_not_the_page(open_page):
-    page, traffic = open_page("phone", "/g/a-big/")
+    page, traffic = open_page("phone", "/g/b-mid/")
     page.wait_for_selector(".photo-stage.is-zoomable")
     fit = state(page, STAGE_IMG)
     cx, cy = fit["left"] + fit["width"] / 2, fit["top"] + fit["height"] / 2
-    Touch(page).drag([[(cx - 40 - 4 * k, cy), (cx + 40 + 4 * k, cy)] for k in range(11)])
+    # Both fingers start on the photo's sides, where the links to the neighbours lie.
+    at = "([x, y]) => document.elementFromPoint(x, y).className"
+    assert page.evaluate(at, [cx - 95, cy]) == "stage-link stage-prev"
+    assert page.evaluate(at, [cx + 95, cy]) == "stage-link stage-next"
+    Touch(page).drag([[(cx - 95 - 9.5 * k, cy), (cx + 95 + 9.5 * k, cy)] for k in range(11)])
     s = wait_scale(page, 2, STAGE_IMG)
     assert page.evaluate("visualViewport.scale") == 1, "the browser zoomed the page instead"
+    assert page.url.endswith("/g/b-mid/"), "a finger on a side link followed it"
     assert abs(s["left"] + 0.5 * s["width"] - cx) < 1.5, s
     assert traffic.problems() == []
 

@@ -258,9 +258,12 @@
       this.zoomTo(this.scale > 1 ? 1 : this.maxScale(), cx, cy, true);
     }
 
-    /* Whether a pointer is on the photo itself (not on a button, a link or beside the photo). */
+    /* Whether a pointer is on the photo itself (not on a button, a link or beside the photo).
+       A finger on the photo page's side links (to the neighbours) is on the photo too: a pinch
+       often starts there; a tap there is still the link's (it makes no click once it moves). */
     hits(event) {
-      return event.target === this.img;
+      const target = event.target;
+      return target === this.img || (event.pointerType === "touch" && target.matches(".stage-link"));
     }
 
     spread() {
