@@ -105,7 +105,24 @@ def test_gallery_grid_images_are_sized_and_prioritised(site_dir, write, run_buil
     links = tags.find("a", class_="grid-link")
     assert [a["href"] for a in links] == [f"/g/p{n:02}/" for n in range(10)]  # each photo's own page
     assert tags.find("ul", class_="grid")[0].get("data-lightbox") == ""
-    assert len(tags.find("script", defer="")) == 1
+    assert theme_scripts(tags) == ["gallery", "zoom"]
+    assert_zoom_files(tags, imgs)
+
+
+def theme_scripts(tags: Tags) -> list[str]:
+    return [re.sub(r"^/theme/(\w+)\.[0-9a-f]{10}\.js$", r"\1", a["src"]) for a in tags.find("script", defer="")]
+
+
+def assert_zoom_files(tags: Tags, imgs: list[dict[str, str]]) -> None:
+    """Each zoomable photo names its largest published file per format (zoom.js fetches it only on zoom)."""
+    for img in imgs:
+        views = img.get("data-view-srcset", img["srcset"])  # a grid tile's full-view files, never clean thumbnails
+        largest = views.split(", ")[-1].split(" ")  # widest last: "url 2048w"
+        assert img["data-zoom"] == largest[0] and largest[1] == img["data-zoom-width"] + "w"
+        assert (img["data-zoom-width"], img["data-zoom-height"]) == (img["width"], img["height"])
+    sources = tags.find("source", type="image/webp")
+    for source in sources or [{}]:
+        assert source["data-zoom"] == source.get("data-view-srcset", source["srcset"]).split(", ")[-1].split(" ")[0]
 
 
 def test_row_height_changes_the_layout(site_dir, write, run_build):
@@ -132,7 +149,8 @@ def test_photo_page_structure(site_dir, write, run_build):
     assert img["sizes"].count("min(") == 4 and img["sizes"].count(f", {img['width']}px)") == 4
     assert "<h1>The middle one</h1>" in html and "<em>caption</em>" in html
     assert 'rel="license" href="https://creativecommons.org/licenses/by/4.0/"' in html and "2 / 3" in html
-    assert len(tags.find("script", defer="")) == 1  # arrow keys
+    assert theme_scripts(tags) == ["gallery", "zoom"]  # arrow keys, zoom
+    assert_zoom_files(tags, [img])
 
 
 def test_camera_info_only_when_switched_on(site_dir, write, run_build):
@@ -157,7 +175,7 @@ def test_lightbox_off_means_no_script_on_gallery_pages(site_dir, write, run_buil
     gallery_site(site_dir, write, count=2)
     run_build(theme_options__lightbox=False)
     gallery = page(site_dir, "g")
-    assert "<script" not in gallery and "data-lightbox" not in gallery
+    assert "<script" not in gallery and "data-lightbox" not in gallery and "data-zoom" not in gallery
     assert re.search(r'<script src="/theme/gallery\.[0-9a-f]{10}\.js" defer>', page(site_dir, "g/p00"))  # arrow keys
 
 
@@ -273,8 +291,10 @@ def test_assets_are_small_hashed_and_self_contained(site_dir, write, run_build):
     # The viewer ships readable, unminified source; what a visitor downloads is its gzipped size,
     # which must stay well under PhotoSwipe 5.4.4's minified core + lightbox gzipped (20,875 bytes,
     # benchmarks/viewer_size.py measures both side by side).
-    scripts = sorted(published.glob("*.js"))
-    assert js.group(1) in {p.name for p in scripts}
+    # Every script a page loads, once: the hashed names (the theme's files are also published
+    # under their plain names, which no page loads and no visitor downloads).
+    scripts = sorted(p for p in published.glob("*.js") if re.fullmatch(r"\w+\.[0-9a-f]{10}\.js", p.name))
+    assert {js.group(1), *re.findall(r'src="/theme/([^"]+\.js)"', page(site_dir, "g/p00"))} == {p.name for p in scripts}
     zipped = sum(len(gzip.compress(p.read_bytes(), 9)) for p in scripts)
     assert zipped < 14_000, f"theme JavaScript is {zipped} bytes gzipped"
     for path in [published / css.group(1), *scripts]:

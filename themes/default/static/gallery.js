@@ -21,6 +21,11 @@
     return '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">' + ICONS[name] + "</svg>";
   }
 
+  /* zoom.js, when loaded: it has the pointer while the photo is zoomed or pinched. */
+  function zooming() {
+    return Boolean(window.sitegenZoom && window.sitegenZoom.active());
+  }
+
   function typingIn(target) {
     return target instanceof Element && target.closest("input, textarea, select, [contenteditable]");
   }
@@ -163,6 +168,7 @@
       if (link) link.focus();
       for (const slide of this.slides.values()) slide.remove();
       this.slides.clear();
+      if (window.sitegenZoom) window.sitegenZoom.detach();
     }
 
     onPopState(event) {
@@ -201,6 +207,7 @@
         slide.inert = i !== index;
         slide.setAttribute("aria-hidden", String(i !== index));
       }
+      if (window.sitegenZoom) window.sitegenZoom.attach(this.slides.get(index).querySelector("img"));
 
       const link = this.links[index];
       const title = link.dataset.title || link.querySelector("img").alt;
@@ -240,11 +247,13 @@
         source.type = from.type;
         source.sizes = sizes;
         source.srcset = from.dataset.viewSrcset || from.srcset;
+        if (from.dataset.zoom) source.dataset.zoom = from.dataset.zoom;
         picture.append(source);
       }
       const img = document.createElement("img");
       picture.append(img); // in the <picture> before it has a source, so only the chosen file is fetched
       img.alt = thumb.alt;
+      for (const key of ["zoom", "zoomWidth", "zoomHeight"]) if (thumb.dataset[key]) img.dataset[key] = thumb.dataset[key];
       img.width = Number(thumb.getAttribute("width"));
       img.height = Number(thumb.getAttribute("height"));
       img.decoding = "async";
@@ -344,6 +353,7 @@
       });
       this.stage.addEventListener("pointermove", (event) => {
         if (!start || event.pointerId !== start.id) return;
+        if (zooming()) return reset(); // the finger pans or pinches the zoomed photo
         let dx = event.clientX - start.x;
         if (Math.abs(dx) <= Math.abs(event.clientY - start.y)) return;
         const atEnd = (dx > 0 && this.index === 0) || (dx < 0 && this.index === this.links.length - 1);
