@@ -246,11 +246,12 @@ def test_info_panel_shows_the_photo_pages_facts_and_follows_the_photo(viewer, si
     expect(panel).to_contain_text("Canon EOS 6D")  # show_camera_info is on in example-site
     # On a wide screen the panel takes its room beside the photo, hiding none of it.
     if viewport == "desktop":
-        boxes = page.evaluate(
-            """() => [document.querySelector('.lb-slide.is-current img').getBoundingClientRect().right,
-                      document.querySelector('.lb-panel').getBoundingClientRect().left]"""
+        stage, panel_left, photo = page.evaluate(
+            """() => [document.querySelector('.lb-stage').getBoundingClientRect().right,
+                      document.querySelector('.lb-panel').getBoundingClientRect().left,
+                      document.querySelector('.lb-slide.is-current img').getBoundingClientRect().width]"""
         )
-        assert boxes[0] <= boxes[1] + 0.5
+        assert stage <= panel_left + 0.5 and photo <= stage + 0.5
     page.keyboard.press("i")
     expect(panel).to_be_hidden()
     assert traffic.problems() == []
@@ -258,7 +259,8 @@ def test_info_panel_shows_the_photo_pages_facts_and_follows_the_photo(viewer, si
 
 HOSTILE_PAGE = """<!doctype html><title>x</title><figure class="photo"><figcaption class="photo-info">
 <div class="caption"><p>Plain words<img src="/x.png" onerror="window.pwned = 1"><script>window.pwned = 2</script>
-<a href="javascript:window.pwned = 3">a link</a> <a href="/about/" onclick="window.pwned = 4">about</a></p></div>
+<a href="javascript:window.pwned = 3">a link</a> <a href="/about/" onclick="window.pwned = 4">about</a>
+<a href="http://[">no address</a></p></div>
 <dl class="photo-meta"><div><dt>Photographer</dt><dd>&lt;b onmouseover=x&gt;Eve&lt;/b&gt;</dd></div></dl>
 </figcaption></figure>"""
 
@@ -266,7 +268,7 @@ HOSTILE_PAGE = """<!doctype html><title>x</title><figure class="photo"><figcapti
 def test_info_panel_inserts_the_pages_text_as_text(viewer, site_url):
     # Captions and credits may come from a file's metadata. Whatever markup the photo page holds,
     # the panel rebuilds it as text and plain elements: no script, no handler, no javascript: link.
-    page, _ = viewer("desktop")
+    page, traffic = viewer("desktop")
     page.route(site_url + PHOTOS[0][0], lambda route: route.fulfill(body=HOSTILE_PAGE, content_type="text/html"))
     open_photo(page, 0)
     page.keyboard.press("i")
@@ -276,7 +278,9 @@ def test_info_panel_inserts_the_pages_text_as_text(viewer, site_url):
     assert panel.locator("img, script, [onclick], [onerror], b").count() == 0
     assert panel.locator("a", has_text="a link").get_attribute("href") is None
     assert panel.locator("a", has_text="about").get_attribute("href") == site_url + "/about/"
+    assert panel.locator("a", has_text="no address").get_attribute("href") is None
     assert page.evaluate("window.pwned") is None
+    assert traffic.page_errors == [] and traffic.console_errors == []
 
 
 # --- share ----------------------------------------------------------------------------------------
@@ -406,10 +410,12 @@ def test_swipe_down_closes_and_returns_focus_to_the_tile(viewer, site_url):
     expect(page.locator("dialog.lightbox")).to_be_hidden()
     page.wait_for_url(site_url + GALLERY)
     assert page.evaluate("document.activeElement.getAttribute('href')") == PHOTOS[1][0]
-    # A finger to the left still changes the photo.
-    open_photo(page, 0, tap=True)
-    _touch_drag(page, [(320, 400), (250, 402), (150, 404), (80, 405)])
+    # A finger to the left still changes the photo. (Opened with Enter: in headless Chromium a
+    # tap sent soon after a CDP touch drag is sometimes dropped, after a sideways swipe too.)
+    page.keyboard.press("Enter")
     shown(page, 1, site_url)
+    _touch_drag(page, [(320, 400), (250, 402), (150, 404), (80, 405)])
+    shown(page, 2, site_url)
     assert traffic.problems() == []
 
 

@@ -77,8 +77,12 @@
       if (node.hasAttribute(name)) copy.setAttribute(name, node.getAttribute(name));
     }
     if (node.tagName === "A" && node.hasAttribute("href")) {
-      const url = new URL(node.getAttribute("href"), base);
-      if (/^(https?|mailto):$/.test(url.protocol)) copy.href = url.href;
+      try {
+        const url = new URL(node.getAttribute("href"), base);
+        if (/^(https?|mailto):$/.test(url.protocol)) copy.href = url.href;
+      } catch {
+        // not an address at all: the link stays text
+      }
     }
     for (const child of node.childNodes) copy.append(safeCopy(child, base));
     return copy;
@@ -420,7 +424,7 @@
         if (event.key === "Tab") trapFocus(this.help, event);
         return true; // nothing behind the help moves while it is open
       }
-      if (typingIn(event.target)) return true; // the share field: keys are for it
+      if (typingIn(event.target)) return event.key !== "Tab"; // the share field: keys are for it
       const action = {
         f: () => !this.fullButton.hidden && this.toggleFullscreen(),
         s: () => !this.playButton.hidden && this.toggleSlideshow(),
@@ -445,12 +449,12 @@
     /* Called when the viewer closed: nothing keeps running behind the gallery. */
     resetControls() {
       this.stopSlideshow();
-      if (document.fullscreenElement === this.frame) document.exitFullscreen();
+      if (document.fullscreenElement === this.frame) document.exitFullscreen().catch(() => {});
       if (this.help.open) this.help.close();
     }
 
     toggleFullscreen() {
-      if (document.fullscreenElement) document.exitFullscreen();
+      if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
       else this.frame.requestFullscreen().catch(() => {}); // refused (no user gesture, a policy): stay
     }
 
