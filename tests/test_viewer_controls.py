@@ -95,6 +95,7 @@ def test_fullscreen_by_key_and_button_with_a_label_that_says_what_it_does(viewer
     page.keyboard.press("f")
     page.wait_for_function("document.fullscreenElement?.classList.contains('lb-frame')")
     expect(button).to_have_attribute("aria-label", "Exit full screen")
+    expect(button).to_have_attribute("title", "Exit full screen (f)")
     page.keyboard.press("f")
     page.wait_for_function("document.fullscreenElement === null")
     expect(button).to_have_attribute("aria-label", "Full screen")
@@ -240,6 +241,7 @@ def test_info_panel_shows_the_photo_pages_facts_and_follows_the_photo(viewer, si
             "href", "https://creativecommons.org/publicdomain/zero/1.0/"
         )
         if n == 0:
+            page.wait_for_function("document.querySelector('.lb-slide.is-current img').complete")
             page.screenshot(path=str(ARTIFACTS / f"{viewport}-{scheme}-lightbox-info.png"))
             page.keyboard.press("ArrowRight")
             shown(page, 1, site_url)
@@ -419,7 +421,7 @@ def test_swipe_down_closes_and_returns_focus_to_the_tile(viewer, site_url):
     assert traffic.problems() == []
 
 
-def test_escape_closes_and_returns_focus_to_the_tile_that_opened_it(viewer, site_url):
+def test_escape_closes_and_focuses_the_tile_of_the_photo_last_shown(viewer, site_url):
     page, _ = viewer("desktop")
     page.locator("a.grid-link").nth(2).focus()
     page.keyboard.press("Enter")

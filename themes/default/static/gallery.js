@@ -43,6 +43,13 @@
     return '<button type="button" class="lb-button lb-' + name + '" aria-label="' + label + '"' + keys + ">" + icon(name) + "</button>";
   }
 
+  /* A toggle button says what it will do now: its label, its tooltip (with its key) and its icon. */
+  function relabel(button, label, name) {
+    button.setAttribute("aria-label", label);
+    button.title = label + " (" + button.getAttribute("aria-keyshortcuts") + ")";
+    button.innerHTML = icon(name);
+  }
+
   /* Tab and Shift+Tab cycle through a dialog's visible controls and never reach the page behind it
      (a modal <dialog> alone lets Tab wander into the browser's own toolbar and back). */
   function trapFocus(container, event) {
@@ -460,8 +467,7 @@
 
     onFullscreenChange() {
       const full = document.fullscreenElement === this.frame;
-      this.fullButton.setAttribute("aria-label", full ? "Exit full screen" : "Full screen");
-      this.fullButton.innerHTML = icon(full ? "unfull" : "full");
+      relabel(this.fullButton, full ? "Exit full screen" : "Full screen", full ? "unfull" : "full");
       this.updateSizes(); // the stage changed size
     }
 
@@ -472,16 +478,14 @@
       }
       if (this.index === this.links.length - 1) this.show(0, "replace"); // from the end: start over
       this.playing = true;
-      this.playButton.setAttribute("aria-label", "Pause slideshow");
-      this.playButton.innerHTML = icon("pause");
+      relabel(this.playButton, "Pause slideshow", "pause");
       this.schedule();
     }
 
     stopSlideshow() {
       this.playing = false;
       clearTimeout(this.timer);
-      this.playButton.setAttribute("aria-label", "Play slideshow");
-      this.playButton.innerHTML = icon("play");
+      relabel(this.playButton, "Play slideshow", "play");
     }
 
     /* The next turn of the slideshow, if it runs and can be seen. */
