@@ -179,6 +179,14 @@ def test_lightbox_off_means_no_script_on_gallery_pages(site_dir, write, run_buil
     assert re.search(r'<script src="/theme/gallery\.[0-9a-f]{10}\.js" defer>', page(site_dir, "g/p00"))  # arrow keys
 
 
+def test_slideshow_interval_reaches_the_viewer(site_dir, write, run_build):
+    gallery_site(site_dir, write, count=2)
+    run_build()
+    assert Tags(page(site_dir, "g")).find("ul", class_="grid")[0]["data-slideshow-interval"] == "5"
+    run_build(theme_options__slideshow_interval=12)
+    assert Tags(page(site_dir, "g")).find("ul", class_="grid")[0]["data-slideshow-interval"] == "12"
+
+
 def test_menu_from_config_in_order_under_a_sub_path(site_dir, write, run_build):
     gallery_site(site_dir, write, count=1)
     write("content/about.md", "---\ntitle: About\n---\nHi")
@@ -215,6 +223,8 @@ def test_default_menu_lists_galleries_then_pages(site_dir, write, run_build):
         ('logo = "../logo.svg"', "inside the site's static/ folder"),
         ('logo = "logo.bmp"', "must be an image file"),
         ("row_height = 50", "between 120 and 800"),
+        ("slideshow_interval = 1", "between 2 and 60"),
+        ('slideshow_interval = "5s"', "expected"),
         ('menu = [{ title = "About" }]', "entry 1 needs a url"),
         ('menu = [{ title = "", url = "/x/" }]', "entry 1 needs a title"),
         ('menu = [{ title = "About", url = "about" }]', "must be a site path"),
@@ -350,6 +360,11 @@ def test_lightbox_text_contrast():
     count = re.search(r"\.lb-count \{ color: (#[0-9a-f]{6})", css).group(1)
     assert contrast(count, "#000000") >= 4.5
     assert re.search(r"\.lightbox \{[^}]*background: #000;[^}]*color: #f0f0f0;", css)
+    # The info panel and the keyboard help: their muted text on their own dark backgrounds.
+    panel = re.search(r"\.lb-panel \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
+    keys = re.search(r"\.lb-keys \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
+    muted = re.search(r"\.lb-panel dt \{ color: (#[0-9a-f]{6})", css).group(1)
+    assert contrast(muted, panel) >= 4.5 and contrast("#f0f0f0", keys) >= 4.5
 
 
 def test_example_site_accents_have_sufficient_contrast():

@@ -309,6 +309,12 @@ class ThemeOptionsSection:
         "Open photos from the gallery grid in a full-screen viewer (a small script of the theme's own). "
         "Every photo keeps its own page, which is what visitors without JavaScript get.",
     )
+    slideshow_interval: int = option(
+        5,
+        "Seconds each photo stays on screen in the lightbox's slideshow (started with its play button or the "
+        "s key, never by itself). Long enough to look at a photo; the next one is loaded before it is shown.",
+        check=_between(2, 60),
+    )
 
 
 def _check_log_dir(value: str) -> str | None:

@@ -13,9 +13,21 @@
     close: '<path d="M6 6l12 12M18 6L6 18"/>',
     prev: '<path d="M15 5l-7 7 7 7"/>',
     next: '<path d="M9 5l7 7-7 7"/>',
+    info: '<circle cx="12" cy="12" r="9"/><path d="M12 11v6M12 7.5v.5"/>',
+    share: '<path d="M12 3v12M7 8l5-5 5 5M5 14v6h14v-6"/>',
+    play: '<path d="M8 5l11 7-11 7z"/>',
+    pause: '<path d="M9 5v14M15 5v14"/>',
+    full: '<path d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5"/>',
+    unfull: '<path d="M9 4v5H4M20 9h-5V4M15 20v-5h5M4 15h5v5"/>',
+    help: '<circle cx="12" cy="12" r="9"/><path d="M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5v.7M12 17v.5"/>',
   };
   const SWIPE_DISTANCE = 50; // px a finger must travel sideways to change the photo
   const SWIPE_SPEED = 0.35; // ... or px/ms for a quick flick
+  const CLOSE_DISTANCE = 100; // px a finger must pull the photo down to close the viewer
+  // What the info panel copies from a photo page (photo.html and its partials), in this order.
+  const INFO_PARTS = ".caption, .photo-meta, .licence, .rights";
+  // Elements the info panel rebuilds from a photo page; any other element becomes its text.
+  const INFO_TAGS = /^(P|EM|STRONG|B|I|A|DL|DT|DD|DIV|SPAN|TIME|BR|UL|OL|LI|CODE|SMALL|ABBR)$/;
 
   function icon(name) {
     return '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">' + ICONS[name] + "</svg>";
@@ -28,6 +40,64 @@
 
   function typingIn(target) {
     return target instanceof Element && target.closest("input, textarea, select, [contenteditable]");
+  }
+
+  /* A toolbar button: its label is what a screen reader says; its key is announced and in its tooltip. */
+  function button(name, label, key) {
+    const keys = key ? ' aria-keyshortcuts="' + key + '" title="' + label + " (" + key + ')"' : ' title="' + label + '"';
+    return '<button type="button" class="lb-button lb-' + name + '" aria-label="' + label + '"' + keys + ">" + icon(name) + "</button>";
+  }
+
+  /* A toggle button says what it will do now: its label, its tooltip (with its key) and its icon. */
+  function relabel(button, label, name) {
+    button.setAttribute("aria-label", label);
+    button.title = label + " (" + button.getAttribute("aria-keyshortcuts") + ")";
+    button.innerHTML = icon(name);
+  }
+
+  /* Tab and Shift+Tab cycle through a dialog's visible controls and never reach the page behind it
+     (a modal <dialog> alone lets Tab wander into the browser's own toolbar and back). */
+  function trapFocus(container, event) {
+    const controls = Array.from(container.querySelectorAll("button, a[href], input")).filter(
+      (el) => !el.hidden && !el.closest("[inert]") && el.getClientRects().length > 0,
+    );
+    if (controls.length === 0) return;
+    const first = controls[0];
+    const last = controls[controls.length - 1];
+    const active = document.activeElement;
+    if (!container.contains(active)) {
+      event.preventDefault();
+      first.focus();
+    } else if (event.shiftKey && active === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  /* A copy of a photo page's node built element by element: text goes in as text (never parsed
+     as HTML), links keep only web and mail addresses. Captions and credits can come from a
+     file's metadata, which is untrusted, and this copy runs in the gallery page. */
+  function safeCopy(node, base) {
+    if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.data);
+    if (node.nodeType !== Node.ELEMENT_NODE) return document.createTextNode("");
+    if (!INFO_TAGS.test(node.tagName)) return document.createTextNode(node.textContent);
+    const copy = document.createElement(node.tagName);
+    for (const name of ["rel", "datetime", "title", "aria-hidden"]) {
+      if (node.hasAttribute(name)) copy.setAttribute(name, node.getAttribute(name));
+    }
+    if (node.tagName === "A" && node.hasAttribute("href")) {
+      try {
+        const url = new URL(node.getAttribute("href"), base);
+        if (/^(https?|mailto):$/.test(url.protocol)) copy.href = url.href;
+      } catch {
+        // not an address at all: the link stays text
+      }
+    }
+    for (const child of node.childNodes) copy.append(safeCopy(child, base));
+    return copy;
   }
 
   /* Photo pages: the left and right arrow keys go to the previous and next photo. */
@@ -117,6 +187,7 @@
         if (!(event.target instanceof HTMLImageElement)) this.close(); // a click beside the photo
       });
       this.listenForSwipes();
+      this.buildControls();
       document.body.append(dialog);
     }
 
@@ -155,6 +226,7 @@
     onClosed() {
       document.documentElement.classList.remove("lb-open");
       document.title = this.pageTitle;
+      this.resetControls();
       if (!this.closingFromHistory) {
         if (this.pushed) {
           window.history.back(); // back to the gallery's own entry: the Back button then leaves the gallery
@@ -227,6 +299,7 @@
         window.history.replaceState(state, "", link.href);
       }
       document.title = title + " · " + this.pageTitle;
+      this.afterShow();
     }
 
     /* A slide: a <picture> of the photo's full-view files, sized for the whole screen. The
@@ -291,10 +364,248 @@
       }
     }
 
+    /* --- controls: full screen, slideshow, info panel, share, keyboard help -------- */
+
+    buildControls() {
+      // The <dialog> itself may not go full screen (the Fullscreen API refuses dialogs), so
+      // everything the viewer shows sits in one frame, and the frame does.
+      const frame = document.createElement("div");
+      frame.className = "lb-frame";
+      frame.append(...this.dialog.childNodes);
+      this.dialog.append(frame);
+      this.frame = frame;
+      frame.insertAdjacentHTML(
+        "beforeend",
+        '<div class="lb-tools">' +
+          button("help", "Keyboard shortcuts", "?") +
+          button("info", "Photo details", "i") +
+          button("share", "Share", "") +
+          button("play", "Play slideshow", "s") +
+          button("full", "Full screen", "f") +
+          "</div>" +
+          '<aside class="lb-panel" id="lb-panel" aria-label="About this photo" hidden></aside>' +
+          '<div class="lb-note"><p class="lb-status" role="status" aria-live="polite"></p>' +
+          '<input class="lb-url" type="url" readonly hidden aria-label="Address of this photo"></div>' +
+          '<dialog class="lb-keys" aria-labelledby="lb-keys-title"><h2 id="lb-keys-title">Keyboard shortcuts</h2><dl>' +
+          "<div><dt><kbd>←</kbd> <kbd>→</kbd></dt><dd>Previous, next photo (pan when zoomed)</dd></div>" +
+          "<div><dt><kbd>Home</kbd> <kbd>End</kbd></dt><dd>First, last photo</dd></div>" +
+          "<div><dt><kbd>+</kbd> <kbd>-</kbd> <kbd>0</kbd></dt><dd>Zoom in, out, fit</dd></div>" +
+          "<div><dt><kbd>f</kbd></dt><dd>Full screen</dd></div>" +
+          "<div><dt><kbd>s</kbd></dt><dd>Start or pause the slideshow</dd></div>" +
+          "<div><dt><kbd>i</kbd></dt><dd>Show or hide the photo's details</dd></div>" +
+          "<div><dt><kbd>?</kbd></dt><dd>This list</dd></div>" +
+          "<div><dt><kbd>Esc</kbd></dt><dd>Close</dd></div>" +
+          '</dl><button type="button" class="lb-keys-close">Close</button></dialog>',
+      );
+      const find = (selector) => frame.querySelector(selector);
+      this.fullButton = find(".lb-full");
+      this.playButton = find(".lb-play");
+      this.infoButton = find(".lb-info");
+      this.info = find(".lb-panel");
+      this.status = find(".lb-status");
+      this.urlField = find(".lb-url");
+      this.help = find(".lb-keys");
+      this.infoButton.setAttribute("aria-controls", "lb-panel");
+      this.infoButton.setAttribute("aria-expanded", "false");
+
+      // No Fullscreen API (iPhone Safari has it for videos only): no button that cannot work.
+      this.fullButton.hidden = !(document.fullscreenEnabled && frame.requestFullscreen);
+      this.fullButton.addEventListener("click", () => this.toggleFullscreen());
+      document.addEventListener("fullscreenchange", () => this.onFullscreenChange());
+      this.playButton.addEventListener("click", () => this.toggleSlideshow());
+      this.infoButton.addEventListener("click", () => this.toggleInfo());
+      find(".lb-share").addEventListener("click", () => this.share());
+      find(".lb-help").addEventListener("click", () => this.toggleHelp());
+      find(".lb-keys-close").addEventListener("click", () => this.toggleHelp());
+      this.help.addEventListener("close", () => this.helpOpener && this.helpOpener.focus());
+
+      const grid = document.querySelector("[data-slideshow-interval]");
+      this.interval = 1000 * (Number(grid && grid.dataset.slideshowInterval) || 5);
+      this.playing = false;
+      this.timer = 0;
+      this.pages = new Map(); // photo page URL -> promise of its parsed document, for the info panel
+      // A slideshow runs only while someone can see it: not in a hidden tab...
+      document.addEventListener("visibilitychange", () => this.schedule());
+      // ... and it stops when the visitor asks their system for less motion while it runs.
+      // Started with reduced motion already on, it runs (they asked for it by name) with cuts
+      // instead of slides (style.css, Motion).
+      const motion = window.matchMedia("(prefers-reduced-motion: reduce)");
+      motion.addEventListener("change", () => motion.matches && this.stopSlideshow());
+    }
+
+    /* The keys of the controls; true when the key was one of them. */
+    controlKey(event) {
+      if (this.help.open) {
+        if (event.key === "?") this.toggleHelp();
+        if (event.key === "Tab") trapFocus(this.help, event);
+        return true; // nothing behind the help moves while it is open
+      }
+      if (typingIn(event.target)) return event.key !== "Tab"; // the share field: keys are for it
+      const action = {
+        f: () => !this.fullButton.hidden && this.toggleFullscreen(),
+        s: () => !this.playButton.hidden && this.toggleSlideshow(),
+        i: () => this.toggleInfo(),
+        "?": () => this.toggleHelp(),
+      }[event.key];
+      if (!action) return false;
+      event.preventDefault();
+      action();
+      return true;
+    }
+
+    /* Called by show(): the controls follow the photo now shown. */
+    afterShow() {
+      this.playButton.hidden = this.links.length < 2;
+      this.urlField.hidden = true;
+      this.status.textContent = "";
+      if (!this.info.hidden) this.fillInfo();
+      this.schedule(); // each photo gets the whole interval, also after an arrow key
+    }
+
+    /* Called when the viewer closed: nothing keeps running behind the gallery. */
+    resetControls() {
+      this.stopSlideshow();
+      if (document.fullscreenElement === this.frame) document.exitFullscreen().catch(() => {});
+      if (this.help.open) this.help.close();
+    }
+
+    toggleFullscreen() {
+      if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+      else this.frame.requestFullscreen().catch(() => {}); // refused (no user gesture, a policy): stay
+    }
+
+    onFullscreenChange() {
+      const full = document.fullscreenElement === this.frame;
+      relabel(this.fullButton, full ? "Exit full screen" : "Full screen", full ? "unfull" : "full");
+      this.updateSizes(); // the stage changed size
+    }
+
+    toggleSlideshow() {
+      if (this.playing) {
+        this.stopSlideshow();
+        return;
+      }
+      if (this.index === this.links.length - 1) this.show(0, "replace"); // from the end: start over
+      this.playing = true;
+      relabel(this.playButton, "Pause slideshow", "pause");
+      this.schedule();
+    }
+
+    stopSlideshow() {
+      this.playing = false;
+      clearTimeout(this.timer);
+      relabel(this.playButton, "Play slideshow", "play");
+    }
+
+    /* The next turn of the slideshow, if it runs and can be seen. */
+    schedule() {
+      clearTimeout(this.timer);
+      if (this.playing && !document.hidden) this.timer = setTimeout(() => this.advance(), this.interval);
+    }
+
+    /* The next photo is shown once its file is loaded and decoded (its slide exists already,
+       show() builds the neighbours), so the slideshow never shows an empty frame. The last
+       photo ends it: a gallery has an order, and its end is where the photographer put it. */
+    advance() {
+      const at = this.index;
+      const next = this.slides.get(at + 1);
+      if (!next) {
+        this.stopSlideshow();
+        return;
+      }
+      next
+        .querySelector("img")
+        .decode()
+        .catch(() => {}) // a file that failed: the slide shows its colour, as when stepping by hand
+        .then(() => {
+          if (this.playing && this.index === at && this.dialog.open && !document.hidden) this.move(1);
+        });
+    }
+
+    toggleInfo() {
+      const open = this.info.hidden;
+      this.info.hidden = !open;
+      this.frame.classList.toggle("has-info", open);
+      this.infoButton.setAttribute("aria-expanded", String(open));
+      if (open) this.fillInfo();
+      this.updateSizes(); // on wide screens the panel takes its room from the stage
+    }
+
+    /* The photo page's own caption, credit, licence and (when the site shows them) camera facts:
+       fetched when the panel is opened, so a gallery page carries no extra byte for it. */
+    fillInfo() {
+      const link = this.links[this.index];
+      const title = document.createElement("h2");
+      title.textContent = link.dataset.title || link.querySelector("img").alt;
+      this.info.replaceChildren(title);
+      this.info.setAttribute("aria-busy", "true");
+      const show = (doc) => {
+        if (this.links[this.index] !== link) return; // moved on meanwhile
+        for (const part of doc ? doc.querySelectorAll(INFO_PARTS) : []) this.info.append(safeCopy(part, link.href));
+        if (this.info.childElementCount === 1) {
+          const page = document.createElement("a"); // not fetched (offline?): the page has it all
+          page.href = link.href;
+          page.textContent = "Details on the photo's page";
+          this.info.append(page);
+        }
+        this.info.removeAttribute("aria-busy");
+      };
+      this.page(link.href).then(show, () => show(null));
+      const next = this.links[this.index + 1];
+      if (next) this.page(next.href).catch(() => {}); // ready when the visitor moves on
+    }
+
+    page(url) {
+      if (!this.pages.has(url)) {
+        const parsed = fetch(url)
+          .then((response) => (response.ok ? response.text() : Promise.reject(new Error(response.status))))
+          .then((html) => new DOMParser().parseFromString(html, "text/html")); // inert: runs and loads nothing
+        parsed.catch(() => this.pages.delete(url)); // try again next time
+        this.pages.set(url, parsed);
+      }
+      return this.pages.get(url);
+    }
+
+    /* The system's share sheet where there is one (phones); else the address is copied, and
+       said so. Where the clipboard is refused, the address is selected in a field to copy. */
+    share() {
+      const link = this.links[this.index];
+      if (navigator.share) {
+        navigator.share({ title: this.title.textContent, url: link.href }).catch(() => {}); // cancelled: fine
+        return;
+      }
+      const copied = navigator.clipboard ? navigator.clipboard.writeText(link.href) : Promise.reject();
+      copied.then(
+        () => {
+          this.status.textContent = "Link copied";
+          clearTimeout(this.noteTimer);
+          this.noteTimer = setTimeout(() => (this.status.textContent = ""), 4000); // seen and said: done
+        },
+        () => {
+          this.urlField.value = link.href;
+          this.urlField.hidden = false;
+          this.urlField.focus();
+          this.urlField.select();
+          this.status.textContent = "Copy the selected link";
+        },
+      );
+    }
+
+    toggleHelp() {
+      if (this.help.open) {
+        this.help.close();
+        return;
+      }
+      this.helpOpener = document.activeElement;
+      this.help.showModal();
+      this.help.querySelector(".lb-keys-close").focus();
+    }
+
     /* --- keyboard and touch ------------------------------------------------ */
 
     onKey(event) {
       if (event.altKey || event.ctrlKey || event.metaKey) return;
+      if (this.controlKey(event)) return;
       if (event.key === "ArrowRight") {
         event.preventDefault();
         this.move(1);
@@ -312,34 +623,20 @@
       }
     }
 
-    /* Tab and Shift+Tab cycle through the viewer's controls and never reach the page behind it. */
     keepFocusInside(event) {
-      const controls = Array.from(this.dialog.querySelectorAll("button, a[href]")).filter(
-        (el) => !el.hidden && el.getClientRects().length > 0,
-      );
-      if (controls.length === 0) return;
-      const first = controls[0];
-      const last = controls[controls.length - 1];
-      const active = document.activeElement;
-      if (!this.dialog.contains(active)) {
-        event.preventDefault();
-        first.focus();
-      } else if (event.shiftKey && active === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && active === last) {
-        event.preventDefault();
-        first.focus();
-      }
+      trapFocus(this.dialog, event);
     }
 
-    /* Swipe left or right with a finger (or pen); the photos follow the finger. */
+    /* Swipe left or right with a finger (or pen); the photos follow the finger. Pulling the
+       photo down closes the viewer, as in the phone's own photo apps. A pointerdown whose default
+       was prevented belongs to another gesture (panning a zoomed photo) and is left alone. */
     listenForSwipes() {
       let start = null;
-      const drag = (dx) => {
+      const drag = (dx, dy = 0) => {
         for (const [i, slide] of this.slides) {
           slide.style.transition = dx === null ? "" : "none";
-          slide.style.transform = dx === null ? "" : "translateX(calc(" + (i - this.index) * 105 + "% + " + dx + "px))";
+          slide.style.transform =
+            dx === null ? "" : "translate(calc(" + (i - this.index) * 105 + "% + " + dx + "px), " + dy + "px)";
         }
       };
       const reset = () => {
@@ -348,14 +645,18 @@
       };
       this.stage.addEventListener("pointerdown", (event) => {
         this.swiped = false;
-        if (event.pointerType === "mouse" || !event.isPrimary) return;
+        if (event.pointerType === "mouse" || !event.isPrimary || event.defaultPrevented) return;
         start = { x: event.clientX, y: event.clientY, time: event.timeStamp, id: event.pointerId };
       });
       this.stage.addEventListener("pointermove", (event) => {
         if (!start || event.pointerId !== start.id) return;
         if (zooming()) return reset(); // the finger pans or pinches the zoomed photo
         let dx = event.clientX - start.x;
-        if (Math.abs(dx) <= Math.abs(event.clientY - start.y)) return;
+        const dy = event.clientY - start.y;
+        if (Math.abs(dx) <= Math.abs(dy)) {
+          if (dy > 0) drag(0, dy); // pulled down: about to close
+          return;
+        }
         const atEnd = (dx > 0 && this.index === 0) || (dx < 0 && this.index === this.links.length - 1);
         if (atEnd) dx /= 3; // nothing there: resist
         drag(dx);
@@ -370,6 +671,9 @@
         if (far && Math.abs(dx) > Math.abs(dy)) {
           this.swiped = true; // the click that follows is not a "click beside the photo"
           this.move(dx < 0 ? 1 : -1);
+        } else if (dy > CLOSE_DISTANCE && dy > Math.abs(dx)) {
+          this.swiped = true;
+          this.close();
         }
       });
       this.stage.addEventListener("pointercancel", reset);
