@@ -22,7 +22,7 @@ from .conftest import REPO, make_photo
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO / "test-artifacts" / "browser"
-WIDTHS = [1024, 1280, 1440, 1920]
+WIDTHS = [1024, 1280, 1440, 1680, 1920]
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,11 @@ def test_cards_fill_their_rows(chromium, sites, width):
         if width == 1440 and count in (1, 3, 5):
             page.screenshot(path=str(ARTIFACTS / f"cards-{count}-{width}.png"), full_page=True)
         layout = page.evaluate(CARDS)
+        if count == 1:
+            hero = layout["cards"][0]
+            width_of_list = layout["right"] - layout["left"]
+            assert hero["right"] - hero["left"] >= width_of_list - 1, f"one gallery at {width}px is not full width"
+            assert hero["cover"] < (hero["right"] - hero["left"]) / 1.9, "the hero's cover is a wide band, not 3:2"
         rows: dict[int, list[dict[str, Any]]] = {}
         for card in layout["cards"]:
             rows.setdefault(card["top"], []).append(card)

@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import typing
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, TypeVar
 
 from ..config import WatermarkSection
 from ..configschema import (
@@ -120,6 +120,37 @@ def as_watermark(value: Any) -> bool | dict[str, Any]:
     raise ValueError("expected true, false or watermark settings such as {position: top-left}")
 
 
+class Focus(NamedTuple):
+    """A cover's focal point in percent of its width and height (``0 0`` is the top left corner).
+
+    Cards crop covers to a fixed shape in the browser (CSS ``object-fit: cover``; no cropped file is
+    published), so the point is kept as what CSS's ``object-position`` wants: ``str()`` writes it so.
+    """
+
+    x: float
+    y: float
+
+    def __str__(self) -> str:
+        return f"{self.x:g}% {self.y:g}%"
+
+
+_FOCUS_EXAMPLE = "two percentages, across then down, such as `50% 20%`"
+
+
+def as_focus(value: Any) -> Focus:
+    """``30% 20%`` (or ``30%, 20%``, or a list of two): percentages because CSS writes the same point so."""
+    parts = value if isinstance(value, list) else value.replace(",", " ").split() if isinstance(value, str) else None
+    if not parts or len(parts) != 2 or not all(isinstance(p, str) and p.strip().endswith("%") for p in parts):
+        raise ValueError(f"expected {_FOCUS_EXAMPLE}")
+    try:
+        x, y = (float(p.strip()[:-1]) for p in parts)
+    except ValueError:
+        raise ValueError(f"expected {_FOCUS_EXAMPLE}") from None
+    if not (0 <= x <= 100 and 0 <= y <= 100):
+        raise ValueError("expected percentages from 0% to 100%")
+    return Focus(x, y)
+
+
 SortMode = Literal["name", "date", "manual"]
 SORT_MODES: tuple[str, ...] = typing.get_args(SortMode)
 
@@ -144,6 +175,7 @@ LICENCE = Convert(licence_id, "a licence identifier (see [Licences](#licences))"
 WATERMARK = Convert(as_watermark, "`false`, `true` or `[watermark]` keys such as `{position: top-left}`")
 SORT_MODE = Convert(as_sort_mode, "`name`, `date` or `manual`")
 SORT_KEY = Convert(as_sort_key, "a number or text")
+FOCUS = Convert(as_focus, _FOCUS_EXAMPLE)
 
 # --- the keys of each kind of file -------------------------------------------------
 
@@ -210,6 +242,12 @@ class GalleryMatter:
     )
     cover: Annotated[str | None, TEXT] = option(
         None, "The photo shown for it: a file name, also `sub/photo.jpg`.", default_doc="the first photo"
+    )
+    cover_focus: Annotated[Focus | None, FOCUS] = option(
+        None,
+        "The point of the cover that the cards' crop keeps in view: across, then down (`0% 0%` is the"
+        " top left corner).",
+        default_doc="the centre; a portrait cover: `50% 25%`, where heads usually are",
     )
     sort: Annotated[SortMode, SORT_MODE] = option(
         "name", "Photo order: by name (`img2` before `img10`), by date (oldest first) or `manual`."
