@@ -296,8 +296,10 @@ def test_assets_are_small_hashed_and_self_contained(site_dir, write, run_build):
     js = re.search(r'src="/theme/(gallery\.[0-9a-f]{10}\.js)"', html)
     assert css and js, "theme assets are published under content-hashed names"
     published = site_dir / "public/theme"
-    css_data = (published / css.group(1)).read_bytes()
-    assert len(css_data) < 24_000, f"{css.group(1)} is {len(css_data)} bytes"
+    # The one stylesheet blocks the first paint: what counts is what crosses the wire, gzipped
+    # (readable source with comments in the repository, like the scripts).
+    css_zipped = len(gzip.compress((published / css.group(1)).read_bytes(), 9))
+    assert css_zipped < 9_000, f"{css.group(1)} is {css_zipped} bytes gzipped"
     # The viewer ships readable, unminified source; what a visitor downloads is its gzipped size,
     # which must stay well under PhotoSwipe 5.4.4's minified core + lightbox gzipped (20,875 bytes,
     # benchmarks/viewer_size.py measures both side by side).
