@@ -308,7 +308,7 @@ def test_assets_are_small_hashed_and_self_contained(site_dir, write, run_build):
     scripts = sorted(p for p in published.glob("*.js") if re.fullmatch(r"\w+\.[0-9a-f]{10}\.js", p.name))
     assert {js.group(1), *re.findall(r'src="/theme/([^"]+\.js)"', page(site_dir, "g/p00"))} == {p.name for p in scripts}
     zipped = sum(len(gzip.compress(p.read_bytes(), 9)) for p in scripts)
-    assert zipped < 14_000, f"theme JavaScript is {zipped} bytes gzipped"
+    assert zipped < 16_000, f"theme JavaScript is {zipped} bytes gzipped"
     for path in [published / css.group(1), *scripts]:
         data = path.read_text("utf-8")
         assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import", data), f"{path.name} loads from elsewhere"
