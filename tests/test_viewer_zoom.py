@@ -420,7 +420,12 @@ def test_photo_page_zooms_in_place_and_its_arrows_pan_while_zoomed(open_page, zo
     # Zooming moved nothing else on the page.
     assert page.evaluate(boxes) == layout
     page.keyboard.press("0")
-    wait_scale(page, 1, STAGE_IMG)
+    fit = wait_scale(page, 1, STAGE_IMG)
+    # Not zoomed, the wheel over the photo scrolls the page (to the caption), as on any page.
+    page.mouse.move(fit["left"] + fit["width"] / 2, fit["top"] + fit["height"] / 2)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function("() => window.scrollY > 0")
+    assert state(page, STAGE_IMG)["transform"] == ""
     page.keyboard.press("ArrowRight")  # not zoomed: the next photo's page
     page.wait_for_url(zoom_site + "/g/b-mid/")
     assert traffic.problems() == []
