@@ -375,8 +375,10 @@ def test_pinch_zooms_towards_its_centre_one_finger_pans_and_swipes_wait_for_the_
     fit = state(page)
     cx, cy = fit["left"] + fit["width"] * 0.4, fit["top"] + fit["height"] * 0.5
     fingers = Touch(page)
-    # Two fingers 80 px apart move to 200 px apart around the same centre: 2.5x.
-    fingers.drag([[(cx - 40 - 6 * k, cy), (cx + 40 + 6 * k, cy)] for k in range(11)])
+    # Two fingers above and below the photo (in the black around it, where a pinch on a phone
+    # usually starts) move from 280 to 700 px apart around a centre on the photo: 2.5x.
+    assert fit["top"] > cy - 140 and fit["top"] + fit["height"] < cy + 140
+    fingers.drag([[(cx, cy - 140 - 21 * k), (cx, cy + 140 + 21 * k)] for k in range(11)])
     s = wait_scale(page, 2.5)
     assert abs(s["left"] + 0.4 * s["width"] - cx) < 1.5 and abs(s["top"] + 0.5 * s["height"] - cy) < 1.5, s
     expect(page.locator(".lb-count")).to_have_text("1 / 3")
@@ -418,7 +420,12 @@ def test_photo_page_zooms_in_place_and_its_arrows_pan_while_zoomed(open_page, zo
     # Zooming moved nothing else on the page.
     assert page.evaluate(boxes) == layout
     page.keyboard.press("0")
-    wait_scale(page, 1, STAGE_IMG)
+    fit = wait_scale(page, 1, STAGE_IMG)
+    # Not zoomed, the wheel over the photo scrolls the page (to the caption), as on any page.
+    page.mouse.move(fit["left"] + fit["width"] / 2, fit["top"] + fit["height"] / 2)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function("() => window.scrollY > 0")
+    assert state(page, STAGE_IMG)["transform"] == ""
     page.keyboard.press("ArrowRight")  # not zoomed: the next photo's page
     page.wait_for_url(zoom_site + "/g/b-mid/")
     assert traffic.problems() == []

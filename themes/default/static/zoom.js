@@ -258,12 +258,14 @@
       this.zoomTo(this.scale > 1 ? 1 : this.maxScale(), cx, cy, true);
     }
 
-    /* Whether a pointer is on the photo itself (not on a button, a link or beside the photo).
-       A finger on the photo page's side links (to the neighbours) is on the photo too: a pinch
-       often starts there; a tap there is still the link's (it makes no click once it moves). */
+    /* Whether a pointer is ours: on the photo (a mouse beside it clicks the lightbox closed).
+       A finger anywhere in the view is ours too, as a pinch on a phone often starts beside the
+       photo or on the photo page's side links; a tap there still makes its click (to close, or
+       follow the link), and a finger that moved makes none. */
     hits(event) {
       const target = event.target;
-      return target === this.img || (event.pointerType === "touch" && target.matches(".stage-link"));
+      if (event.pointerType === "touch") return !target.closest("button, a:not(.stage-link)");
+      return target === this.img;
     }
 
     spread() {
