@@ -124,6 +124,17 @@ def _interval_ms(page: Any) -> int:
     return 1000 * int(page.get_attribute("[data-lightbox]", "data-slideshow-interval"))
 
 
+def _freeze(page: Any) -> None:
+    """Stop the page's fake clock flowing with real time: from here on only ``run_for`` moves it.
+
+    ``clock.install()`` alone lets the fake time run on at real speed, so on a loaded machine the
+    seconds spent between two steps of a test were counted into the slideshow's turn and a photo
+    changed before ``run_for(interval - 1)`` ended (seen under load). Paused a little ahead, with
+    nothing of the slideshow scheduled yet, every turn is exactly what the test runs.
+    """
+    page.clock.pause_at(page.evaluate("Date.now()") + 3000)
+
+
 def test_slideshow_waits_for_the_next_file_and_stops_at_the_end(viewer, site_url):
     page, traffic = viewer("desktop", clock=True)
     interval = _interval_ms(page)
@@ -142,6 +153,7 @@ def test_slideshow_waits_for_the_next_file_and_stops_at_the_end(viewer, site_url
         page.wait_for_timeout(50)
         waited += 50
     assert held, "the next photo was not loaded ahead"
+    _freeze(page)
     page.keyboard.press("s")
     expect(page.locator(".lb-play")).to_have_attribute("aria-label", "Pause slideshow")
     page.clock.run_for(interval - 1)
@@ -186,6 +198,7 @@ def test_slideshow_pauses_while_the_tab_is_hidden(viewer, site_url):
     page, _ = viewer("desktop", clock=True)
     interval = _interval_ms(page)
     open_photo(page, 0)
+    _freeze(page)
     page.keyboard.press("s")
     page.clock.run_for(interval // 2)
     page.evaluate(HIDE, True)
@@ -202,6 +215,7 @@ def test_slideshow_stops_when_reduced_motion_is_asked_for(viewer, site_url):
     page, _ = viewer("desktop", clock=True)
     interval = _interval_ms(page)
     open_photo(page, 0)
+    _freeze(page)
     page.keyboard.press("s")
     page.emulate_media(reduced_motion="reduce")
     expect(page.locator(".lb-play")).to_have_attribute("aria-label", "Play slideshow")
