@@ -94,6 +94,7 @@ class TemplateAPI:
         self.reporter = reporter
         self.urls = Urls(self.config.site.base_url)
         self.caches = RenderCaches()
+        self.nav_items = self.nav()
 
     @pure
     def url(self, target: Any) -> str:
@@ -151,6 +152,21 @@ class TemplateAPI:
         ]
         return items
 
+    def nav_marks(self, obj: Any) -> tuple[str, ...]:
+        """Per menu entry, what it is to the page ``obj``: "page" (this page), "section" (a page
+        below it) or "". The menu's text then depends on this short tuple instead of the page, so
+        it is rendered once per distinct marking (:mod:`.fragments`) instead of once per page."""
+        here = getattr(obj, "path", None) if obj else None
+        marks = []
+        for item in self.nav_items:
+            if item.path is not None and here is not None and item.path == here:
+                marks.append("page")
+            elif item.path and here and here.startswith(item.path):
+                marks.append("section")
+            else:
+                marks.append("")
+        return tuple(marks)
+
     @volatile
     def justify(self, photos: list[Photo]) -> list[tuple[Photo, layout.Tile]]:
         """The gallery grid's justified rows: each photo with its tile style and ``sizes``."""
@@ -199,7 +215,7 @@ class TemplateAPI:
             srcset=self.srcset,
             asset=self.asset,
             copyright=self.copyright,
-            nav=self.nav(),
+            nav=self.nav_items,
             justify=self.justify,
             logo=self.logo(),
             favicon=self.favicon(),

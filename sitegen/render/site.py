@@ -89,6 +89,7 @@ class Renderer:
             canonical=canonical,
             protection_head=head_tags(self.site, self.urls, HeadContext(kind, obj, self.images.get(obj))),
             social=self.api.social(kind, obj),
+            nav_marks=self.api.nav_marks(obj),
             **context,
         )
         try:
