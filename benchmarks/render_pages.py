@@ -11,7 +11,8 @@ is shared: compare the ratios, and CPU time, more than the absolute figures).
 
     python benchmarks/render_pages.py --photos 5000
     python benchmarks/render_pages.py --photos 20000 --before /tmp/base --after . --rounds 3
-    python benchmarks/render_pages.py --photos 2000 --profile   # cProfile of one render, top functions
+    python benchmarks/render_pages.py --photos 5000 --jobs 1     # rendering in one process
+    python benchmarks/render_pages.py --photos 2000 --profile   # cProfile of one render in one process
 
 Nothing is asserted. Sites are kept in ``--sites`` (default: a folder in the temp dir) between runs.
 """
@@ -38,13 +39,13 @@ def cpu():
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
-site_dir, mode = Path(sys.argv[1]), sys.argv[2]
+site_dir, mode, jobs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 from sitegen.errors import Reporter
 from sitegen.images.probe import ProbeCache
 from sitegen.pipeline import phases
 
 reporter = Reporter()
-project = phases.load(site_dir, None)
+project = phases.load(site_dir, {"build.jobs": jobs} if jobs else None)
 theme = phases.load_theme(project)
 site = phases.read(project, reporter, ProbeCache(project.cache_dir))
 results, _ = phases.images(site, project, reporter, None, None)
@@ -56,8 +57,8 @@ if mode == "profile":
     profiler.enable()
     phases.render(renderer, site, results, reporter)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(int(sys.argv[3]))
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(int(sys.argv[3]))
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(int(sys.argv[4]))
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(int(sys.argv[4]))
     sys.exit(0)
 start_wall, start_cpu = time.perf_counter(), cpu()
 rendered = phases.render(renderer, site, results, reporter)
@@ -135,6 +136,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one render of --after")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="[build] jobs for the render (1: one process; 0: the site's)"
+    )
     parser.add_argument("--sites", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-render-sites")
     args = parser.parse_args()
     sides = {"after": args.after.resolve()}
@@ -142,14 +146,14 @@ def main() -> None:
         sides = {"before": args.before.resolve(), **sides}
     site = prepared_site(args.sites, args.photos, sides["after"])
     if args.profile:
-        print(run(sides["after"], site, "profile", str(args.top)))
+        print(run(sides["after"], site, "profile", "1", str(args.top)))
         return
     figures: dict[str, dict[str, list[float]]] = {name: {"wall": [], "cpu": []} for name in sides}
     photos = 0
     for round_no in range(args.rounds):
         order = list(sides) if round_no % 2 == 0 else list(reversed(sides))
         for name in order:
-            result = json.loads(run(sides[name], site, "time").strip().splitlines()[-1])
+            result = json.loads(run(sides[name], site, "time", str(args.jobs)).strip().splitlines()[-1])
             photos = result["photos"]
             figures[name]["wall"].append(result["wall"])
             figures[name]["cpu"].append(result["cpu"])

@@ -223,3 +223,6 @@ class MemoRenderer(Renderer):
 
     def render_template(self, tpl: jinja2.Template, site_path: str, context: dict[str, Any]) -> str:
         return self.memo.render(tpl, site_path, context)
+
+    def workers(self, pages: int) -> int:
+        return 1  # the memo and its records live in this process
