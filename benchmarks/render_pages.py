@@ -12,6 +12,7 @@ is shared: compare the ratios, and CPU time, more than the absolute figures).
     python benchmarks/render_pages.py --photos 5000
     python benchmarks/render_pages.py --photos 20000 --before /tmp/base --after . --rounds 3
     python benchmarks/render_pages.py --photos 5000 --jobs 1     # rendering in one process
+    python benchmarks/render_pages.py --photos 1000 --parallel-from 1   # workers even for a small site
     python benchmarks/render_pages.py --photos 2000 --profile   # cProfile of one render in one process
 
 Nothing is asserted. Sites are kept in ``--sites`` (default: a folder in the temp dir) between runs.
@@ -40,6 +41,12 @@ def cpu():
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 site_dir, mode, jobs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+if len(sys.argv) > 5 and sys.argv[5]:
+    try:
+        from sitegen.render import parallel  # absent in checkouts before parallel rendering
+        parallel.PARALLEL_FROM = int(sys.argv[5])
+    except ImportError:
+        pass
 from sitegen.errors import Reporter
 from sitegen.images.probe import ProbeCache
 from sitegen.pipeline import phases
@@ -153,7 +160,8 @@ def main() -> None:
     for round_no in range(args.rounds):
         order = list(sides) if round_no % 2 == 0 else list(reversed(sides))
         for name in order:
-            result = json.loads(run(sides[name], site, "time", str(args.jobs)).strip().splitlines()[-1])
+            out = run(sides[name], site, "time", str(args.jobs), "0", str(args.parallel_from or ""))
+            result = json.loads(out.strip().splitlines()[-1])
             photos = result["photos"]
             figures[name]["wall"].append(result["wall"])
             figures[name]["cpu"].append(result["cpu"])
