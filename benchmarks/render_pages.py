@@ -146,6 +146,9 @@ def main() -> None:
     parser.add_argument(
         "--jobs", type=int, default=0, help="[build] jobs for the render (1: one process; 0: the site's)"
     )
+    parser.add_argument(
+        "--parallel-from", type=int, help="pages from which rendering uses workers (default: sitegen's)"
+    )
     parser.add_argument("--sites", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-render-sites")
     args = parser.parse_args()
     sides = {"after": args.after.resolve()}
