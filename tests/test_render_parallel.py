@@ -6,16 +6,20 @@ one process is the reference, byte for byte.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sitegen.errors import Reporter, SitegenError
-from sitegen.pipeline.build import build
 from sitegen.render import parallel
 
 from .conftest import make_photo
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def html_files(output: Path) -> dict[str, bytes]:
@@ -34,43 +38,58 @@ def small_site(site_dir: Path, write: Any) -> Path:
     return site_dir
 
 
-@pytest.fixture
-def spied_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every site takes the parallel path; the worker counts it was called with."""
-    calls: list[int] = []
-    real = parallel.render_in_workers
+# Forking is refused in a process with other threads (a test server of another test may run in
+# this one), so each build runs in a fresh interpreter, with every site above the threshold.
+BUILD = r"""
+import json, sys
+from pathlib import Path
+from sitegen.errors import Reporter, SitegenError
+from sitegen.pipeline.build import build
+from sitegen.render import parallel, site as render_site
 
-    def spy(count: int, render_page: Any, workers: int) -> list[str]:
-        calls.append(workers)
-        return real(count, render_page, workers)
+parallel.PARALLEL_FROM = 1
+calls = []
+real = parallel.render_in_workers
 
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    monkeypatch.setattr("sitegen.render.site.render_in_workers", spy)
-    return calls
+def spy(count, render_page, workers):
+    calls.append(workers)
+    return real(count, render_page, workers)
+
+render_site.render_in_workers = spy
+root, jobs = Path(sys.argv[1]), int(sys.argv[2])
+try:
+    report = build(root, overrides={"build.jobs": jobs}, reporter=Reporter(root=root), force=True)
+    print(json.dumps({"workers": calls, "output": str(report.output_dir)}))
+except SitegenError as exc:
+    print(json.dumps({"workers": calls, "error": str(exc)}))
+"""
 
 
-def test_pages_rendered_by_workers_are_the_pages_of_one_process(small_site, spied_workers, monkeypatch):
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    report = build(small_site, overrides={"build.jobs": 1}, reporter=Reporter(root=small_site))
-    one_process = html_files(report.output_dir)
-    assert spied_workers == []
+def build_in_fresh_process(site: Path, jobs: int) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", BUILD, str(site), str(jobs)], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_pages_rendered_by_workers_are_the_pages_of_one_process(small_site):
+    one = build_in_fresh_process(small_site, 1)
+    assert one["workers"] == []
+    one_process = html_files(Path(one["output"]))
     assert {"index.html", "about/index.html", "sea/index.html", "hills/p4/index.html", "404.html"} <= set(one_process)
-    report = build(small_site, overrides={"build.jobs": 2}, reporter=Reporter(root=small_site), force=True)
-    assert spied_workers == [2]
-    assert html_files(report.output_dir) == one_process
+    two = build_in_fresh_process(small_site, 2)
+    assert two["workers"] == [2]
+    assert html_files(Path(two["output"])) == one_process
 
 
-def test_a_template_error_in_a_worker_is_the_error_of_one_process(small_site, spied_workers, write, monkeypatch):
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
+def test_a_template_error_in_a_worker_is_the_error_of_one_process(small_site, write):
     broken = '{% extends "base.html" %}{% block content %}{{ photo.no_such_thing.x }}{% endblock %}'
     write("templates/photo.html", broken)
-    with pytest.raises(SitegenError) as one_process:
-        build(small_site, overrides={"build.jobs": 1}, reporter=Reporter(root=small_site))
-    with pytest.raises(SitegenError) as workers:
-        build(small_site, overrides={"build.jobs": 2}, reporter=Reporter(root=small_site))
-    assert spied_workers == [2]
-    assert str(workers.value) == str(one_process.value)
-    assert "template error while rendering /hills/p0/" in str(workers.value)
+    one, two = build_in_fresh_process(small_site, 1), build_in_fresh_process(small_site, 2)
+    assert one["workers"] == [] and two["workers"] == [2]
+    assert two["error"] == one["error"]
+    assert "template error while rendering /hills/p0/" in two["error"]
 
 
 def test_small_sites_and_threaded_processes_render_in_one_process(monkeypatch):
