@@ -91,7 +91,7 @@ def cli() -> None:
     "--jobs",
     type=click.IntRange(min=0),
     metavar="N",
-    help="Parallel image workers (0 = one per CPU core; default from [build] jobs).",
+    help="Parallel workers for images and large sites' pages (0 = one per CPU core; default from [build] jobs).",
 )
 @click.option("--strict", is_flag=True, default=None, help="Fail on any warning; the previous output is kept.")
 @click.option(

@@ -1,13 +1,17 @@
 """The incremental renderer of ``sitegen serve`` can be switched off, and then agrees with itself.
 
 example-site is previewed by two sessions side by side: one reusing unchanged pages (the page
-memo), one rendering every page on every rebuild (``SITEGEN_FULL_RENDER=1``). After each edit
-both rebuild and every file of the two preview folders must be byte for byte the same.
+memo, and shared fragments rendered once per rebuild), one rendering every page on every rebuild
+(``SITEGEN_FULL_RENDER=1``). After each kind of edit (a page, a photo's title and caption, a
+gallery in the menu, a template, the menu in sitegen.toml, a new gallery, a deleted photo, a
+site template shadowing the theme's) both rebuild and every file of the two preview folders must
+be byte for byte the same.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,6 +35,64 @@ def edit(path: Path, old: str, new: str) -> Path:
     return path.resolve()
 
 
+def changes(site: Path, content: Path) -> list[tuple[str, Callable[[], list[Path]]]]:
+    """Each kind of change a photographer makes while previewing, as (what, make it -> changed paths)."""
+
+    def new_gallery() -> list[Path]:
+        gallery = content / "harbour"
+        gallery.mkdir()
+        (gallery / "index.md").write_text("---\ntitle: Harbour\n---\nBoats.\n", "utf-8")
+        shutil.copy2(content / "water/pier-at-dusk.jpg", gallery / "boats.jpg")
+        return [gallery.resolve(), (gallery / "index.md").resolve(), (gallery / "boats.jpg").resolve()]
+
+    def delete_photo() -> list[Path]:
+        photo, sidecar = (
+            content / "details/spacex-dragon-over-earth.jpg",
+            content / "details/spacex-dragon-over-earth.md",
+        )
+        changed = [photo.resolve(), sidecar.resolve()]
+        photo.unlink()
+        sidecar.unlink()
+        return changed
+
+    def new_site_partial() -> list[Path]:  # shadows the theme's file: the header of every page
+        partial = site / "templates/partials/site_title.html"
+        partial.write_text(
+            '<a class="site-title" href="{{ url(\'\') }}">{{ config.site.title }} ({{ page_kind }})</a>\n'
+        )
+        return [partial.resolve()]
+
+    def one(path: Path, old: str, new: str) -> Callable[[], list[Path]]:
+        return lambda: [edit(path, old, new)]
+
+    return [
+        ("a page's Markdown", one(content / "about.md", "who you are", "who **you** are")),
+        ("a photo's title", one(content / "water/walruses.md", "title: Walruses", "title: Walruses at rest")),
+        ("a sidecar caption", one(content / "water/jetty-and-sea.md", "at 85 mm", "at 85 mm (a prime lens)")),
+        ("a gallery in the menu", one(content / "water/index.md", "title: Water", "title: Sea and shore")),
+        ("a template", one(site / "templates/partials/footer.html", "Licensing</a>", "Licences</a>")),
+        (
+            "the menu",
+            one(
+                site / "sitegen.toml",
+                '{ title = "Details", url = "/details/" },',
+                '{ title = "Close-ups", url = "/details/" },',
+            ),
+        ),
+        (
+            "a menu entry",
+            one(
+                site / "sitegen.toml",
+                '{ title = "About", url = "/about/" },',
+                '{ title = "About", url = "/about/" },\n  { title = "Harbour", url = "/harbour/" },',
+            ),
+        ),
+        ("a new gallery", new_gallery),
+        ("a deleted photo", delete_photo),
+        ("a new site template for a theme partial", new_site_partial),
+    ]
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     dest = tmp_path / "site"
@@ -49,20 +111,14 @@ def test_incremental_and_full_rendering_of_example_site_give_the_same_files(site
         full.rebuild()
         assert tree(memo_folder.root) == tree(full_folder.root)
         content = site / "content"
-        edits = [  # made one at a time, each followed by a rebuild of both
-            (content / "about.md", "who you are", "who **you** are"),  # one page's text
-            (content / "water/walruses.md", "title: Walruses", "title: Walruses at rest"),  # a photo
-            (content / "water/index.md", "title: Water", "title: Sea and shore"),  # a gallery in the menu
-            (site / "templates/partials/footer.html", "Licensing</a>", "Licences</a>"),  # every page
-        ]
-        for path, old, new in edits:
-            changed = edit(path, old, new)
-            memo_run, full_run = incremental.rebuild([changed]), full.rebuild([changed])
+        for describe, change in changes(site, content):  # made one at a time, each followed by a rebuild of both
+            changed = change()
+            memo_run, full_run = incremental.rebuild(changed), full.rebuild(changed)
             pages = {key for key in full_folder.on_disk if key.endswith(".html")}
             assert full_run.pages_reused == 0 and set(full_run.pages_rendered) == pages
             assert memo_run.pages_reused + len(memo_run.pages_rendered) == len(pages)
-            assert tree(memo_folder.root) == tree(full_folder.root), f"after editing {changed}"
-        assert memo_run.pages_rendered  # the footer edit reached the memo's pages too
+            assert tree(memo_folder.root) == tree(full_folder.root), f"after {describe}"
+        assert memo_run.pages_rendered  # the last edit (every header) reached the memo's pages too
     finally:
         memo_folder.remove()
         full_folder.remove()

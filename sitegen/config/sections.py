@@ -83,7 +83,11 @@ class BuildSection:
         "Fail the build on any warning (a skipped photo, a missing alt text...). On in CI to catch mistakes "
         "before they are published.",
     )
-    jobs: int = option(0, "Parallel image workers; 0 means one per CPU core.", check=_at_least(0))
+    jobs: int = option(
+        0,
+        "Parallel workers for images, and for the pages of a large site; 0 means one per CPU core.",
+        check=_at_least(0),
+    )
     cache_dir: str = option(
         ".sitegen-cache",
         "Cache of processed images, relative to the site folder. A folder of its own: it may not be, hold or sit "

@@ -43,13 +43,15 @@ class RenderCaches:
     """The caches of one render, each keyed on what its answer depends on (values, never identities).
 
     ``srcsets``: (image set, format, role) -> the srcset attribute; the grid and the photo page ask
-    for the same ones. Elsewhere, and also keyed on content: the justified rows of a gallery grid
+    for the same ones. ``urls``: site path -> link, asked several times for every page. Elsewhere,
+    and also keyed on content: the justified rows of a gallery grid
     (:func:`.layout.cached_tiles`, by aspect ratios and row height, for the process), the
     content-hashed names of theme assets (:class:`.theme.Assets`, by the file's bytes), and in
     ``sitegen serve`` the page memo and compiled templates (:mod:`.deps`).
     """
 
     srcsets: dict[tuple[ImageSet, str, str], str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)  # site path -> link (percent-encoding is not free)
 
 
 # The licensing globals come from protect/ (below this layer, so not decorated there): declared here by name.
@@ -94,15 +96,17 @@ class TemplateAPI:
         self.reporter = reporter
         self.urls = Urls(self.config.site.base_url)
         self.caches = RenderCaches()
+        self.nav_items = self.nav()
 
     @pure
     def url(self, target: Any) -> str:
         """Link to a model object, a derivative or a site path."""
-        if isinstance(target, Page | Gallery | Photo):
-            return self.urls.url(target.path)
-        if hasattr(target, "path") and isinstance(target.path, str):
-            return self.urls.url(target.path)
-        return self.urls.url(str(target))
+        model = isinstance(target, Page | Gallery | Photo)
+        path = target.path if model or (hasattr(target, "path") and isinstance(target.path, str)) else str(target)
+        known = self.caches.urls.get(path)
+        if known is None:
+            known = self.caches.urls[path] = self.urls.url(path)
+        return known
 
     @pure
     def abs_url(self, target: Any) -> str | None:
@@ -150,6 +154,21 @@ class TemplateAPI:
             NavItem(p.title, self.url(p), p, p.path) for p in self.site.pages if p.menu and p.path.count("/") == 1
         ]
         return items
+
+    def nav_marks(self, obj: Any) -> tuple[str, ...]:
+        """Per menu entry, what it is to the page ``obj``: "page" (this page), "section" (a page
+        below it) or "". The menu's text then depends on this short tuple instead of the page, so
+        it is rendered once per distinct marking (:mod:`.fragments`) instead of once per page."""
+        here = getattr(obj, "path", None) if obj else None
+        marks = []
+        for item in self.nav_items:
+            if item.path is not None and here is not None and item.path == here:
+                marks.append("page")
+            elif item.path and here and here.startswith(item.path):
+                marks.append("section")
+            else:
+                marks.append("")
+        return tuple(marks)
 
     @volatile
     def justify(self, photos: list[Photo]) -> list[tuple[Photo, layout.Tile]]:
@@ -199,7 +218,7 @@ class TemplateAPI:
             srcset=self.srcset,
             asset=self.asset,
             copyright=self.copyright,
-            nav=self.nav(),
+            nav=self.nav_items,
             justify=self.justify,
             logo=self.logo(),
             favicon=self.favicon(),

@@ -30,6 +30,7 @@ import jinja2.bccache
 import jinja2.defaults
 import jinja2.filters
 
+from .fragments import Capture, Fragments
 from .recording import Evaluator, Key, Recorder
 from .signatures import sig
 from .site import Renderer
@@ -48,6 +49,43 @@ class _MemoryBytecodeCache(jinja2.bccache.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+class RecordedFragment(Capture):
+    """A shared fragment's reads (:mod:`.fragments`) go into the page that renders it, and into every
+    page that reuses its text, so a page's dependencies do not depend on which page came first."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    def begin(self) -> Any:
+        recorder = self.recorder
+        outer = (recorder.deps, recorder.volatile)
+        if recorder.deps is not None:
+            recorder.deps, recorder.volatile = {}, False
+        return outer
+
+    def end(self, token: Any) -> Any:
+        recorder = self.recorder
+        outer_deps, outer_volatile = token
+        if outer_deps is None:
+            return None  # rendered while no page was recorded: nothing to replay, so never reused
+        captured = (recorder.deps or {}, recorder.volatile)
+        recorder.deps, recorder.volatile = outer_deps, outer_volatile
+        self.replay(captured)
+        return captured
+
+    def replay(self, captured: Any) -> bool:
+        recorder = self.recorder
+        if recorder.deps is None:
+            return True
+        if captured is None:
+            return False
+        deps, volatile = captured
+        for key, value in deps.items():
+            recorder.deps.setdefault(key, value)
+        recorder.volatile = recorder.volatile or volatile
+        return True
 
 
 @dataclasses.dataclass
@@ -123,6 +161,9 @@ class PageMemo:
         env.get_template = recorded_get_template  # type: ignore[method-assign]
         env.select_template = recorded_select_template  # type: ignore[method-assign]
         self.evaluator = Evaluator(renderer.site, env, getattr_, functions)
+        fragments = getattr(env, "fragments", None)
+        if isinstance(fragments, Fragments):
+            fragments.capture = RecordedFragment(recorder)
         globals_sig = sig({k: v for k, v in env.globals.items() if not callable(v)})
         # Usually equal to the last one: keep that object, so each page compares it by identity.
         if globals_sig != self.globals_sig:
@@ -182,3 +223,6 @@ class MemoRenderer(Renderer):
 
     def render_template(self, tpl: jinja2.Template, site_path: str, context: dict[str, Any]) -> str:
         return self.memo.render(tpl, site_path, context)
+
+    def workers(self, pages: int) -> int:
+        return 1  # the memo and its records live in this process

@@ -20,7 +20,20 @@ from ..errors import ContentError, Reporter, SitegenError
 from ..images.jobs import ImageSet
 from ..protect.head import HeadContext, head_tags
 from .context import TemplateAPI
+from .parallel import render_in_workers, workers_for
 from .theme import Assets, Theme
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: its template, where it goes, what produced it, and its own context."""
+
+    template: str
+    site_path: str
+    source: Path | None
+    kind: str
+    obj: Any
+    context: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -80,71 +93,94 @@ class Renderer:
             where = f"{exc.filename or exc.name}:{exc.lineno}"
             raise SitegenError(f"{where}: template syntax error: {exc.message}") from None
 
-    def render(self, template: str, site_path: str, source: Path | None, kind: str, obj: Any, **context: Any) -> None:
-        tpl = self.template_for(template, source)
-        canonical = self.urls.abs_url(site_path.removesuffix("index.html"))
+    def text(self, job: PageJob) -> str:
+        """One page's HTML."""
+        tpl = self.template_for(job.template, job.source)
+        canonical = self.urls.abs_url(job.site_path.removesuffix("index.html"))
+        obj = job.obj
         values = dict(
-            page_kind=kind,
+            page_kind=job.kind,
             current=obj,
             canonical=canonical,
-            protection_head=head_tags(self.site, self.urls, HeadContext(kind, obj, self.images.get(obj))),
-            social=self.api.social(kind, obj),
-            **context,
+            protection_head=head_tags(self.site, self.urls, HeadContext(job.kind, obj, self.images.get(obj))),
+            social=self.api.social(job.kind, obj),
+            nav_marks=self.api.nav_marks(obj),
+            **job.context,
         )
         try:
-            html = self.render_template(tpl, site_path, values)
+            return self.render_template(tpl, job.site_path, values)
         except jinja2.TemplateError as exc:
-            where = _location(exc) or template
-            raise SitegenError(f"{where}: template error while rendering /{site_path}: {exc}") from None
-        if site_path in self.pages:
+            where = _location(exc) or job.template
+            raise SitegenError(f"{where}: template error while rendering /{job.site_path}: {exc}") from None
+
+    def add(self, job: PageJob, html: str) -> None:
+        if job.site_path in self.pages:
             raise SitegenError(
-                f"{site_path} would be written twice (by {self.pages[site_path].origin} and by {source or template})"
+                f"{job.site_path} would be written twice (by {self.pages[job.site_path].origin} "
+                f"and by {job.source or job.template})"
             )
-        self.pages[site_path] = RenderedPage(html, str(source or template))
+        self.pages[job.site_path] = RenderedPage(html, str(job.source or job.template))
 
     def render_template(self, tpl: jinja2.Template, site_path: str, context: dict[str, Any]) -> str:
         """The one place a page's HTML is produced; ``sitegen serve`` overrides it to reuse unchanged pages."""
         self._rendered.append(site_path)
         return tpl.render(context)
 
-    def render_all(self) -> dict[str, RenderedPage]:
-        """Every page: home, pages, galleries with their photos, 404; by site path in that order."""
+    def workers(self, pages: int) -> int:
+        """Processes to render ``pages`` pages with (:mod:`.parallel`); the page memo renders in its own."""
+        return workers_for(pages, self.site.project.config.build.jobs)
+
+    def jobs(self) -> list[PageJob]:
+        """Every page: home, pages, galleries with their photos, 404; in that order."""
         site = self.site
-        self.render(
-            site.home.template,
-            "index.html",
-            site.home.source,
-            "home",
-            site.home,
-            page=site.home,
-            galleries=site.featured_galleries(),
-        )
+        home = site.home
+        jobs = [
+            PageJob(
+                home.template,
+                "index.html",
+                home.source,
+                "home",
+                home,
+                {"page": home, "galleries": site.featured_galleries()},
+            )
+        ]
         for page in site.pages:
-            self.render(page.template, f"{page.path}index.html", page.source, page.kind, page, page=page)
+            jobs.append(PageJob(page.template, f"{page.path}index.html", page.source, page.kind, page, {"page": page}))
         for gallery in site.all_galleries():
-            template = gallery.template
-            self.render(
-                template,
-                f"{gallery.path}index.html",
-                gallery.index_file,
-                "gallery",
-                gallery,
-                gallery=gallery,
-                photos=[p for p in gallery.photos if p in self.images],
+            photos = [p for p in gallery.photos if p in self.images]
+            jobs.append(
+                PageJob(
+                    gallery.template,
+                    f"{gallery.path}index.html",
+                    gallery.index_file,
+                    "gallery",
+                    gallery,
+                    {"gallery": gallery, "photos": photos},
+                )
             )
             for photo in gallery.photos:
-                self.render(
-                    "photo.html",
-                    f"{photo.path}index.html",
-                    photo.sidecar or photo.source,
-                    "photo",
-                    photo,
-                    photo=photo,
-                    gallery=gallery,
-                    img=self.images[photo],
+                context = {"photo": photo, "gallery": gallery, "img": self.images[photo]}
+                jobs.append(
+                    PageJob(
+                        "photo.html", f"{photo.path}index.html", photo.sidecar or photo.source, "photo", photo, context
+                    )
                 )
-        self.render("404.html", "404.html", None, "404", None)
+        jobs.append(PageJob("404.html", "404.html", None, "404", None, {}))
+        return jobs
+
+    def render_all(self) -> dict[str, RenderedPage]:
+        """Every page by site path, in the order of :meth:`jobs`; on every core for a large site."""
+        jobs = self.jobs()
+        workers = self.workers(len(jobs))
+        if workers > 1:
+            texts = render_in_workers(len(jobs), lambda index: self.text(jobs[index]), workers)
+            self._rendered.extend(job.site_path for job in jobs)
+            for job, html in zip(jobs, texts, strict=True):
+                self.add(job, html)
+        else:
+            for job in jobs:
+                self.add(job, self.text(job))
         return self.pages
 
 
-__all__ = ["RenderedPage", "Renderer"]
+__all__ = ["PageJob", "RenderedPage", "Renderer"]

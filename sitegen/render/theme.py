@@ -20,6 +20,7 @@ from jinja2.loaders import split_template_path
 
 from ..config.themes import BUILTIN_THEMES, resolve_theme
 from ..sitefiles import SiteFiles
+from .fragments import RenderEnvironment
 
 
 @dataclass
@@ -46,8 +47,11 @@ class Theme:
         return files.within(*self.chain)
 
     def environment(self, files: SiteFiles) -> jinja2.Environment:
-        env = jinja2.Environment(
+        """One render's environment: templates are not checked for changes while it lasts (that
+        was a stat per include per page); each build and each preview rebuild makes a new one."""
+        env = RenderEnvironment(
             loader=CheckedLoader([str(d) for d in self.template_dirs()], self.files_for(files)),
+            auto_reload=False,
             autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

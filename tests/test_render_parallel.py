@@ -1,0 +1,102 @@
+"""Rendering on every core: forked workers give the same pages, in the same order, and the same errors.
+
+The threshold is lowered so that a small site takes the parallel path; the same site rendered in
+one process is the reference, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitegen.render import parallel
+
+from .conftest import make_photo
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def html_files(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*.html"))}
+
+
+@pytest.fixture
+def small_site(site_dir: Path, write: Any) -> Path:
+    write("sitegen.toml", '[site]\ntitle = "Parallel"\nbase_url = "https://example.com/"\n')
+    write("content/about.md", "---\ntitle: About\n---\nAbout.\n")
+    for gallery in ("sea", "hills"):
+        write(f"content/{gallery}/index.md", f"---\ntitle: {gallery.title()}\n---\n")
+        for n in range(5):
+            make_photo(site_dir / f"content/{gallery}/p{n}.jpg", colour=(40 * n, 90, 160))
+            write(f"content/{gallery}/p{n}.md", f"---\ntitle: {gallery} {n}\nalt: Photo {n}\n---\nCaption {n}.\n")
+    return site_dir
+
+
+# Forking is refused in a process with other threads (a test server of another test may run in
+# this one), so each build runs in a fresh interpreter, with every site above the threshold.
+BUILD = r"""
+import json, sys
+from pathlib import Path
+from sitegen.errors import Reporter, SitegenError
+from sitegen.pipeline.build import build
+from sitegen.render import parallel, site as render_site
+
+parallel.PARALLEL_FROM = 1
+calls = []
+real = parallel.render_in_workers
+
+def spy(count, render_page, workers):
+    calls.append(workers)
+    return real(count, render_page, workers)
+
+render_site.render_in_workers = spy
+root, jobs = Path(sys.argv[1]), int(sys.argv[2])
+try:
+    report = build(root, overrides={"build.jobs": jobs}, reporter=Reporter(root=root), force=True)
+    print(json.dumps({"workers": calls, "output": str(report.output_dir)}))
+except SitegenError as exc:
+    print(json.dumps({"workers": calls, "error": str(exc)}))
+"""
+
+
+def build_in_fresh_process(site: Path, jobs: int) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", BUILD, str(site), str(jobs)], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_pages_rendered_by_workers_are_the_pages_of_one_process(small_site):
+    one = build_in_fresh_process(small_site, 1)
+    assert one["workers"] == []
+    one_process = html_files(Path(one["output"]))
+    assert {"index.html", "about/index.html", "sea/index.html", "hills/p4/index.html", "404.html"} <= set(one_process)
+    two = build_in_fresh_process(small_site, 2)
+    assert two["workers"] == [2]
+    assert html_files(Path(two["output"])) == one_process
+
+
+def test_a_template_error_in_a_worker_is_the_error_of_one_process(small_site, write):
+    broken = '{% extends "base.html" %}{% block content %}{{ photo.no_such_thing.x }}{% endblock %}'
+    write("templates/photo.html", broken)
+    one, two = build_in_fresh_process(small_site, 1), build_in_fresh_process(small_site, 2)
+    assert one["workers"] == [] and two["workers"] == [2]
+    assert two["error"] == one["error"]
+    assert "template error while rendering /hills/p0/" in two["error"]
+
+
+def test_small_sites_and_threaded_processes_render_in_one_process(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert parallel.workers_for(parallel.PARALLEL_FROM - 1, 0) == 1
+    assert parallel.workers_for(parallel.PARALLEL_FROM, 0) == 8
+    assert parallel.workers_for(parallel.PARALLEL_FROM, 1) == 1  # [build] jobs = 1
+    assert parallel.workers_for(parallel.PARALLEL_FROM, 3) == 3
+    monkeypatch.setattr("threading.active_count", lambda: 2)  # sitegen serve: a server and a watcher
+    assert parallel.workers_for(parallel.PARALLEL_FROM, 0) == 1
