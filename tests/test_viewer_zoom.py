@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from sitegen.errors import Reporter
 from sitegen.pipeline.build import build
 
+from . import axe
 from .browser import DESKTOP, PHONE, TIMEOUT_MS, Traffic, new_context, serve
 from .conftest import make_photo
 
@@ -459,3 +460,21 @@ def test_zoom_animates_only_without_reduced_motion(open_page, motion):
     duration = page.evaluate("(s) => getComputedStyle(document.querySelector(s)).transitionDuration", LIGHTBOX_IMG)
     assert (duration == "0s") == (motion == "reduce"), duration
     wait_scale(page, 2)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_while_zoomed(open_page, scheme):
+    """The zoomed state adds a layer and moves the photo: still no violation, in the lightbox and on the photo page."""
+    page, _ = open_page("desktop-dpr1", "/g/", color_scheme=scheme)
+    open_lightbox(page)
+    page.keyboard.press("+")
+    page.wait_for_selector(".zoom-layer.is-ready", state="attached")
+    assert axe.violations(page) == []
+    page.keyboard.press("i")  # the details beside a zoomed photo
+    expect(page.locator(".lb-panel")).to_be_visible()
+    assert axe.violations(page) == []
+    page.goto(page.url)  # the photo's own page, zoomed in place
+    page.wait_for_selector("[data-zoom-width]")
+    page.keyboard.press("+")
+    page.wait_for_selector(".zoom-layer.is-ready", state="attached")
+    assert axe.violations(page) == []
