@@ -28,7 +28,7 @@ from ..config import Project, apply_overrides, load_project
 from ..content.memo import ParseMemo
 from ..content.model import Site
 from ..content.reader import photo_files, read_site
-from ..errors import ContentError, Reporter, SitegenError
+from ..errors import ContentError, Reporter
 from ..images.batch import ImageCache, run_batch
 from ..images.formats import set_pixel_limit
 from ..images.probe import ProbeCache
@@ -42,12 +42,9 @@ from ..urls import base_path
 from .checks import check_alt_texts
 from .images import ImageResults, Progress, Runner, process_images
 from .publish import Rendered, publish
+from .report import BuildFailed
 
 W = TypeVar("W", bound=Writer)
-
-
-class BuildFailed(SitegenError):
-    """The build finished checking but must not be published (errors, or warnings under strict)."""
 
 
 def _none(site: Site) -> ImageResults | None:

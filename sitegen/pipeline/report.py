@@ -8,9 +8,20 @@ the stamp holds typed values, never a dict the build has to pick apart.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..errors import SitegenError
+
+
+class BuildFailed(SitegenError):
+    """The build finished checking but must not be published (errors, or warnings under strict)."""
+
+
+# Told (photos done, photos in all) while the images are processed.
+Progress = Callable[[int, int], None]
 
 # Not stored: they describe one run (its duration, whether it was skipped, advice read from the config).
 _PER_RUN = ("seconds", "up_to_date", "notes")
@@ -51,3 +62,13 @@ class BuildReport:
         return dataclasses.replace(
             self, images_processed=0, images_reused=self.photos, seconds=seconds, up_to_date=True, notes=notes
         )
+
+
+def notes_for(base_url: str) -> list[str]:
+    """Advice a build gives every time, built or up to date (not warnings: nothing is wrong yet)."""
+    if "://" not in base_url:
+        return [
+            "[site] base_url is not an absolute URL: sitemap.xml, feed.xml, canonical and social-card "
+            "URLs and the licensing links inside image files are left out; set it before you deploy"
+        ]
+    return []
