@@ -26,7 +26,7 @@ from typing import Any, ParamSpec, TypeVar
 from ..config import Project, check_folders, load_project
 from ..config.themes import BUILTIN_THEMES, resolve_theme
 from ..errors import Reporter, environment_failure, is_environment_error
-from ..output.folder import OutputLock, check_target, restore_interrupted
+from ..output.folder import OutputLock, check_target, remove_retired, restore_interrupted
 from .report import BuildFailed, BuildReport, Progress, notes_for
 from .stamp import Inputs, Stamp, StampStore, read_inputs
 
@@ -83,12 +83,15 @@ def build(
     reporter: Reporter | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    defer_removal: bool = False,
 ) -> BuildReport:
     """Build the site in ``site_dir``; raises :class:`SitegenError` (never exits) on failure.
 
     When every input is unchanged since the last successful build into the same
     output (see :mod:`sitegen.pipeline.stamp`), nothing is redone: the report says so and
     the warnings of that build are reported again. ``force`` rebuilds regardless.
+    The previous output is deleted before this returns, or, with ``defer_removal``, left
+    to the caller as ``report.leftover`` (for :func:`~sitegen.output.folder.remove_retired`).
     """
     started = time.perf_counter()
     project = load_project(site_dir, overrides)
@@ -107,7 +110,11 @@ def build(
             return _up_to_date(project, target, stamps, previous, inputs, reporter, started)
         from .fullbuild import build_changed  # Pillow, Jinja2, Markdown: only now that there is work
 
-        return build_changed(project, target, lock, inputs, reporter, progress, started)
+        report = build_changed(project, target, lock, inputs, reporter, progress, started)
+    if report.leftover is not None and not defer_removal:
+        remove_retired(report.leftover)
+        report = dataclasses.replace(report, leftover=None)
+    return report
 
 
 def _up_to_date(

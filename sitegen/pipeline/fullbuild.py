@@ -96,7 +96,7 @@ def build_changed(
             )
         out = produced.writer
         files = len(out.written)
-        out.commit(token)
+        leftover = out.commit(token)
     server_files = write_server_config(project, target, reporter)
 
     report = BuildReport(
@@ -110,6 +110,7 @@ def build_changed(
         seconds=time.perf_counter() - started,
         warnings=len(reporter.warnings),
         notes=notes_for(project.config.site.base_url),
+        leftover=leftover,
     )
     found = tuple(produced.images.watermark_files.items())
     stamp = Stamp(inputs.fingerprint(), token, tuple(reporter.problems), report, found, inputs.racy_since, server_files)

@@ -24,7 +24,7 @@ class BuildFailed(SitegenError):
 Progress = Callable[[int, int], None]
 
 # Not stored: they describe one run (its duration, whether it was skipped, advice read from the config).
-_PER_RUN = ("seconds", "up_to_date", "notes")
+_PER_RUN = ("seconds", "up_to_date", "notes", "leftover")
 
 
 @dataclass
@@ -40,6 +40,8 @@ class BuildReport:
     warnings: int
     up_to_date: bool = False  # nothing changed since the last build: nothing was written
     notes: list[str] = dataclasses.field(default_factory=list)  # advice that is not a warning
+    # The previous output, swapped out and not deleted yet (build(..., defer_removal=True)).
+    leftover: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
         """What a later build with the same inputs reports again (not this run's time or notes)."""
