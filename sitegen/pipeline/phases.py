@@ -117,12 +117,15 @@ def read(
     probes: ProbeCache,
     incremental: Incremental | None = None,
 ) -> Site:
-    """The content model. ``sitegen build`` probes photos ahead in parallel; a preview's read is
-    memoised on the files' text, and a read that reported errors is not applied (nothing of it is)."""
+    """The content model. ``sitegen build`` probes photos ahead in parallel and keeps converted Markdown
+    in the cache; a preview's read is memoised on the files' text, and a read that reported errors is
+    not applied (nothing of it is)."""
     if incremental is None:
         if project.content_dir.is_dir():
             probes.prefetch(photo_files(project), os.cpu_count() or 1)
-        site = read_site(project, reporter, probes)
+        memo = ParseMemo.stored(project.cache_dir)  # the last build's HTML: --force converts no Markdown again
+        site = read_site(project, reporter, probes, memo=memo)
+        memo.save()
     else:
         try:
             site = read_site(project, reporter, probes, memo=incremental.parsed)
