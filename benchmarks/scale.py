@@ -12,8 +12,8 @@ returns before the previous output is deleted in the background). Then `sitegen 
 --serve-photos photos: save-to-reload-event latency of a Markdown page edit, a sidecar caption
 edit, and a base-template edit (until every one of --pages open pages got its reload event).
 
-Builds run as `python -m sitegen build` subprocesses (the code of PYTHONPATH), so a figure is
-what a photographer waits for. Figures are printed, never asserted: the machine is shared.
+Builds run as `sitegen build` subprocesses of this checkout's code, so a figure is what a
+photographer waits for. Figures are printed, never asserted: the machine is shared.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from serve_latency import Stream, free_port
 
 from sitegen.commands.serve import Preview
 from sitegen.config.themes import BUILTIN_THEMES
+
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 # Runs the command in this process and reports its own peak memory (RUSAGE_SELF: the main
 # process alone) and that of its largest child (the image workers) when it exits.
@@ -63,6 +65,7 @@ def sitegen(site: Path, *args: str) -> dict[str, float]:
             [sys.executable, "-c", _MEASURED, out.name, "build", "-q", *args, str(site)],
             capture_output=True,
             text=True,
+            cwd=CHECKOUT,  # `-c` puts the working folder first on sys.path: this checkout's sitegen
         )
         wall = time.perf_counter() - started
         if done.returncode != 0:
@@ -104,7 +107,7 @@ def measure_size(work: Path, photos: int, repeat: int, force: bool) -> dict[str,
     figures["noop_cpu_s"] = statistics.median(run["cpu"] for run in runs)
     print(
         f"  no-op rebuild: median {figures['noop_s']:.3f} s wall (min {noops[0]:.3f}), "
-        f"{figures['noop_cpu_s']:.3f} s CPU of the process after Python's start (n={repeat})",
+        f"{figures['noop_cpu_s']:.3f} s CPU of the process, Python's start included (n={repeat})",
         flush=True,
     )
     if force:
