@@ -127,8 +127,11 @@ def _all_reloaded(streams: list[Stream], timeout: float) -> bool:
     done: list[Stream] = []
 
     def wait(stream: Stream) -> None:
-        while stream.next_event() not in ("reload", "css"):
-            pass
+        try:
+            while stream.next_event() not in ("reload", "css"):
+                pass
+        except (RuntimeError, OSError):
+            return  # the preview closed the stream (it stops after a timed-out edit)
         done.append(stream)
 
     threads = [threading.Thread(target=wait, args=(s,), daemon=True) for s in streams]
