@@ -116,6 +116,7 @@ def build(
     a failed or interrupted build leaves the previous output untouched.
     """
     from .commands.build import build as run_build
+    from .commands.build import remove_in_background
 
     overrides = {"site.base_url": base_url, "build.drafts": drafts, "build.jobs": jobs, "build.strict": strict}
     # Problems are printed once the build stopped, grouped by kind: a thousand photos without alt
@@ -124,7 +125,13 @@ def build(
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         report = run_build(
-            site, overrides=overrides, output_dir=output, reporter=reporter, progress=progress, force=force
+            site,
+            overrides=overrides,
+            output_dir=output,
+            reporter=reporter,
+            progress=progress,
+            force=force,
+            defer_removal=True,
         )
     except SitegenError as exc:
         progress.close()
@@ -155,6 +162,7 @@ def build(
         # Opened as files, the pages lose every style, image and link (their URLs start at the site root).
         click.echo(f"Preview: {_preview_command(site)}  (opening {shown}/index.html as a file breaks its links)")
         click.echo(summary(reporter.problems))
+    remove_in_background(report.leftover)  # the previous output: reported first, deleted meanwhile
 
 
 @cli.command()

@@ -48,6 +48,8 @@ LAZY_IMPORTS = {
     ("cli", "sitegen.commands.new"),
     ("cli", "sitegen.commands.audit"),
     ("cli", "sitegen.commands.serve"),
+    # A no-op `sitegen build` decides before Pillow, Jinja2, Markdown and YAML are loaded (issue 14).
+    ("pipeline", "sitegen.pipeline.fullbuild"),
     ("images", "pillow_heif"),  # optional extra: HEIC support only when installed
 }
 

@@ -107,7 +107,30 @@ class _BoundedLoader(yaml.SafeLoader):
         return self.construct_document(node)
 
 
+# libyaml's parser (when PyYAML was built with it) is about ten times faster, which is most of
+# reading 20,000 sidecars. Its composer recurses in C, where no RecursionError stops a deep
+# document, so it gets only documents whose text cannot nest :data:`MAX_DEPTH` levels (each level
+# needs a line break or one of these characters); what it refuses, the Python loader parses
+# again, so a message about bad YAML is the same whichever loader met it first.
+_NESTING = ("\n", "-", "?", ":", "[", "{")
+# :class:`_BoundedLoader` on libyaml's parser: the same size check before any value is built.
+_FAST_LOADER: type | None = (
+    type("_BoundedCLoader", (yaml.CSafeLoader,), {"get_single_data": _BoundedLoader.get_single_data})
+    if getattr(yaml, "__with_libyaml__", False)
+    else None
+)
+
+
+def _shallow(raw: str) -> bool:
+    return sum(raw.count(c) for c in _NESTING) < MAX_DEPTH
+
+
 def _load_yaml(raw: str) -> Any:
+    if _FAST_LOADER is not None and _shallow(raw):
+        try:
+            return yaml.load(raw, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass  # said again, in the Python loader's words, below
     try:
         return yaml.load(raw, Loader=_BoundedLoader)
     except RecursionError:

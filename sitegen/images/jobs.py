@@ -17,9 +17,9 @@ from typing import Any
 
 from . import process
 from .metadata import Description, Rights
+from .version import PIPELINE_VERSION
 from .watermark import WatermarkSpec
 
-PIPELINE_VERSION = 3
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 MIME = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
 

@@ -12,7 +12,9 @@ The swap is two renames (the published folder aside, the new one in). A build
 killed between them leaves no output folder but a complete previous one set
 aside; the next build puts that back first, under the output's lock, before it
 writes or deletes anything. A previous output is deleted only after a
-complete new one is in place.
+complete new one is in place, and not on the way to it: :meth:`Output.commit`
+renames it to a temporary folder's name and the caller deletes it once it has
+reported (``sitegen build``: in a process of its own).
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ def _remove_ours(folder: Path) -> None:
     """Delete ``folder`` if sitegen's marker proves it is ours, or if it is empty.
 
     The marker goes last, so a deletion cut short leaves a folder that is still recognisably ours.
-    Complete outputs are first renamed to a temporary folder's name (:func:`_retire`), so a
+    Complete outputs are first renamed to a temporary folder's name (:func:`_doom`), so a
     half-deleted one is never taken for a previous output to restore.
     """
     if folder.is_symlink() or not folder.is_dir():
@@ -147,11 +149,47 @@ def _remove_ours(folder: Path) -> None:
     folder.rmdir()
 
 
-def _retire(target: Path, old: Path) -> None:
-    """Delete a superseded output: renamed first (no disk space needed), so it is never restored half-deleted."""
+def _doom(target: Path, old: Path) -> Path:
+    """Give a superseded output a temporary folder's name (no disk space needed): it is never restored,
+    and a deletion cut short leaves a marked temporary folder that any later build removes."""
     doomed = target.with_name(f".{target.name}{_TMP_TAG}{secrets.token_hex(4)}")
     os.rename(old, doomed)
-    _remove_ours(doomed)
+    return doomed
+
+
+@contextlib.contextmanager
+def _removing(folder: Path) -> Iterator[bool]:
+    """Claim the removal of ``folder``: False while another process is deleting it (it holds the claim).
+
+    The claim is an ``flock`` on the folder itself, released by the kernel if the remover dies, so
+    a build does not spend its time deleting, a second time over, what a background removal of the
+    previous output is already deleting.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def remove_retired(folder: Path) -> None:
+    """Delete an output retired by :meth:`Output.commit`, if sitegen's marker still proves it ours.
+
+    Called after the command has reported (or in a process of its own): nothing waits for it,
+    so it never raises; what it cannot delete is deleted by the next build.
+    """
+    with contextlib.suppress(OSError), _removing(folder) as claimed:
+        if claimed:
+            _remove_ours(folder)
 
 
 class OutputLock:
@@ -314,11 +352,11 @@ class Output:
         output only while a complete output is in place.
         """
         with contextlib.suppress(OSError):  # what cannot be removed now is removed by a later build
-            for stale in self.target.parent.glob(f".{self.target.name}{_TMP_TAG}*"):
-                _remove_ours(stale)
             if read_marker(self.target) == "complete":
                 for stale in _complete_set_aside(self.target):
-                    _retire(self.target, stale)
+                    _doom(self.target, stale)
+            for stale in self.target.parent.glob(f".{self.target.name}{_TMP_TAG}*"):
+                remove_retired(stale)  # skipped while a background removal holds it
 
     def path(self, site_path: str, origin: str) -> Path:
         """Where ``site_path`` goes; refuses paths escaping the output and double writes."""
@@ -359,12 +397,15 @@ class Output:
         with _named(dest):
             shutil.copyfile(source, dest)
 
-    def commit(self, token: str = "") -> None:
-        """Swap the new output in; the old one is removed only after the new one is in place.
+    def commit(self, token: str = "") -> Path | None:
+        """Swap the new output in; return the previous one, renamed for :func:`remove_retired`.
 
         ``token`` identifies this build in the marker file, so a later build can tell that the
         output is still exactly what it wrote (see :mod:`sitegen.pipeline.stamp`). Its own lock is released
         once the swap is done; after a failure, by :meth:`abort` (the ``with`` block calls it).
+        Deleting the previous output (thousands of files) is left to the caller, after it has
+        reported: once renamed it is a marked temporary folder that no build restores and any
+        later build deletes, so a process killed before or while deleting it loses nothing.
         """
         _write_marker(self.tmp, f"build {token}\n" if token else "")
         old = None
@@ -379,10 +420,12 @@ class Output:
             if old is not None:
                 os.rename(old, self.target)
             raise
+        retired = None
         if old is not None:
             with contextlib.suppress(OSError):  # the new site is published; a leftover is removed next time
-                _retire(self.target, old)
+                retired = _doom(self.target, old)
         self._release()
+        return retired
 
     def abort(self) -> None:
         try:

@@ -1,14 +1,21 @@
-"""``sitegen build``: load, lock the output, check the stamp, then the phases of :func:`.phases.produce`.
+"""``sitegen build``: load, lock the output, check the stamp; then, only if something changed, the full build.
 
 Each phase hands the next a finished product; nothing reaches back. The
 output is written into a temporary folder and swapped in only when the build
 succeeded (and, with ``strict``, had no warnings), so what is published is
 always a complete site.
+
+This module decides whether there is anything to do, and imports only what that
+decision needs (the configuration, the file walker, the stamp): a no-op build of
+20,000 photos costs a walk of their ``stat``s, not the import of Pillow, Jinja2,
+Markdown and YAML. :mod:`.fullbuild`, which has them, is imported once the stamp
+says the inputs changed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import time
@@ -16,57 +23,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from ..config import Project, check_folders
-from ..errors import (
-    Reporter,
-    SitegenError,
-    environment_failure,
-    is_environment_error,
-)
-from ..images.probe import ProbeCache
-from ..output.folder import Output, OutputLock, check_target, restore_interrupted
-from ..protect.hostfiles import SERVER_CONFIG_DIR, write_server_snippets
-from ..protect.policy import signals_for
-from ..urls import Urls
-from .images import Progress
-from .phases import BuildFailed, load, load_theme, produce
-from .report import BuildReport
-from .stamp import Stamp, StampStore, fingerprint
+from ..config import Project, check_folders, load_project
+from ..config.themes import BUILTIN_THEMES, resolve_theme
+from ..errors import Reporter, environment_failure, is_environment_error
+from ..output.folder import OutputLock, check_target, remove_retired, restore_interrupted
+from .report import BuildFailed, BuildReport, Progress, notes_for
+from .stamp import Inputs, Stamp, StampStore, read_inputs
+
+__all__ = ["BuildFailed", "BuildReport", "build"]
 
 
-def notes_for(project: Project) -> list[str]:
-    if "://" not in project.config.site.base_url:
-        return [
-            "[site] base_url is not an absolute URL: sitemap.xml, feed.xml, canonical and social-card "
-            "URLs and the licensing links inside image files are left out; set it before you deploy"
-        ]
-    return []
+def theme_chain(project: Project) -> list[Path]:
+    """The theme folders a build reads, most specific first: the same as ``Theme.load(...).chain``.
 
-
-def write_server_config(project: Project, target: Path, reporter: Reporter) -> None:
-    """nginx and Caddy snippets beside the published output (not inside it: they are not for the web).
-
-    Written after the swap, for `sitegen build` only (a preview has no server to configure), and
-    again on an up-to-date build so a deleted snippet comes back. What can be checked beforehand
-    is, by :func:`check_server_config_folder`; a failure here still says the site was published.
+    Computed here, without loading the theme (Jinja2), for the stamp.
     """
-    config = project.config
-    if signals_for(config).header_files:
-        try:
-            write_server_snippets(config, Urls(config.site.base_url), target, reporter)
-        except OSError as exc:
-            # The path is the host file that failed (server-config/, functions/ or netlify/ beside the output).
-            raise environment_failure(exc, "the site is published, but this host file beside it is not") from exc
-
-
-def check_server_config_folder(project: Project, target: Path) -> None:
-    """Refuse, before anything is swapped, a ``server-config`` beside the output that is not a folder."""
-    folder = target.parent / SERVER_CONFIG_DIR
-    if signals_for(project.config).header_files and (folder.exists() or folder.is_symlink()) and not folder.is_dir():
-        raise SitegenError(
-            f"{folder} is not a folder: sitegen writes the nginx and Caddy snippets there "
-            "([protect] header_files); move that file away, or set header_files = false"
-        )
+    folder = resolve_theme(project.config.site.theme, project.root)
+    default = BUILTIN_THEMES / "default"
+    return [folder] if folder.resolve() == default.resolve() else [folder, default]
 
 
 def _say_waiting(reporter: Reporter, target: Path) -> Callable[[], None] | None:
@@ -109,100 +83,68 @@ def build(
     reporter: Reporter | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    defer_removal: bool = False,
 ) -> BuildReport:
     """Build the site in ``site_dir``; raises :class:`SitegenError` (never exits) on failure.
 
     When every input is unchanged since the last successful build into the same
     output (see :mod:`sitegen.pipeline.stamp`), nothing is redone: the report says so and
     the warnings of that build are reported again. ``force`` rebuilds regardless.
+    The previous output is deleted before this returns, or, with ``defer_removal``, left
+    to the caller as ``report.leftover`` (for :func:`~sitegen.output.folder.remove_retired`).
     """
     started = time.perf_counter()
-    project = load(site_dir, overrides)
+    project = load_project(site_dir, overrides)
     reporter = reporter or Reporter(root=project.root)
     target = (output_dir or project.output_dir).resolve()
     if output_dir is not None:
         check_folders(project, target, "--output")
     check_target(target, project.root, [project.content_dir, project.templates_dir, project.static_dir])
     with OutputLock(target, _say_waiting(reporter, target)) as lock:
-        return _build_locked(project, target, lock, reporter, progress, force, started)
+        if restore_interrupted(target) and reporter.echo:
+            reporter.echo(f"restored {target}: the previous build was interrupted while swapping it")
+        inputs = read_inputs(project, target, theme_chain(project), dt.datetime.now(dt.UTC).year)
+        stamps = StampStore(project.cache_dir, target)
+        previous = None if force else stamps.current(inputs)
+        if previous is not None:
+            return _up_to_date(project, target, stamps, previous, inputs, reporter, started)
+        from .fullbuild import build_changed  # Pillow, Jinja2, Markdown: only now that there is work
 
-
-def _build_locked(
-    project: Project,
-    target: Path,
-    lock: OutputLock,
-    reporter: Reporter,
-    progress: Progress | None,
-    force: bool,
-    started: float,
-) -> BuildReport:
-    """The build proper, holding the output's lock: one build per output at a time, start to stamp."""
-    if restore_interrupted(target) and reporter.echo:
-        reporter.echo(f"restored {target}: the previous build was interrupted while swapping it")
-    check_server_config_folder(project, target)
-    theme = load_theme(project)
-
-    stamps = StampStore(project.cache_dir, target)
-    inputs = fingerprint(project, target, theme.chain, dt.datetime.now(dt.UTC).year)
-    previous = None if force else stamps.current(inputs)
-    if previous is not None:
-        return _up_to_date(project, target, previous, reporter, started)
-
-    token = stamps.new_token()
-    with contextlib.ExitStack() as stack:
-        produced = produce(
-            project,
-            theme,
-            lambda: stack.enter_context(Output(target, lock)),
-            reporter,
-            ProbeCache(project.cache_dir),
-            progress,
-        )
-        if reporter.errors:
-            raise BuildFailed(f"build failed with {len(reporter.errors)} error(s); the previous output is untouched")
-        if project.config.build.strict and reporter.warnings:
-            raise BuildFailed(
-                f"strict mode: {len(reporter.warnings)} warning(s) above; the previous output is untouched"
-            )
-        out = produced.writer
-        files = len(out.written)
-        out.commit(token)
-    write_server_config(project, target, reporter)
-
-    report = BuildReport(
-        output_dir=target,
-        pages=1 + len(produced.site.pages),
-        galleries=sum(1 for _ in produced.site.all_galleries()),
-        photos=len(produced.images.images),
-        images_processed=produced.images.processed,
-        images_reused=produced.images.reused,
-        files_written=files,
-        seconds=time.perf_counter() - started,
-        warnings=len(reporter.warnings),
-        notes=notes_for(project),
-    )
-    _save_stamp(stamps, inputs, token, report, reporter, produced.images.watermark_files)
+        report = build_changed(project, target, lock, inputs, reporter, progress, started)
+    if report.leftover is not None and not defer_removal:
+        remove_retired(report.leftover)
+        report = dataclasses.replace(report, leftover=None)
     return report
 
 
-def _up_to_date(project: Project, target: Path, previous: Stamp, reporter: Reporter, started: float) -> BuildReport:
-    """Nothing changed since the last build into ``target``: its warnings again, and nothing written."""
+def _up_to_date(
+    project: Project,
+    target: Path,
+    stamps: StampStore,
+    previous: Stamp,
+    inputs: Inputs,
+    reporter: Reporter,
+    started: float,
+) -> BuildReport:
+    """Nothing changed since the last build into ``target``: its warnings again, and nothing written.
+
+    The server snippets beside the output are written again only when one was deleted or
+    changed. Files that were racy when the stamp was taken and have settled since are checked
+    no more (the stamp is refreshed once).
+    """
     for problem in previous.problems:
         reporter.add(problem)
     if project.config.build.strict and reporter.warnings:
         raise BuildFailed(f"strict mode: {len(reporter.warnings)} warning(s) above")
-    write_server_config(project, target, reporter)
-    return previous.report.replayed(time.perf_counter() - started, notes_for(project))
+    stamp = previous
+    if not previous.server_files_unchanged():
+        from .fullbuild import check_server_config_folder, write_server_config  # as rare as a deleted snippet
 
-
-def _save_stamp(
-    stamps: StampStore, inputs: str, token: str, report: BuildReport, reporter: Reporter, found: dict[str, str]
-) -> None:
-    """What the next build needs to know it is up to date: the inputs (``found``: those met while building,
-    by content digest), this output's token, the report."""
-    try:
-        stamps.save(Stamp(inputs, token, tuple(reporter.problems), report, tuple(found.items())))
-    except OSError as exc:
-        raise environment_failure(
-            exc, "the site is published, but the next build cannot know it is up to date"
-        ) from exc
+        check_server_config_folder(project, target)
+        stamp = dataclasses.replace(stamp, server_files=write_server_config(project, target, reporter))
+    if inputs.racy(inputs.racy_since) < inputs.racy(previous.racy_since):
+        stamp = dataclasses.replace(stamp, fingerprint=inputs.fingerprint(), racy_since=inputs.racy_since)
+    if stamp is not previous:
+        with contextlib.suppress(OSError):  # the stamp as it was stays valid: the next build checks again
+            stamps.save(stamp)
+    return previous.report.replayed(time.perf_counter() - started, notes_for(project.config.site.base_url))

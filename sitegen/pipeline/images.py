@@ -17,8 +17,7 @@ from ..errors import PHOTO_SKIPPED, Reporter
 from ..images.batch import BatchResult, ImageCache, run_batch
 from ..images.jobs import ImageJob, ImageSet
 from .imagejobs import plan
-
-Progress = Callable[[int, int], None]
+from .report import Progress
 
 
 def workers_for(jobs: int) -> int:

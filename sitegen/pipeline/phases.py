@@ -28,7 +28,7 @@ from ..config import Project, apply_overrides, load_project
 from ..content.memo import ParseMemo
 from ..content.model import Site
 from ..content.reader import photo_files, read_site
-from ..errors import ContentError, Reporter, SitegenError
+from ..errors import ContentError, Reporter
 from ..images.batch import ImageCache, run_batch
 from ..images.formats import set_pixel_limit
 from ..images.probe import ProbeCache
@@ -42,12 +42,9 @@ from ..urls import base_path
 from .checks import check_alt_texts
 from .images import ImageResults, Progress, Runner, process_images
 from .publish import Rendered, publish
+from .report import BuildFailed
 
 W = TypeVar("W", bound=Writer)
-
-
-class BuildFailed(SitegenError):
-    """The build finished checking but must not be published (errors, or warnings under strict)."""
 
 
 def _none(site: Site) -> ImageResults | None:
@@ -120,12 +117,15 @@ def read(
     probes: ProbeCache,
     incremental: Incremental | None = None,
 ) -> Site:
-    """The content model. ``sitegen build`` probes photos ahead in parallel; a preview's read is
-    memoised on the files' text, and a read that reported errors is not applied (nothing of it is)."""
+    """The content model. ``sitegen build`` probes photos ahead in parallel and keeps converted Markdown
+    in the cache; a preview's read is memoised on the files' text, and a read that reported errors is
+    not applied (nothing of it is)."""
     if incremental is None:
         if project.content_dir.is_dir():
             probes.prefetch(photo_files(project), os.cpu_count() or 1)
-        site = read_site(project, reporter, probes)
+        memo = ParseMemo.stored(project.cache_dir)  # the last build's HTML: --force converts no Markdown again
+        site = read_site(project, reporter, probes, memo=memo)
+        memo.save()
     else:
         try:
             site = read_site(project, reporter, probes, memo=incremental.parsed)

@@ -8,12 +8,23 @@ the stamp holds typed values, never a dict the build has to pick apart.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import SitegenError
+
+
+class BuildFailed(SitegenError):
+    """The build finished checking but must not be published (errors, or warnings under strict)."""
+
+
+# Told (photos done, photos in all) while the images are processed.
+Progress = Callable[[int, int], None]
+
 # Not stored: they describe one run (its duration, whether it was skipped, advice read from the config).
-_PER_RUN = ("seconds", "up_to_date", "notes")
+_PER_RUN = ("seconds", "up_to_date", "notes", "leftover")
 
 
 @dataclass
@@ -29,6 +40,8 @@ class BuildReport:
     warnings: int
     up_to_date: bool = False  # nothing changed since the last build: nothing was written
     notes: list[str] = dataclasses.field(default_factory=list)  # advice that is not a warning
+    # The previous output, swapped out and not deleted yet (build(..., defer_removal=True)).
+    leftover: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
         """What a later build with the same inputs reports again (not this run's time or notes)."""
@@ -51,3 +64,13 @@ class BuildReport:
         return dataclasses.replace(
             self, images_processed=0, images_reused=self.photos, seconds=seconds, up_to_date=True, notes=notes
         )
+
+
+def notes_for(base_url: str) -> list[str]:
+    """Advice a build gives every time, built or up to date (not warnings: nothing is wrong yet)."""
+    if "://" not in base_url:
+        return [
+            "[site] base_url is not an absolute URL: sitemap.xml, feed.xml, canonical and social-card "
+            "URLs and the licensing links inside image files are left out; set it before you deploy"
+        ]
+    return []

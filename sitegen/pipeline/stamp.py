@@ -5,12 +5,22 @@ comes from the cache; a photographer re-running ``sitegen build`` before an
 upload should not pay it when nothing changed. The fingerprint covers every
 input a build reads: the sitegen version, the effective configuration
 (command-line overrides included), the output folder, the year (copyright
-lines), and the name, size and modification time of every file under
-content/, templates/, static/, the theme folders and the watermark files of
-sitegen.toml. Watermark files named in front matter are known only once the
-content is read: the stamp records them, by content digest, as the build finds them.
-A stamp is written only after a successful swap, and is honoured only while
-the output still carries the matching build token in its marker file.
+lines), and the name, size, modification and change time and inode of every
+file under content/, templates/, static/, the theme folders and the watermark
+files of sitegen.toml. Watermark files named in front matter are known only
+once the content is read: the stamp records them, by content digest, as the
+build finds them. A stamp is written only after a successful swap, and is
+honoured only while the output still carries the matching build token in its
+marker file.
+
+The check costs one ``stat`` per file, never a read, with one exception: a file
+changed within :data:`RACY_WINDOW_NS` of the moment the fingerprint was taken
+("racy", as git calls it). File times are coarse (a kernel tick, two seconds on
+FAT), so such a file can be written again, to the same size, without any of its
+times changing; its content digest is folded in as well, and checked again by
+every later build until a check finds it settled and refreshes the stamp.
+This module imports nothing heavy: ``sitegen build`` decides that nothing
+changed before Pillow, Jinja2, Markdown or YAML are loaded.
 """
 
 from __future__ import annotations
@@ -20,23 +30,45 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import __version__
 from ..atomic import write_text_atomic
 from ..config import Project
 from ..errors import KINDS, Problem, Severity
-from ..images.jobs import PIPELINE_VERSION
-from ..images.watermark import content
+from ..images.version import PIPELINE_VERSION
 from ..output.folder import MARKER
 from ..sitefiles import SiteFiles
 from .report import BuildReport
 
+# Wider than any file system's timestamp granularity (FAT: 2 s) plus the skew between the clock
+# the kernel stamps files with and the one :func:`time.time_ns` reads.
+RACY_WINDOW_NS = 3_000_000_000
+_clock = time.time_ns  # the kernel's wall clock, which file times are taken from
 
-def _tree_entries(files: SiteFiles, root: Path) -> Iterable[str]:
+
+def file_digest(path: str | Path) -> str:
+    """A file's content digest: the blake2b-128 the image jobs key watermark files by."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+
+class _Line(NamedTuple):
+    """One fingerprint line: a file's stat line (``changed``: its newest time) or a refusal or absence.
+
+    A named tuple, not a dataclass: there is one per input file, built on every build.
+    """
+
+    text: str
+    path: str | None = None
+    changed: int = 0
+
+
+def _tree_entries(files: SiteFiles, root: Path) -> Iterator[_Line]:
     """One line per file the build could read below ``root``, and one per file it refuses.
 
     The same walker as the build itself (:mod:`sitegen.sitefiles`), so a link loop, a pipe or
@@ -46,22 +78,23 @@ def _tree_entries(files: SiteFiles, root: Path) -> Iterable[str]:
     refused: list[str] = []
     files = dataclasses.replace(files, on_refuse=lambda path, reason: refused.append(f"{path}:refused:{reason}"))
     if files.root(root) is None:
-        yield f"{root}:absent"
-        yield from refused
+        yield _Line(f"{root}:absent")
+        yield from map(_Line, refused)
         return
     for entry in files.walk(root):
-        yield _stat_line(entry.fspath, entry.st)
-    yield from refused
+        yield _file_line(entry.fspath, entry.st)
+    yield from map(_Line, refused)
 
 
-def _stat_line(path: str, st: os.stat_result) -> str:
+def _file_line(path: str, st: os.stat_result) -> _Line:
     """What says a file changed without reading it.
 
     Size and mtime alone miss a photo of the same size copied over another with its mtime kept
     (``cp -p``, ``rsync -t``, a camera import tool); the change time and inode cannot be set
     back by such tools, so a replaced file always counts as changed.
     """
-    return f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    line = f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    return _Line(line, path, max(st.st_mtime_ns, st.st_ctime_ns))
 
 
 def _encode(line: str) -> bytes:
@@ -69,30 +102,70 @@ def _encode(line: str) -> bytes:
     return line.encode("utf-8", "surrogateescape")
 
 
-def fingerprint(project: Project, target: Path, theme_dirs: Iterable[Path], year: int) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    parts: list[str] = [__version__, str(PIPELINE_VERSION), repr(project.config), str(target), str(year)]
-    for part in parts:
-        digest.update(_encode(part) + b"\0")
+@dataclass(frozen=True)
+class Inputs:
+    """One walk of every input a build reads, folded into fingerprints as often as needed.
+
+    ``taken``: when the walk began; a fingerprint for a new stamp treats as racy every file
+    changed since ``taken - RACY_WINDOW_NS`` (:meth:`racy_since`).
+    """
+
+    head: tuple[str, ...]
+    lines: tuple[_Line, ...]
+    taken: int
+
+    @property
+    def racy_since(self) -> int:
+        return self.taken - RACY_WINDOW_NS
+
+    def racy(self, since: int) -> int:
+        """How many files a fingerprint with ``since`` reads."""
+        return sum(1 for line in self.lines if line.path is not None and line.changed >= since)
+
+    def fingerprint(self, since: int | None = None) -> str:
+        """The digest of every line, and of the content of every file changed at or after ``since``."""
+        since = self.racy_since if since is None else since
+        digest = hashlib.blake2b(digest_size=16)
+        for part in self.head:
+            digest.update(_encode(part) + b"\0")
+        for line in self.lines:
+            digest.update(_encode(line.text) + b"\0")
+            if line.path is not None and line.changed >= since:
+                try:
+                    digest.update(_encode(f"content:{file_digest(line.path)}") + b"\0")
+                except OSError as exc:
+                    digest.update(_encode(f"unreadable:{exc.errno}") + b"\0")
+        return digest.hexdigest()
+
+
+def read_inputs(project: Project, target: Path, theme_dirs: Iterable[Path], year: int) -> Inputs:
+    """Walk every input of a build into the site at ``project`` written to ``target``: stats only."""
+    taken = _clock()
+    head = (__version__, str(PIPELINE_VERSION), repr(project.config), str(target), str(year))
     site_files = project.files()
     roots = [(site_files, project.content_dir), (site_files, project.templates_dir), (site_files, project.static_dir)]
     roots += [(site_files.within(folder), folder) for folder in theme_dirs]
+    lines: list[_Line] = []
     for files, root in roots:
-        for line in _tree_entries(files, root):
-            digest.update(_encode(line) + b"\0")
+        lines.extend(_tree_entries(files, root))
     for name in (project.config.watermark.font, project.config.watermark.logo):
         if name:
             path = project.root / name
             try:
-                st = path.stat()
-                digest.update(_encode(_stat_line(str(path), st)))
+                lines.append(_file_line(str(path), path.stat()))
             except OSError:
-                digest.update(_encode(f"{path}:absent"))
-    return digest.hexdigest()
+                lines.append(_Line(f"{path}:absent"))
+    return Inputs(head, tuple(lines), taken)
+
+
+def fingerprint(project: Project, target: Path, theme_dirs: Iterable[Path], year: int) -> str:
+    """The fingerprint a new stamp of these inputs would carry (one walk, one fold)."""
+    return read_inputs(project, target, theme_dirs, year).fingerprint()
 
 
 # 2: typed problems and report, with this number in the file; a stamp of another format is not reused.
-STAMP_FORMAT = 2
+# 3: racy files (``racy_since``) and the server snippets as written (``server_files``).
+STAMP_FORMAT = 3
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -117,6 +190,25 @@ def _problem_from_json(data: dict[str, Any]) -> Problem:
     return Problem(Severity(data["severity"]), data["message"], where, line, KINDS.get(kind or ""))
 
 
+def _pairs(data: Any, what: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(data, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair) for pair in data
+    ):
+        raise ValueError(f"a build stamp's {what} are pairs of path and digest")
+    return tuple((path, digest) for path, digest in data)
+
+
+ABSENT = "absent"
+
+
+def file_state(path: str | Path) -> str:
+    """A file's digest, or :data:`ABSENT` when there is none to read."""
+    try:
+        return file_digest(path)
+    except OSError:
+        return ABSENT
+
+
 @dataclass(frozen=True)
 class Stamp:
     """What the last successful build into one output left: its inputs, its token, what it said."""
@@ -128,15 +220,16 @@ class Stamp:
     # Files the build found it needed while it ran (watermark files named in front matter), by
     # content digest: the fingerprint, taken before the content is read, cannot know them.
     found_inputs: tuple[tuple[str, str], ...] = ()
+    racy_since: int = 0  # the fingerprint holds the content of files changed since (ns)
+    # The files written beside the output (server snippets) as the build left them, by digest or
+    # ABSENT: an up-to-date build rewrites them only when one of them is no longer so.
+    server_files: tuple[tuple[str, str], ...] = ()
 
     def found_inputs_unchanged(self) -> bool:
-        for path, digest in self.found_inputs:
-            try:
-                if content(path)[0] != digest:
-                    return False
-            except OSError:
-                return False
-        return True
+        return all(file_state(path) == digest != ABSENT for path, digest in self.found_inputs)
+
+    def server_files_unchanged(self) -> bool:
+        return all(file_state(path) == state for path, state in self.server_files)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,6 +239,8 @@ class Stamp:
             "problems": [_problem_json(p) for p in self.problems],
             "report": self.report.to_json(),
             "found_inputs": [list(pair) for pair in self.found_inputs],
+            "racy_since": self.racy_since,
+            "server_files": [list(pair) for pair in self.server_files],
         }
 
     @classmethod
@@ -156,13 +251,18 @@ class Stamp:
         fingerprint, token, problems = data["fingerprint"], data["token"], data["problems"]
         if not isinstance(fingerprint, str) or not isinstance(token, str) or not isinstance(problems, list):
             raise ValueError("a build stamp's fingerprint and token are strings, its problems a list")
-        found = data["found_inputs"]
-        if not isinstance(found, list) or not all(
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair) for pair in found
-        ):
-            raise ValueError("a build stamp's found inputs are pairs of path and digest")
+        if type(data["racy_since"]) is not int:
+            raise ValueError("a build stamp's racy_since is an integer")
         problems_read = tuple(map(_problem_from_json, problems))
-        return cls(fingerprint, token, problems_read, BuildReport.from_json(data["report"]), tuple(map(tuple, found)))
+        return cls(
+            fingerprint,
+            token,
+            problems_read,
+            BuildReport.from_json(data["report"]),
+            _pairs(data["found_inputs"], "found inputs"),
+            data["racy_since"],
+            _pairs(data["server_files"], "server files"),
+        )
 
 
 class StampStore:
@@ -180,10 +280,12 @@ class StampStore:
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
-    def current(self, fp: str) -> Stamp | None:
+    def current(self, inputs: Inputs) -> Stamp | None:
         """The stamp if the output is exactly what the last build with these inputs left."""
         stamp = self.load()
-        if stamp is None or stamp.fingerprint != fp or not stamp.found_inputs_unchanged():
+        if stamp is None or stamp.fingerprint != inputs.fingerprint(stamp.racy_since):
+            return None
+        if not stamp.found_inputs_unchanged():
             return None
         try:
             marker = (self.target / MARKER).read_text("utf-8")

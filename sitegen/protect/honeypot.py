@@ -187,6 +187,13 @@ def fail2ban_jail(config: Config, generated: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def snippet_names(config: Config, server_config_dir: str) -> list[str]:
+    """The paths :func:`snippets` writes, without making their texts (the build stamp lists them)."""
+    if not enabled(config):
+        return []
+    return [f"{server_config_dir}/{name}" for name in (APACHE_SNIPPET, CADDY_SNIPPET, FAIL2BAN_FILTER, FAIL2BAN_JAIL)]
+
+
 def snippets(config: Config, urls: Urls, server_config_dir: str, generated: str) -> dict[str, str]:
     """The files beside the output, by path relative to the output's parent; none when the honeypot is off."""
     if not enabled(config):
