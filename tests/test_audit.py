@@ -33,9 +33,7 @@ def statuses(report) -> dict[str, Status]:
 
 def assert_all_pass(report, except_: set[str] = frozenset()) -> None:
     bad = {
-        c.id: f"{c.status}: {c.detail}"
-        for c in report.checks
-        if c.status is not Status.PASS and c.id not in except_
+        c.id: f"{c.status}: {c.detail}" for c in report.checks if c.status is not Status.PASS and c.id not in except_
     }
     assert bad == {}, bad
 

@@ -49,6 +49,7 @@ KEYED = {
     "keep_camera": True,
     "file_hashes": ("0" * 32,),
     "clean_widths": (32,),
+    "identify": True,  # the ISCC in XMP
 }
 NOT_KEYED = {
     "source": "/elsewhere/renamed.jpg",  # the same bytes anywhere are the same photo

@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"protect"},  # the signals a site sends, computed from config and content (not written here)
     {"render"},  # templates -> page text (writes nothing)
     {"pipeline", "audit"},  # the phases build and serve share; the audit, apart from the generator
-    {"serve"},
+    {"serve", "copies"},  # the preview server; find-copies, reading the index the pipeline writes
     {"commands"},
     {"cli"},
     {"__main__"},
@@ -48,6 +48,8 @@ LAZY_IMPORTS = {
     ("cli", "sitegen.commands.new"),
     ("cli", "sitegen.commands.audit"),
     ("cli", "sitegen.commands.serve"),
+    ("cli", "sitegen.commands.find_copies"),
+    ("cli", "sitegen.copies.candidates"),
     ("images", "pillow_heif"),  # optional extra: HEIC support only when installed
 }
 

@@ -366,6 +366,12 @@ class ProtectSection:
         True,
         "Write .nojekyll, without which GitHub Pages' Jekyll step drops /.well-known/ (and tdmrep.json with it).",
     )
+    fingerprints: bool = option(
+        True,
+        "Fingerprint every published photo: its ISCC image code (ISO 24138) in the files' XMP and the page's "
+        "JSON-LD, and a private index (fingerprints.json beside the output, never published) that "
+        "`sitegen find-copies` compares suspected copies against.",
+    )
 
 
 @dataclass(frozen=True)

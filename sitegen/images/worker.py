@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from . import metadata, process, watermark
+from .fingerprint import Fingerprint, fingerprint
 from .formats import ImageReadError, open_image, reading, set_pixel_limit, write_failure
 from .jobs import ImageJob, JobFailed, JobOutcome, SetMeta
 
@@ -54,28 +55,35 @@ def render_files(job: ImageJob) -> tuple[dict[str, bytes], SetMeta]:
     """
     image, source_exif = _decode(job)
     camera = metadata.camera_exif(source_exif) if job.keep_camera else None
-    options = {
-        fmt: process.EncodeOptions(
-            quality=job.settings.quality_of(fmt),
-            exif=metadata.exif_bytes(job.rights, camera),
-            xmp=metadata.xmp_packet(job.rights, job.description),
-        )
-        for fmt in job.settings.formats
-    }
     files: dict[str, bytes] = {}
     current = image
     clean = set(job.clean_widths)
     del image  # the full-size pixels are freed by the first (largest) step
+    options: dict[str, process.EncodeOptions] = {}
+    print_: Fingerprint | None = None
     for size in job.sizes:  # largest first: each size is derived from the clean one before it
         current = process.shrink(current, size)
         # Every full view is marked, whatever its width; the clean copy is a thumbnail only.
         view = watermark.apply(current, job.watermark, job.file_hashes) if job.watermark is not None else current
+        if print_ is None:
+            # Of the largest file as published (mark included): what a copy taken from the site looks like.
+            print_ = fingerprint(view, windows=True)
+            identifier = print_.iscc if job.identify else None
+            options = {
+                fmt: process.EncodeOptions(
+                    quality=job.settings.quality_of(fmt),
+                    exif=metadata.exif_bytes(job.rights, camera),
+                    xmp=metadata.xmp_packet(job.rights, job.description, identifier),
+                )
+                for fmt in job.settings.formats
+            }
         for fmt in job.settings.formats:
             files[job.file_name(size, fmt)] = process.encode(view, fmt, options[fmt])
             if size.width in clean:
                 files[job.file_name(size, fmt, "thumb")] = process.encode(current, fmt, options[fmt])
     lqip = "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii")
-    return files, SetMeta(process.dominant_colour(current), lqip)
+    assert print_ is not None  # plan_sizes always plans at least one size
+    return files, SetMeta(process.dominant_colour(current), lqip, print_)
 
 
 def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> JobOutcome:

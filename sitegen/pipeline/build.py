@@ -28,6 +28,7 @@ from ..output.folder import Output, OutputLock, check_target, restore_interrupte
 from ..protect.hostfiles import SERVER_CONFIG_DIR, write_server_snippets
 from ..protect.policy import signals_for
 from ..urls import Urls
+from .fingerprints import write_index
 from .images import Progress
 from .phases import BuildFailed, load, load_theme, produce
 from .report import BuildReport
@@ -169,6 +170,7 @@ def _build_locked(
         files = len(out.written)
         out.commit(token)
     write_server_config(project, target, reporter)
+    write_index(project, target, produced.site, produced.images, reporter)
 
     report = BuildReport(
         output_dir=target,

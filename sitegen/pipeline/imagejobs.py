@@ -235,6 +235,7 @@ class Planner:
             keep_camera=self.config.metadata.keep_camera_info,
             file_hashes=hashes,
             clean_widths=self.clean_widths(photo, spec),
+            identify=self.config.protect.fingerprints,
         )
 
 
