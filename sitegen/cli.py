@@ -232,6 +232,27 @@ def audit(
         raise SystemExit(1)
 
 
+@cli.command()
+@click.argument("site", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--name", help="Name in the certificate (default: [site] author, the rights holder).")
+@click.option("--years", type=click.IntRange(min=1, max=20), default=3, show_default=True, help="Validity.")
+def keygen(site: Path, name: str | None, years: int) -> None:
+    """Make an ES256 key and a self-made certificate chain for signing Content Credentials.
+
+    Writes them where [credentials] certificate and private_key point (default: credentials/ in
+    the site folder, never published); refuses to replace existing files.
+    """
+    from .commands.keygen import keygen as run
+
+    try:
+        keys = run(site, name, years)
+    except SitegenError as exc:
+        _fail(str(exc))
+    click.echo(f"wrote {keys.key} (private: keep it out of version control) and {keys.chain}")
+    click.echo(f"certificate for {keys.subject!r}, valid until {keys.not_after:%Y-%m-%d}; self-made, so")
+    click.echo("verifiers call its signatures valid but untrusted. Set [credentials] sign = true to use it.")
+
+
 @cli.command("find-copies")
 @click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
 @click.option(

@@ -49,8 +49,14 @@ LAZY_IMPORTS = {
     ("cli", "sitegen.commands.audit"),
     ("cli", "sitegen.commands.serve"),
     ("cli", "sitegen.commands.find_copies"),
+    ("cli", "sitegen.commands.keygen"),
+    ("commands", "cryptography"),  # the optional c2pa extra, only for `sitegen keygen`
     ("cli", "sitegen.copies.candidates"),
-    ("images", "pillow_heif"),  # optional extra: HEIC support only when installed
+    ("images", "pillow_heif"),
+    (
+        "images",
+        "c2pa",
+    ),  # optional extra: Content Credentials only when a site signs  # optional extra: HEIC support only when installed
 }
 
 

@@ -375,6 +375,26 @@ class ProtectSection:
 
 
 @dataclass(frozen=True)
+class CredentialsSection:
+    sign: bool = option(
+        False,
+        "Sign every published image file with Content Credentials (C2PA): a signed manifest saying who made it "
+        "and that AI training and data mining are not allowed (per your licence and [metadata] data_mining). "
+        "Needs the c2pa extra (pip install 'sitegen[c2pa]') and a certificate: `sitegen keygen` makes one.",
+    )
+    certificate: str = option(
+        "credentials/chain.pem",
+        "PEM file, relative to the site folder: your signing certificate followed by its issuers. Keep it "
+        "outside content/ and static/ (it is never published).",
+    )
+    private_key: str = option(
+        "credentials/key.pem",
+        "PEM file (PKCS#8, ES256) with the certificate's private key, relative to the site folder. Never "
+        "published and never committed: `sitegen new` lists credentials/ in .gitignore.",
+    )
+
+
+@dataclass(frozen=True)
 class LicensingSection:
     licence: str = option(
         "all-rights-reserved",
@@ -428,6 +448,9 @@ class Config:
         ProtectSection, "AI opt-out signals: what the site tells crawlers and dataset tools."
     )
     licensing: LicensingSection = section(LicensingSection, "Your licence, and the /licensing/ page.")
+    credentials: CredentialsSection = section(
+        CredentialsSection, "Content Credentials (C2PA): a signed statement inside every published image."
+    )
 
 
 # --- loading ----------------------------------------------------------------

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..atomic import write_text_atomic
 from ..errors import STOPPED, EnvironmentFailure
 from ..processes import pid_alive
+from .credentials import SigningError
 from .formats import write_failure
 from .jobs import PIPELINE_VERSION, ImageJob, ImageSet, JobFailed, JobOutcome, SetMeta
 from .worker import run_job
@@ -273,7 +274,7 @@ def _run_pool(
                         f"{job.source}: an image worker was killed (out of memory?) while processing this photo"
                         f"{suspects}; {STOPPED}"
                     ) from None
-                except (EnvironmentFailure, KeyboardInterrupt):
+                except (EnvironmentFailure, SigningError, KeyboardInterrupt):
                     raise
                 except Exception as exc:  # a bug on one photo's path is that photo's problem, not the build's
                     outcome = JobFailed(f"image worker failed ({exc.__class__.__name__}: {exc})")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import process
+from .credentials import SigningSpec
 from .fingerprint import Fingerprint, parse_iscc
 from .metadata import Description, Rights
 from .watermark import WatermarkSpec
@@ -160,6 +161,7 @@ class ImageJob:
     file_hashes: tuple[str, ...] = ()  # content of the watermark font/logo files
     clean_widths: tuple[int, ...] = ()  # widths of the unmarked thumbnails (only when watermarked)
     identify: bool = False  # write the photo's ISCC into the files' XMP (dc:identifier)
+    signing: SigningSpec | None = None  # sign every file with Content Credentials (C2PA)
 
     @functools.cached_property
     def key(self) -> str:
@@ -183,16 +185,20 @@ class ImageJob:
                 "files-v2:" + ",".join(self.file_hashes) if self.file_hashes else "",
                 repr(self.clean_widths),
                 "iscc" if self.identify else "",
+                repr(self.signing.looks()) if self.signing is not None else "",
             )
         )
         return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
 
     @property
     def watermark_files(self) -> tuple[tuple[str, str], ...]:
-        """(path, content digest) of the font and logo this job was planned (and keyed) with."""
+        """(path, content digest) of the files besides the photo this job was planned (and keyed) with:
+        the watermark's font and logo, the signing certificate and key."""
         w = self.watermark
         paths = [path for path in (w.font, w.logo) if path] if w is not None else []
-        return tuple(zip(paths, self.file_hashes, strict=True))
+        found = tuple(zip(paths, self.file_hashes, strict=True))
+        s = self.signing
+        return (*found, (s.chain, s.chain_digest), (s.key, s.key_digest)) if s is not None else found
 
     def _watermark_look(self) -> WatermarkSpec | None:
         """The mark without its files' paths: their contents are in ``file_hashes``, and a site
