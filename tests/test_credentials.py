@@ -12,12 +12,15 @@ from click.testing import CliRunner
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from sitegen.audit import Status
 from sitegen.cli import cli
+from sitegen.commands.audit import audit
 from sitegen.errors import ConfigError, SitegenError
 from sitegen.images import credentials
 from sitegen.pipeline import signing
 
 from .conftest import make_photo
+from .rights_images import rights_xmp, write_rights_image
 
 MIME = {".jpg": "image/jpeg", ".webp": "image/webp", ".avif": "image/avif"}
 PLUS_PROHIBITED = b"ns.useplus.org/ldf/vocab/DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING"
@@ -150,3 +153,23 @@ def test_new_credentials_sign_again_and_the_same_ones_reuse_the_cache(signed_sit
     assert CliRunner().invoke(cli, ["keygen", str(signed_site)]).exit_code == 0
     resigned, _ = run_build()
     assert resigned.images_processed == 2
+
+
+# --- the audit reads them back -----------------------------------------------------------------------
+
+
+def test_the_audit_passes_a_signed_site_and_fails_a_tampered_or_unsigned_file(signed_site, run_build):
+    run_build()
+    report = audit(str(signed_site))
+    check = report.get("image-credentials")
+    n = sum(1 for p in (signed_site / "public/media").rglob("*") if p.suffix in MIME)
+    assert check.status is Status.PASS and f"in {n} of {n} images" in check.detail, check.detail
+    path = next((signed_site / "public/media").rglob("reserved-320.*.jpg"))
+    data = bytearray(path.read_bytes())
+    data[len(data) * 2 // 3] ^= 0x5A
+    path.write_bytes(bytes(data))
+    failed = audit(str(signed_site)).get("image-credentials")
+    assert failed.status is Status.FAIL and path.name in failed.detail and "Invalid" in failed.detail
+    write_rights_image(path, xmp=rights_xmp(statement="https://example.com/licensing/"))
+    unsigned = audit(str(signed_site)).get("image-credentials")
+    assert unsigned.status is Status.FAIL and "1 images are not signed" in unsigned.detail

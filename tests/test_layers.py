@@ -52,11 +52,9 @@ LAZY_IMPORTS = {
     ("cli", "sitegen.commands.keygen"),
     ("commands", "cryptography"),  # the optional c2pa extra, only for `sitegen keygen`
     ("cli", "sitegen.copies.candidates"),
-    ("images", "pillow_heif"),
-    (
-        "images",
-        "c2pa",
-    ),  # optional extra: Content Credentials only when a site signs  # optional extra: HEIC support only when installed
+    ("images", "pillow_heif"),  # optional extra: HEIC support only when installed
+    ("images", "c2pa"),  # optional extra: Content Credentials only when a site signs
+    ("audit", "c2pa"),  # optional extra: manifests are read only when it is installed
 }
 
 
