@@ -10,12 +10,14 @@ import c2pa
 import pytest
 from click.testing import CliRunner
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from sitegen.audit import Status
 from sitegen.cli import cli
 from sitegen.commands.audit import audit
-from sitegen.errors import ConfigError, SitegenError
+from sitegen.errors import ConfigError
 from sitegen.images import credentials
 from sitegen.pipeline import signing
 
@@ -138,7 +140,7 @@ def test_missing_or_published_credentials_stop_the_build_before_any_photo(signed
         run_build(credentials__private_key="content/key.pem")
     (signed_site / "content/key.pem").write_text("-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n")
     (signed_site / "content/key.pem").rename(key)
-    with pytest.raises(SitegenError, match=r"cannot sign with this certificate and key"):
+    with pytest.raises(ConfigError, match=r"private_key: .*key.pem: not a PEM private key"):
         run_build()
     assert not (signed_site / "public").exists()
 
@@ -173,3 +175,16 @@ def test_the_audit_passes_a_signed_site_and_fails_a_tampered_or_unsigned_file(si
     write_rights_image(path, xmp=rights_xmp(statement="https://example.com/licensing/"))
     unsigned = audit(str(signed_site)).get("image-credentials")
     assert unsigned.status is Status.FAIL and "1 images are not signed" in unsigned.detail
+
+
+def test_the_algorithm_follows_the_key_a_ca_issued():
+    def pem(key):
+        return key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+    assert credentials.algorithm_of(pem(ec.generate_private_key(ec.SECP256R1()))) == "es256"
+    assert credentials.algorithm_of(pem(ec.generate_private_key(ec.SECP384R1()))) == "es384"
+    assert credentials.algorithm_of(pem(rsa.generate_private_key(65537, 2048))) == "ps256"
+    with pytest.raises(credentials.SigningError, match="ES256/384/512, PS256 or Ed25519"):
+        credentials.algorithm_of(pem(ec.generate_private_key(ec.SECP256K1())))

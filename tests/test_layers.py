@@ -54,6 +54,7 @@ LAZY_IMPORTS = {
     ("cli", "sitegen.copies.candidates"),
     ("images", "pillow_heif"),  # optional extra: HEIC support only when installed
     ("images", "c2pa"),  # optional extra: Content Credentials only when a site signs
+    ("images", "cryptography"),  # comes with the c2pa extra: the signing key's algorithm
     ("audit", "c2pa"),  # optional extra: manifests are read only when it is installed
 }
 

@@ -64,10 +64,11 @@ class SigningSpec:
     creator: str
     copyright: str
     data_mining: str  # the PLUS code of the photo's XMP
+    algorithm: str = "es256"  # C2PA signing algorithm, from the key's type (see pipeline.signing)
 
     def looks(self) -> tuple[str, ...]:
         """Everything but the paths, for the job key (a moved site keeps its cache)."""
-        return (self.chain_digest, self.key_digest, self.creator, self.copyright, self.data_mining)
+        return (self.chain_digest, self.key_digest, self.creator, self.copyright, self.data_mining, self.algorithm)
 
 
 class SigningError(SitegenError):
@@ -76,6 +77,29 @@ class SigningError(SitegenError):
 
 def file_digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def algorithm_of(key_pem: bytes) -> str:
+    """The C2PA algorithm for a PEM private key: ES256/384/512 by curve, PS256 for RSA, Ed25519.
+
+    A certificate bought from a trust-listed CA is often not ES256, and the SDK must be told.
+    """
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa  # the c2pa extra
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(key_pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise SigningError(f"not a PEM private key without a password ({exc})") from None
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        by_curve = {"secp256r1": "es256", "secp384r1": "es384", "secp521r1": "es512"}
+        if key.curve.name in by_curve:
+            return by_curve[key.curve.name]
+    elif isinstance(key, rsa.RSAPrivateKey):
+        return "ps256"
+    elif isinstance(key, ed25519.Ed25519PrivateKey):
+        return "ed25519"
+    raise SigningError("C2PA signs with ES256/384/512, PS256 or Ed25519 keys; this key is none of them")
 
 
 def training_entries(data_mining: str) -> dict[str, str]:
@@ -135,7 +159,7 @@ def _signer(spec: SigningSpec) -> Any:
         if (file_digest(Path(spec.chain)), file_digest(Path(spec.key))) != (spec.chain_digest, spec.key_digest):
             raise SigningError(f"{spec.chain} or {spec.key} changed during the build; build again")
         try:
-            found = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", chain, key, None))
+            found = c2pa.Signer.from_info(c2pa.C2paSignerInfo(spec.algorithm.encode(), chain, key, None))
         except c2pa.C2paError as exc:
             raise SigningError(f"{spec.chain}: cannot sign with this certificate and key ({exc})") from None
         _SIGNERS[slot] = found

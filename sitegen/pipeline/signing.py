@@ -52,11 +52,14 @@ def signing_template(project: Project) -> SigningSpec | None:
     chain = _credential_file(project, section.certificate, "certificate")
     key = _credential_file(project, section.private_key, "private_key")
     try:
+        algorithm = credentials.algorithm_of(key.read_bytes())
         spec = SigningSpec(
-            str(chain), str(key), credentials.file_digest(chain), credentials.file_digest(key), "", "", ""
+            str(chain), str(key), credentials.file_digest(chain), credentials.file_digest(key), "", "", "", algorithm
         )
     except OSError as exc:
         raise ConfigError(f"[credentials] cannot read {exc.filename}: {exc.strerror}") from None
+    except SigningError as exc:
+        raise ConfigError(f"[credentials] private_key: {key}: {exc}") from None
     if (spec.chain_digest, spec.key_digest) not in _CHECKED:
         try:
             credentials.check(spec)
