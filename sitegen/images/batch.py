@@ -84,7 +84,22 @@ class ImageCache:
             write_text_atomic(self.index_file, json.dumps(index, separators=(",", ":")))
         except OSError as exc:
             raise write_failure(self.index_file, exc) from None
-        return pruned
+        return pruned + self._retire_older_versions()
+
+    def _retire_older_versions(self) -> int:
+        """Delete the derivatives of earlier pipeline versions once this version's are saved.
+
+        A new version makes every entry again; without this, an upgraded archive of 20,000 photos
+        would keep a second, never-read copy of all its derivatives. Only ``images-v<N>`` folders
+        below the current version in the cache folder (which is sitegen's alone) are removed.
+        """
+        retired = 0
+        for folder in self.root.parent.glob("images-v*"):
+            version = folder.name.removeprefix("images-v")
+            if folder.is_dir() and not folder.is_symlink() and version.isdigit() and int(version) < PIPELINE_VERSION:
+                shutil.rmtree(folder, ignore_errors=True)
+                retired += 1
+        return retired
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
