@@ -241,6 +241,68 @@ def audit(
 
 
 @cli.command()
+@click.argument("site", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--name", help="Name in the certificate (default: [site] author, the rights holder).")
+@click.option("--years", type=click.IntRange(min=1, max=20), default=3, show_default=True, help="Validity.")
+def keygen(site: Path, name: str | None, years: int) -> None:
+    """Make an ES256 key and a self-made certificate chain for signing Content Credentials.
+
+    Writes them where [credentials] certificate and private_key point (default: credentials/ in
+    the site folder, never published); refuses to replace existing files.
+    """
+    from .commands.keygen import keygen as run
+
+    try:
+        keys = run(site, name, years)
+    except SitegenError as exc:
+        _fail(str(exc))
+    click.echo(f"wrote {keys.key} (private: keep it out of version control) and {keys.chain}")
+    click.echo(f"certificate for {keys.subject!r}, valid until {keys.not_after:%Y-%m-%d}; self-made, so")
+    click.echo("verifiers call its signatures valid but untrusted. Set [credentials] sign = true to use it.")
+
+
+@cli.command("find-copies")
+@click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
+@click.option(
+    "--site",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Site folder whose fingerprint index (fingerprints.json beside its output) is searched.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=15.0, show_default=True, help="Seconds per download."
+)
+@click.option("--all", "show_all", is_flag=True, help="Also list the images that match none of your photos.")
+def find_copies(targets: tuple[str, ...], site: Path, timeout: float, show_all: bool) -> None:
+    """Say which of your photos suspected copies are: image files, folders, image URLs or page URLs.
+
+    Each image is compared with the fingerprints the last build recorded. Prints, per image, the
+    verdict (same photo / probably / no match), the distance in bits (0-64) and your photo's page
+    and source file; exits with status 1 when an image could not be read or fetched.
+    """
+    from .commands.find_copies import find_copies as run
+    from .copies.candidates import Limits
+
+    failed = 0
+    try:
+        for found in run(site, list(targets), Limits(timeout=timeout)):
+            if found.match is None:
+                failed += 1
+                click.secho(f"{found.name}: not checked: {found.problem}", fg="yellow", err=True)
+                continue
+            m = found.match
+            if m.entry is None or (m.verdict == "no match" and not show_all):
+                continue
+            flip = ", mirrored" if m.mirrored else ""
+            click.echo(f"{found.name}: {m.verdict} ({m.distance} bits{flip}) {m.entry.page} ({m.entry.source})")
+    except SitegenError as exc:
+        _fail(str(exc))
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command()
 @click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--host",

@@ -297,7 +297,6 @@ def test_an_image_above_the_bomb_limit_is_still_read(tmp_path, pillow_default_li
     assert "GPS position" in facts.private
 
 
-
 def test_a_huge_gps_tagged_jpeg_fails_privacy_and_size(output_copy, example_copy, pillow_default_limit):
     huge_gps_jpeg(output_copy / "media/huge.jpg")
     report = audit(str(output_copy), AuditOptions(site=example_copy))

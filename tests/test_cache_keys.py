@@ -9,6 +9,7 @@ from PIL import Image
 from sitegen.config import load_project, parse_config
 from sitegen.content.reader import read_site
 from sitegen.errors import Reporter
+from sitegen.images.credentials import SigningSpec
 from sitegen.images.jobs import ImageJob, Settings
 from sitegen.images.metadata import Description, Rights
 from sitegen.images.probe import ProbeCache
@@ -49,6 +50,8 @@ KEYED = {
     "keep_camera": True,
     "file_hashes": ("0" * 32,),
     "clean_widths": (32,),
+    "identify": True,  # the ISCC in XMP
+    "signing": SigningSpec("/c.pem", "/k.pem", "c" * 32, "k" * 32, "B", "© B", "DMI-PROHIBITED"),
 }
 NOT_KEYED = {
     "source": "/elsewhere/renamed.jpg",  # the same bytes anywhere are the same photo
@@ -112,3 +115,12 @@ def test_planned_jobs_hold_plain_values_only(site_dir, write):
     assert job.watermark is not None and job.rights is not None and job.description is not None
     for f in dataclasses.fields(job):
         assert plain(getattr(job, f.name)), (f.name, getattr(job, f.name))
+
+
+def test_signing_is_keyed_on_the_credentials_contents_not_their_paths():
+    spec = KEYED["signing"]
+    job = dataclasses.replace(base_job(), signing=spec)
+    moved = dataclasses.replace(spec, chain="/elsewhere/c.pem", key="/elsewhere/k.pem")
+    assert dataclasses.replace(job, signing=moved).key == job.key
+    for field in ("chain_digest", "key_digest", "creator", "copyright", "data_mining"):
+        assert dataclasses.replace(job, signing=dataclasses.replace(spec, **{field: "other"})).key != job.key, field

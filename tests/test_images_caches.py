@@ -13,6 +13,7 @@ from PIL import Image, ImageFont
 from sitegen.errors import ConfigError, Reporter
 from sitegen.images import watermark
 from sitegen.images.formats import set_pixel_limit
+from sitegen.images.jobs import PIPELINE_VERSION
 from sitegen.images.watermark import WatermarkSpec
 from sitegen.pipeline.build import build
 
@@ -265,3 +266,17 @@ def test_probe_cache_on_whole_second_times_does_not_trust_a_photo_written_in_the
     settled.save()
     monkeypatch.setattr("sitegen.images.probe.probe", lambda path: pytest.fail("probed a settled photo again"))
     assert ProbeCache(tmp_path / "cache").get(photo).content_hash == again
+
+
+def test_an_upgrade_retires_the_derivatives_of_earlier_pipeline_versions(site_dir):
+    """A new pipeline version remakes every entry; the old version's copy of the archive must not stay behind."""
+    make_photo(site_dir / "content" / "g" / "a.jpg")
+    cache = site_dir / ".sitegen-cache"
+    old = cache / f"images-v{PIPELINE_VERSION - 1}" / "0123abcd"
+    old.mkdir(parents=True)
+    (old / "480.jpg").write_bytes(b"old derivative")
+    unrelated = cache / "images-vnext"  # not a version this sitegen knows: left alone
+    unrelated.mkdir()
+    build(site_dir, overrides={"build.jobs": 1}, reporter=Reporter(root=site_dir))
+    assert not old.parent.exists()
+    assert unrelated.is_dir() and (cache / f"images-v{PIPELINE_VERSION}" / "index.json").is_file()

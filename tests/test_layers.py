@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"protect"},  # the signals a site sends, computed from config and content (not written here)
     {"render"},  # templates -> page text (writes nothing)
     {"pipeline", "audit"},  # the phases build and serve share; the audit, apart from the generator
-    {"serve"},
+    {"serve", "copies"},  # the preview server; find-copies, reading the index the pipeline writes
     {"commands"},
     {"cli"},
     {"__main__"},
@@ -50,7 +50,14 @@ LAZY_IMPORTS = {
     ("cli", "sitegen.commands.serve"),
     # A no-op `sitegen build` decides before Pillow, Jinja2, Markdown and YAML are loaded (issue 14).
     ("pipeline", "sitegen.pipeline.fullbuild"),
+    ("cli", "sitegen.commands.find_copies"),
+    ("cli", "sitegen.commands.keygen"),
+    ("commands", "cryptography"),  # the optional c2pa extra, only for `sitegen keygen`
+    ("cli", "sitegen.copies.candidates"),
     ("images", "pillow_heif"),  # optional extra: HEIC support only when installed
+    ("images", "c2pa"),  # optional extra: Content Credentials only when a site signs
+    ("images", "cryptography"),  # comes with the c2pa extra: the signing key's algorithm
+    ("audit", "c2pa"),  # optional extra: manifests are read only when it is installed
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Config
+from .credentials import credentials_check
 from .expect import Expected, expected
 from .findings import Findings, gather
 from .images import image_checks, originals_check
@@ -63,6 +64,7 @@ def run_audit(
     if not want.embed_rights:
         found = [_off(c.id, c.title, "[metadata] embed_rights = false") if c.id == "image-rights" else c for c in found]
     checks += found
+    checks.append(credentials_check(findings, config))
     checks.append(originals_check(source, findings, list(originals or [])))
     checks.append(rsl_check(source, want, robots))
     checks.append(refusal_check(source, want, findings))
@@ -136,7 +138,7 @@ def _signal_checks(
 
 
 PAGE_CHECKS = {"meta-tags", "search-visible", "licence-data", "headers-page"}
-IMAGE_CONTENT_CHECKS = {"image-privacy", "image-rights", "image-size", "originals"}
+IMAGE_CONTENT_CHECKS = {"image-privacy", "image-rights", "image-size", "image-credentials", "originals"}
 IMAGE_RESPONSE_CHECKS = {"headers-image", "image-cache"}
 
 

@@ -49,6 +49,9 @@ GITIGNORE = """# Re-created by `sitegen build`: the built site, the nginx/Caddy 
 /.sitegen-cache/
 /functions/_middleware.js
 /netlify/edge-functions/sitegen-refuse.js
+# Private: the fingerprint index names your source files; the signing key must never leave this computer.
+/fingerprints.json
+/credentials/
 """
 
 

@@ -396,6 +396,32 @@ class ProtectSection:
         "fail2ban jail. Empty means each server's own log folder (/var/log/nginx, /var/log/apache2, /var/log/caddy).",
         check=_check_log_dir,
     )
+    fingerprints: bool = option(
+        True,
+        "Fingerprint every published photo: its ISCC image code (ISO 24138) in the files' XMP and the page's "
+        "JSON-LD, and a private index (fingerprints.json beside the output, never published) that "
+        "`sitegen find-copies` compares suspected copies against.",
+    )
+
+
+@dataclass(frozen=True)
+class CredentialsSection:
+    sign: bool = option(
+        False,
+        "Sign every published image file with Content Credentials (C2PA): a signed manifest saying who made it "
+        "and that AI training and data mining are not allowed (per your licence and [metadata] data_mining). "
+        "Needs the c2pa extra (pip install 'sitegen[c2pa]') and a certificate: `sitegen keygen` makes one.",
+    )
+    certificate: str = option(
+        "credentials/chain.pem",
+        "PEM file, relative to the site folder: your signing certificate followed by its issuers. Keep it "
+        "outside content/ and static/ (it is never published).",
+    )
+    private_key: str = option(
+        "credentials/key.pem",
+        "PEM file (PKCS#8, ES256) with the certificate's private key, relative to the site folder. Never "
+        "published and never committed: `sitegen new` lists credentials/ in .gitignore.",
+    )
 
 
 @dataclass(frozen=True)
@@ -452,6 +478,9 @@ class Config:
         ProtectSection, "AI opt-out signals: what the site tells crawlers and dataset tools."
     )
     licensing: LicensingSection = section(LicensingSection, "Your licence, and the /licensing/ page.")
+    credentials: CredentialsSection = section(
+        CredentialsSection, "Content Credentials (C2PA): a signed statement inside every published image."
+    )
 
 
 # --- loading ----------------------------------------------------------------

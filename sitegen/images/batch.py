@@ -26,6 +26,7 @@ from pathlib import Path
 from ..atomic import write_text_atomic
 from ..errors import STOPPED, EnvironmentFailure
 from ..processes import pid_alive
+from .credentials import SigningError
 from .formats import write_failure
 from .jobs import PIPELINE_VERSION, ImageJob, ImageSet, JobFailed, JobOutcome, SetMeta
 from .worker import run_job
@@ -83,7 +84,22 @@ class ImageCache:
             write_text_atomic(self.index_file, json.dumps(index, separators=(",", ":")))
         except OSError as exc:
             raise write_failure(self.index_file, exc) from None
-        return pruned
+        return pruned + self._retire_older_versions()
+
+    def _retire_older_versions(self) -> int:
+        """Delete the derivatives of earlier pipeline versions once this version's are saved.
+
+        A new version makes every entry again; without this, an upgraded archive of 20,000 photos
+        would keep a second, never-read copy of all its derivatives. Only ``images-v<N>`` folders
+        below the current version in the cache folder (which is sitegen's alone) are removed.
+        """
+        retired = 0
+        for folder in self.root.parent.glob("images-v*"):
+            version = folder.name.removeprefix("images-v")
+            if folder.is_dir() and not folder.is_symlink() and version.isdigit() and int(version) < PIPELINE_VERSION:
+                shutil.rmtree(folder, ignore_errors=True)
+                retired += 1
+        return retired
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -273,7 +289,7 @@ def _run_pool(
                         f"{job.source}: an image worker was killed (out of memory?) while processing this photo"
                         f"{suspects}; {STOPPED}"
                     ) from None
-                except (EnvironmentFailure, KeyboardInterrupt):
+                except (EnvironmentFailure, SigningError, KeyboardInterrupt):
                     raise
                 except Exception as exc:  # a bug on one photo's path is that photo's problem, not the build's
                     outcome = JobFailed(f"image worker failed ({exc.__class__.__name__}: {exc})")

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from . import process
+from .credentials import SigningSpec
+from .fingerprint import Fingerprint, parse_iscc
 from .metadata import Description, Rights
 from .version import PIPELINE_VERSION
 from .watermark import WatermarkSpec
@@ -58,6 +60,7 @@ class ImageSet:
     derivatives: tuple[Derivative, ...]
     formats: tuple[str, ...]
     thumbnails: tuple[Derivative, ...] = ()
+    fingerprint: Fingerprint | None = None  # of the largest full view, as published
 
     def of_format(self, fmt: str, role: str = "view") -> list[Derivative]:
         if role not in ROLES:
@@ -85,24 +88,36 @@ class SetMeta:
 
     colour: str  # dominant colour, "#rrggbb"
     lqip: str  # data: URI of a tiny blurred preview
+    fingerprint: Fingerprint
 
     def to_json(self) -> dict[str, str]:
-        return {"colour": self.colour, "lqip": self.lqip}
+        return {
+            "colour": self.colour,
+            "lqip": self.lqip,
+            "iscc": self.fingerprint.iscc,
+            "centre": f"{self.fingerprint.centre:016x}",
+            "windows": " ".join(f"{code:016x}" for code in self.fingerprint.windows),
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> SetMeta:
-        """``ValueError`` unless ``data`` is a colour and a WebP data URI: a damaged entry is redone, not published."""
-        if not isinstance(data, dict) or set(data) != {"colour", "lqip"}:
-            raise ValueError("an image set's metadata is its colour and lqip")
-        colour, lqip = data["colour"], data["lqip"]
+        """``ValueError`` unless ``data`` is what :meth:`to_json` writes: a damaged entry is redone, not published."""
+        if not isinstance(data, dict) or set(data) != {"colour", "lqip", "iscc", "centre", "windows"}:
+            raise ValueError("an image set's metadata is its colour, lqip and fingerprint")
+        colour, lqip, iscc, centre = data["colour"], data["lqip"], data["iscc"], data["centre"]
+        windows = data["windows"].split() if isinstance(data["windows"], str) else None
         if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
             raise ValueError(f"not a #rrggbb colour: {colour!r}")
         if not isinstance(lqip, str) or not _LQIP.fullmatch(lqip):
             raise ValueError("lqip is not a base64 WebP data URI")
-        return cls(colour, lqip)
+        codes = [centre, *windows] if windows is not None else []
+        if not isinstance(iscc, str) or not codes or not all(isinstance(c, str) and _HEX64.fullmatch(c) for c in codes):
+            raise ValueError("the fingerprint is an ISCC code and codes of 16 hex digits")
+        return cls(colour, lqip, Fingerprint(parse_iscc(iscc), int(centre, 16), tuple(int(c, 16) for c in codes[1:])))
 
 
 _COLOUR = re.compile(r"#[0-9a-f]{6}")
+_HEX64 = re.compile(r"[0-9a-f]{16}")
 _LQIP = re.compile(r"data:image/webp;base64,[A-Za-z0-9+/]+={0,2}")
 
 
@@ -145,6 +160,8 @@ class ImageJob:
     keep_camera: bool = False
     file_hashes: tuple[str, ...] = ()  # content of the watermark font/logo files
     clean_widths: tuple[int, ...] = ()  # widths of the unmarked thumbnails (only when watermarked)
+    identify: bool = False  # write the photo's ISCC into the files' XMP (dc:identifier)
+    signing: SigningSpec | None = None  # sign every file with Content Credentials (C2PA)
 
     @functools.cached_property
     def key(self) -> str:
@@ -167,16 +184,21 @@ class ImageJob:
                 # earlier logo's pixels under a later logo's key; new keys retire them.
                 "files-v2:" + ",".join(self.file_hashes) if self.file_hashes else "",
                 repr(self.clean_widths),
+                "iscc" if self.identify else "",
+                repr(self.signing.looks()) if self.signing is not None else "",
             )
         )
         return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
 
     @property
     def watermark_files(self) -> tuple[tuple[str, str], ...]:
-        """(path, content digest) of the font and logo this job was planned (and keyed) with."""
+        """(path, content digest) of the files besides the photo this job was planned (and keyed) with:
+        the watermark's font and logo, the signing certificate and key."""
         w = self.watermark
         paths = [path for path in (w.font, w.logo) if path] if w is not None else []
-        return tuple(zip(paths, self.file_hashes, strict=True))
+        found = tuple(zip(paths, self.file_hashes, strict=True))
+        s = self.signing
+        return (*found, (s.chain, s.chain_digest), (s.key, s.key_digest)) if s is not None else found
 
     def _watermark_look(self) -> WatermarkSpec | None:
         """The mark without its files' paths: their contents are in ``file_hashes``, and a site
@@ -218,7 +240,9 @@ class ImageJob:
         views = tuple(Derivative(path, s.width, s.height, fmt) for path, s, fmt, role in files if role == "view")
         thumbs = tuple(Derivative(path, s.width, s.height, fmt) for path, s, fmt, role in files if role == "thumb")
         top = self.sizes[0]
-        return ImageSet(top.width, top.height, meta.colour, meta.lqip, views, self.settings.formats, thumbs)
+        return ImageSet(
+            top.width, top.height, meta.colour, meta.lqip, views, self.settings.formats, thumbs, meta.fingerprint
+        )
 
     def cache_files(self, cache_root: Path) -> dict[str, Path]:
         """Published site path -> cached file, for the writer to link into the output."""

@@ -85,8 +85,12 @@ def _alt(tag: str, text: str) -> str:
     return f'<{tag}><rdf:Alt><rdf:li xml:lang="x-default">{escape(text)}</rdf:li></rdf:Alt></{tag}>'
 
 
-def xmp_packet(rights: Rights | None, description: Description | None) -> bytes | None:
-    """An XMP packet with the rights (IPTC Core/Extension, PLUS) and description fields."""
+def xmp_packet(rights: Rights | None, description: Description | None, identifier: str | None = None) -> bytes | None:
+    """An XMP packet with the rights (IPTC Core/Extension, PLUS), description fields and the photo's ISCC.
+
+    The ISCC goes in ``dc:identifier``, where registries and the ISCC tools look for it, so a
+    copy still carrying its XMP names the declaration bound to it.
+    """
     attrs: list[str] = []
     elements: list[str] = []
     if rights is not None:
@@ -119,6 +123,8 @@ def xmp_packet(rights: Rights | None, description: Description | None) -> bytes 
         if description.keywords:
             items = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in description.keywords)
             elements.append(f"<dc:subject><rdf:Bag>{items}</rdf:Bag></dc:subject>")
+    if identifier:
+        elements.append(f"<dc:identifier>{escape(identifier)}</dc:identifier>")
     if not attrs and not elements:
         return None
     body = "\n   ".join(attrs)
@@ -142,5 +148,5 @@ def xmp_packet(rights: Rights | None, description: Description | None) -> bytes 
     data = packet.encode("utf-8")
     if len(data) > 60_000 and description is not None:
         # JPEG allows one 64 KB XMP segment: an essay-length caption must not cost the rights fields.
-        return xmp_packet(rights, Description(title=description.title, alt=description.alt))
+        return xmp_packet(rights, Description(title=description.title, alt=description.alt), identifier)
     return data

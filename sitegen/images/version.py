@@ -4,4 +4,4 @@ Bump it when a change makes derivatives differ for the same job: every cached im
 build stamp is then left behind.
 """
 
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4  # 4: every entry carries its fingerprint (and the ISCC in XMP when asked)

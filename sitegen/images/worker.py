@@ -10,16 +10,18 @@ import base64
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
 
-from . import metadata, process, watermark
+from . import credentials, metadata, process, watermark
+from .fingerprint import Fingerprint, fingerprint
 from .formats import ImageReadError, open_image, reading, set_pixel_limit, write_failure
-from .jobs import ImageJob, JobFailed, JobOutcome, SetMeta
+from .jobs import MIME, ImageJob, JobFailed, JobOutcome, SetMeta
 
 
-def _decode(job: ImageJob) -> tuple[Image.Image, Image.Exif]:
+def _decode(job: ImageJob) -> tuple[Image.Image, Image.Exif, bytes | None]:
     """Decode at the smallest scale that still covers the largest derivative, then orient and colour-convert.
 
     Whatever Pillow raises on this file is classified by :func:`reading`; its
@@ -34,6 +36,7 @@ def _decode(job: ImageJob) -> tuple[Image.Image, Image.Exif]:
             # DCT-domain downscale (1/2, 1/4, 1/8): a 24 MP photo for a 2048 px derivative decodes at 6 MP.
             image.draft(image.mode, process.draft_box(job.sizes[0], job.orientation))
         icc = image.info.get("icc_profile")
+        xmp = image.info.get("xmp") if job.signing is not None else None
         try:
             exif = image.getexif()
         except Exception:  # a corrupt EXIF block only costs the optional camera fields
@@ -42,7 +45,7 @@ def _decode(job: ImageJob) -> tuple[Image.Image, Image.Exif]:
         # Reassigned step by step so a full-size intermediate is freed as soon as the next exists.
         image = process.apply_orientation(image, job.orientation)
         image = process.to_display(image, icc)
-        return image, exif
+        return image, exif, xmp if isinstance(xmp, bytes) else None
 
 
 def render_files(job: ImageJob) -> tuple[dict[str, bytes], SetMeta]:
@@ -52,30 +55,49 @@ def render_files(job: ImageJob) -> tuple[dict[str, bytes], SetMeta]:
     (``file_hashes``): a file replaced after the job was planned is this photo's
     :class:`ImageReadError`, never new pixels cached under the old file's key.
     """
-    image, source_exif = _decode(job)
+    image, source_exif, source_xmp = _decode(job)
+    sign = _signing(job, credentials.source_type(source_xmp))
     camera = metadata.camera_exif(source_exif) if job.keep_camera else None
-    options = {
-        fmt: process.EncodeOptions(
-            quality=job.settings.quality_of(fmt),
-            exif=metadata.exif_bytes(job.rights, camera),
-            xmp=metadata.xmp_packet(job.rights, job.description),
-        )
-        for fmt in job.settings.formats
-    }
     files: dict[str, bytes] = {}
     current = image
     clean = set(job.clean_widths)
     del image  # the full-size pixels are freed by the first (largest) step
+    options: dict[str, process.EncodeOptions] = {}
+    print_: Fingerprint | None = None
     for size in job.sizes:  # largest first: each size is derived from the clean one before it
         current = process.shrink(current, size)
         # Every full view is marked, whatever its width; the clean copy is a thumbnail only.
         view = watermark.apply(current, job.watermark, job.file_hashes) if job.watermark is not None else current
+        if print_ is None:
+            # Of the largest file as published (mark included): what a copy taken from the site looks like.
+            print_ = fingerprint(view, windows=True)
+            identifier = print_.iscc if job.identify else None
+            options = {
+                fmt: process.EncodeOptions(
+                    quality=job.settings.quality_of(fmt),
+                    exif=metadata.exif_bytes(job.rights, camera),
+                    xmp=metadata.xmp_packet(job.rights, job.description, identifier),
+                )
+                for fmt in job.settings.formats
+            }
         for fmt in job.settings.formats:
-            files[job.file_name(size, fmt)] = process.encode(view, fmt, options[fmt])
+            name = job.file_name(size, fmt)
+            files[name] = sign(process.encode(view, fmt, options[fmt]), fmt, name)
             if size.width in clean:
-                files[job.file_name(size, fmt, "thumb")] = process.encode(current, fmt, options[fmt])
+                name = job.file_name(size, fmt, "thumb")
+                files[name] = sign(process.encode(current, fmt, options[fmt]), fmt, name)
     lqip = "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii")
-    return files, SetMeta(process.dominant_colour(current), lqip)
+    assert print_ is not None  # plan_sizes always plans at least one size
+    return files, SetMeta(process.dominant_colour(current), lqip, print_)
+
+
+def _signing(job: ImageJob, source_type: str) -> Callable[[bytes, str, str], bytes]:
+    """Sign each file after its final encode, or pass it through when the site does not sign."""
+    spec = job.signing
+    if spec is None:
+        return lambda data, fmt, name: data
+    stem = job.output_stem.rsplit("/", 1)[-1]
+    return lambda data, fmt, name: credentials.sign(data, MIME[fmt], spec, f"{stem}-{name}", source_type)
 
 
 def run_job(job: ImageJob, cache_root: str, max_pixels: int) -> JobOutcome:

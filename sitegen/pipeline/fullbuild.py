@@ -20,6 +20,7 @@ from ..protect.hostfiles import CADDY, NGINX_HEADERS, NGINX_MAP, NGINX_SITE, SER
 from ..protect.policy import signals_for
 from ..protect.refusal import refusal_for
 from ..urls import Urls
+from .fingerprints import write_index
 from .phases import load_theme, produce
 from .report import BuildFailed, BuildReport, Progress, notes_for
 from .stamp import Inputs, Stamp, StampStore, file_state
@@ -98,6 +99,7 @@ def build_changed(
         files = len(out.written)
         leftover = out.commit(token)
     server_files = write_server_config(project, target, reporter)
+    write_index(project, target, produced.site, produced.images, reporter)
 
     report = BuildReport(
         output_dir=target,

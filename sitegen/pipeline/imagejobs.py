@@ -19,6 +19,7 @@ from ..config import Config, Project, WatermarkSection
 from ..content.model import Photo, Site
 from ..errors import ConfigError, is_environment_error
 from ..images import process
+from ..images.credentials import SigningSpec
 from ..images.formats import ImageReadError, open_image, read_failure, reading, set_pixel_limit
 from ..images.jobs import ImageJob, Settings
 from ..images.metadata import Description, Rights
@@ -27,6 +28,7 @@ from ..protect.licensing import licence_of
 from ..rights.addresses import acquire_licence_url, licensing_url
 from ..sitefiles import not_a_file
 from ..urls import Urls
+from .signing import for_photo, signing_template
 
 
 def settings_from(config: Config) -> Settings:
@@ -89,6 +91,7 @@ class Planner:
         self.settings = settings_from(self.config)
         self.urls = Urls(project.public_base_url)  # for metadata inside the files: the published address
         self._file_hashes: dict[Path, str] = {}
+        self.signing = signing_template(project)
 
     # -- watermark -------------------------------------------------------------
 
@@ -195,6 +198,18 @@ class Planner:
             other_constraints=meta.other_constraints or None,
         )
 
+    def signing_spec(self, photo: Photo) -> SigningSpec | None:
+        """The same creator, notice and data-mining statement as the files' XMP (or, without it, the config's)."""
+        if self.signing is None:
+            return None
+        rights = self.rights(photo)
+        author = self._author(photo)
+        if rights is not None:
+            return for_photo(self.signing, rights.creator, rights.notice, rights.data_mining or "DMI-UNSPECIFIED")
+        licence = licence_of(photo, self.config)
+        mining = "DMI-UNSPECIFIED" if licence.public_domain else self.config.metadata.data_mining
+        return for_photo(self.signing, author, "", mining)
+
     def description(self, photo: Photo) -> Description | None:
         if not self.config.metadata.embed_captions:
             return None
@@ -235,6 +250,8 @@ class Planner:
             keep_camera=self.config.metadata.keep_camera_info,
             file_hashes=hashes,
             clean_widths=self.clean_widths(photo, spec),
+            identify=self.config.protect.fingerprints,
+            signing=self.signing_spec(photo),
         )
 
 

@@ -66,6 +66,9 @@ def image_object(photo: Photo, image: ImageSet, site: Site, urls: Urls) -> dict[
         data["description"] = photo.caption_text
     if photo.date:
         data["dateCreated"] = photo.date.date().isoformat()
+    if config.protect.fingerprints and image.fingerprint is not None:
+        # The same ISCC as in the files' XMP: a registry entry or a copy found later names this page.
+        data["identifier"] = image.fingerprint.iscc
     return data
 
 
