@@ -125,7 +125,7 @@ def test_the_training_entries_follow_the_plus_code():
 
 def test_without_the_extra_the_build_says_which_to_install(signed_site, run_build, monkeypatch):
     monkeypatch.setattr(signing, "sdk_installed", lambda: False)
-    with pytest.raises(ConfigError, match=r"pip install 'sitegen\[c2pa\]'"):
+    with pytest.raises(ConfigError, match=r"pip install -e '\.\[c2pa\]' in the sitegen checkout"):
         run_build()
     assert not (signed_site / "public").exists()
 

@@ -19,7 +19,7 @@ from .model import Check, Status
 
 ID = "image-credentials"
 TITLE = "Content Credentials (C2PA) in images"
-FIX_EXTRA = "pip install 'sitegen[c2pa]' so the audit can read Content Credentials."
+FIX_EXTRA = "pip install -e '.[c2pa]' in the sitegen checkout, so the audit can read Content Credentials."
 FIX_SIGN = "Set [credentials] sign = true (after `sitegen keygen`) and rebuild."
 TRAINING = ("ai_training", "ai_generative_training")
 

@@ -35,7 +35,9 @@ def keygen(site: Path, name: str | None = None, years: int = 3) -> Keys:
         from cryptography.hazmat.primitives.asymmetric import ec
         from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
     except ImportError:
-        raise SitegenError("sitegen keygen needs the c2pa extra: pip install 'sitegen[c2pa]'") from None
+        raise SitegenError(
+            "sitegen keygen needs the c2pa extra: pip install -e '.[c2pa]' in the sitegen checkout"
+        ) from None
     project = load_project(site)
     section = project.config.credentials
     chain_path = (project.root / section.certificate).resolve()

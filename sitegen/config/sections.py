@@ -410,7 +410,8 @@ class CredentialsSection:
         False,
         "Sign every published image file with Content Credentials (C2PA): a signed manifest saying who made it "
         "and that AI training and data mining are not allowed (per your licence and [metadata] data_mining). "
-        "Needs the c2pa extra (pip install 'sitegen[c2pa]') and a certificate: `sitegen keygen` makes one.",
+        "Needs the c2pa extra (pip install -e '.[c2pa]' in the sitegen checkout) and a certificate: `sitegen keygen` "
+        "makes one.",
     )
     certificate: str = option(
         "credentials/chain.pem",

@@ -37,7 +37,7 @@ _XMP_SOURCE_TYPE = re.compile(
     rb"DigitalSourceType(?:>|=\")\s*(" + re.escape(SOURCE_TYPES.encode()) + rb"[A-Za-z]{3,60})"
 )
 ENTRIES = ("data_mining", "ai_inference", "ai_generative_training", "ai_training")
-EXTRA = "c2pa"  # pip install 'sitegen[c2pa]'
+EXTRA = "c2pa"  # pip install -e '.[c2pa]' in the sitegen checkout
 
 # What each PLUS Data Mining code (the one already written into XMP) says about each entry.
 _NOT_ALLOWED: dict[str, frozenset[str]] = {

@@ -47,7 +47,8 @@ def signing_template(project: Project) -> SigningSpec | None:
         return None
     if not sdk_installed():
         raise ConfigError(
-            f"[credentials] sign = true needs the {credentials.EXTRA} extra: pip install 'sitegen[{credentials.EXTRA}]'"
+            f"[credentials] sign = true needs the {credentials.EXTRA} extra: pip install -e '.[{credentials.EXTRA}]' "
+            "in the sitegen checkout"
         )
     chain = _credential_file(project, section.certificate, "certificate")
     key = _credential_file(project, section.private_key, "private_key")
