@@ -70,7 +70,7 @@ def test_plan_sizes_never_upscale_and_cap_long_edge():
 def test_draft_decodes_jpeg_at_reduced_scale(tmp_path):
     path = make_photo(tmp_path / "big.jpg", size=(2000, 1500))
     job = job_for(path, settings=Settings((100,), 400, ("jpeg",), (("jpeg", 80),)))
-    image, _ = worker._decode(job)
+    image, _exif, _xmp = worker._decode(job)
     # 2000 px decoded for a 400 px derivative: the DCT scale of 1/4 gives 500 px, not 2000.
     assert image.size == (500, 375)
 

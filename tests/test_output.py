@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -298,6 +299,11 @@ def test_two_builds_at_once_both_publish(site_dir):
     assert [proc.returncode for proc in builds] == [0, 0], errors
     assert read_marker(site_dir / "public") == "complete"
     assert (site_dir / "public/g/b/index.html").is_file()
+    # The previous output is removed by a process of its own after the command reported (--force
+    # leaves it aside for that): wait, bounded, for it to finish instead of hoping it already has.
+    deadline = time.monotonic() + 60
+    while [p for p in site_dir.iterdir() if p.name.startswith(".public")] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sorted(p.name for p in site_dir.iterdir() if p.name.startswith(".public")) == []
 
 
