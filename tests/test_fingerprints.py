@@ -89,11 +89,15 @@ def test_every_photo_carries_its_iscc_in_xmp_and_json_ld_and_the_index_lies_besi
 
 def test_switched_off_no_identifier_and_no_index(site_dir, write, run_build):
     write("sitegen.toml", '[site]\ntitle = "T"\n[protect]\nfingerprints = false\n')
-    shutil.copy(EXAMPLE / "content/portraits/astronaut-eileen-collins.png", site_dir / "content/a.png")
+    (site_dir / "content/g").mkdir()
+    shutil.copy(EXAMPLE / "content/portraits/astronaut-eileen-collins.png", site_dir / "content/g/a.png")
     run_build()
     assert not (site_dir / INDEX_NAME).exists()
     published = [p for p in (site_dir / "public").rglob("*") if p.suffix in (".jpg", ".webp", ".html")]
-    assert published and not any(b"ISCC:" in p.read_bytes() for p in published)
+    assert any(p.suffix == ".webp" for p in published) and not any(b"ISCC:" in p.read_bytes() for p in published)
+    # Switched off, the workers do not fingerprint at all (about 10 ms of CPU a photo saved).
+    (entry,) = (site_dir / ".sitegen-cache").glob("images-v*/*/set.json")
+    assert set(json.loads(entry.read_text("utf-8"))) == {"colour", "lqip"}
 
 
 def test_a_foreign_file_of_the_index_name_is_left_alone(site_dir, write, run_build):

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from operator import mul
 from statistics import median
+from typing import Any
 
 from PIL import Image, ImageChops
 
@@ -38,6 +40,7 @@ CORNER, EDGE = 0.85, 0.9  # share of width and height the corner and edge window
 # ISCC header (ISO 24138 §5): MainType CONTENT (0b0010), SubType IMAGE (0b0001), Version 0, and the
 # length as (bits / 32 - 1) in the last nibble.
 _MAIN_CONTENT, _SUB_IMAGE, _VERSION = 2, 1, 0
+_HEX64 = re.compile(r"[0-9a-f]{16}")
 _SLICES = ((0, 0), (1, 0), (0, 1), (1, 1))  # 8 x 8 windows of the DCT matrix, one per 64 bits
 
 
@@ -52,6 +55,26 @@ class Fingerprint:
     @property
     def iscc(self) -> str:
         return iscc_code(self.whole)
+
+    def to_json(self) -> dict[str, str]:
+        """The codes as the image cache and the private index store them (one form for both)."""
+        return {
+            "iscc": self.iscc,
+            "centre": f"{self.centre:016x}",
+            "windows": " ".join(f"{code:016x}" for code in self.windows),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Fingerprint:
+        """``ValueError`` unless ``data`` holds what :meth:`to_json` writes (other keys are the caller's)."""
+        try:
+            iscc, centre, windows = data["iscc"], data["centre"], data["windows"].split()
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError("a fingerprint is an ISCC code, a centre code and window codes") from exc
+        codes = [centre, *windows]
+        if not isinstance(iscc, str) or not all(isinstance(c, str) and _HEX64.fullmatch(c) for c in codes):
+            raise ValueError("the fingerprint is an ISCC code and codes of 16 hex digits")
+        return cls(parse_iscc(iscc), int(centre, 16), tuple(int(c, 16) for c in windows))
 
     def distance(self, candidate: Fingerprint) -> int:
         """Bits between this photo and a suspected copy: the candidate's whole picture against this

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import process
 from .credentials import SigningSpec
-from .fingerprint import Fingerprint, parse_iscc
+from .fingerprint import Fingerprint
 from .metadata import Description, Rights
 from .version import PIPELINE_VERSION
 from .watermark import WatermarkSpec
@@ -88,36 +88,27 @@ class SetMeta:
 
     colour: str  # dominant colour, "#rrggbb"
     lqip: str  # data: URI of a tiny blurred preview
-    fingerprint: Fingerprint
+    fingerprint: Fingerprint | None = None  # only for a job that ``identify``s (``[protect] fingerprints``)
 
     def to_json(self) -> dict[str, str]:
-        return {
-            "colour": self.colour,
-            "lqip": self.lqip,
-            "iscc": self.fingerprint.iscc,
-            "centre": f"{self.fingerprint.centre:016x}",
-            "windows": " ".join(f"{code:016x}" for code in self.fingerprint.windows),
-        }
+        out = {"colour": self.colour, "lqip": self.lqip}
+        return out | self.fingerprint.to_json() if self.fingerprint is not None else out
 
     @classmethod
     def from_json(cls, data: Any) -> SetMeta:
         """``ValueError`` unless ``data`` is what :meth:`to_json` writes: a damaged entry is redone, not published."""
-        if not isinstance(data, dict) or set(data) != {"colour", "lqip", "iscc", "centre", "windows"}:
-            raise ValueError("an image set's metadata is its colour, lqip and fingerprint")
-        colour, lqip, iscc, centre = data["colour"], data["lqip"], data["iscc"], data["centre"]
-        windows = data["windows"].split() if isinstance(data["windows"], str) else None
+        keys = set(data) if isinstance(data, dict) else set()
+        if keys not in ({"colour", "lqip"}, {"colour", "lqip", "iscc", "centre", "windows"}):
+            raise ValueError("an image set's metadata is its colour, lqip and, when asked for, fingerprint")
+        colour, lqip = data["colour"], data["lqip"]
         if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
             raise ValueError(f"not a #rrggbb colour: {colour!r}")
         if not isinstance(lqip, str) or not _LQIP.fullmatch(lqip):
             raise ValueError("lqip is not a base64 WebP data URI")
-        codes = [centre, *windows] if windows is not None else []
-        if not isinstance(iscc, str) or not codes or not all(isinstance(c, str) and _HEX64.fullmatch(c) for c in codes):
-            raise ValueError("the fingerprint is an ISCC code and codes of 16 hex digits")
-        return cls(colour, lqip, Fingerprint(parse_iscc(iscc), int(centre, 16), tuple(int(c, 16) for c in codes[1:])))
+        return cls(colour, lqip, Fingerprint.from_json(data) if "iscc" in keys else None)
 
 
 _COLOUR = re.compile(r"#[0-9a-f]{6}")
-_HEX64 = re.compile(r"[0-9a-f]{16}")
 _LQIP = re.compile(r"data:image/webp;base64,[A-Za-z0-9+/]+={0,2}")
 
 
@@ -160,7 +151,7 @@ class ImageJob:
     keep_camera: bool = False
     file_hashes: tuple[str, ...] = ()  # content of the watermark font/logo files
     clean_widths: tuple[int, ...] = ()  # widths of the unmarked thumbnails (only when watermarked)
-    identify: bool = False  # write the photo's ISCC into the files' XMP (dc:identifier)
+    identify: bool = False  # fingerprint the photo, and write its ISCC into the files' XMP (dc:identifier)
     signing: SigningSpec | None = None  # sign every file with Content Credentials (C2PA)
 
     @functools.cached_property

@@ -68,10 +68,10 @@ def render_files(job: ImageJob) -> tuple[dict[str, bytes], SetMeta]:
         current = process.shrink(current, size)
         # Every full view is marked, whatever its width; the clean copy is a thumbnail only.
         view = watermark.apply(current, job.watermark, job.file_hashes) if job.watermark is not None else current
-        if print_ is None:
+        if not options:  # the largest size, first
             # Of the largest file as published (mark included): what a copy taken from the site looks like.
-            print_ = fingerprint(view, windows=True)
-            identifier = print_.iscc if job.identify else None
+            print_ = fingerprint(view, windows=True) if job.identify else None
+            identifier = print_.iscc if print_ is not None else None
             options = {
                 fmt: process.EncodeOptions(
                     quality=job.settings.quality_of(fmt),
@@ -87,7 +87,6 @@ def render_files(job: ImageJob) -> tuple[dict[str, bytes], SetMeta]:
                 name = job.file_name(size, fmt, "thumb")
                 files[name] = sign(process.encode(current, fmt, options[fmt]), fmt, name)
     lqip = "data:image/webp;base64," + base64.b64encode(process.lqip(current)).decode("ascii")
-    assert print_ is not None  # plan_sizes always plans at least one size
     return files, SetMeta(process.dominant_colour(current), lqip, print_)
 
 

@@ -16,7 +16,7 @@ from ..atomic import write_text_atomic
 from ..config import Project
 from ..content.model import Site
 from ..errors import Reporter, environment_failure
-from ..images.fingerprint import Fingerprint, parse_iscc
+from ..images.fingerprint import Fingerprint
 from ..urls import Urls
 from .images import ImageResults
 
@@ -54,17 +54,7 @@ def entries(site: Site, images: ImageResults, project: Project) -> list[Entry]:
 
 
 def to_json(items: list[Entry]) -> str:
-    photos = [
-        {
-            "iscc": e.fingerprint.iscc,
-            "centre": f"{e.fingerprint.centre:016x}",
-            "windows": " ".join(f"{w:016x}" for w in e.fingerprint.windows),
-            "page": e.page,
-            "source": e.source,
-            "file": e.file,
-        }
-        for e in items
-    ]
+    photos = [e.fingerprint.to_json() | {"page": e.page, "source": e.source, "file": e.file} for e in items]
     return json.dumps({"format": FORMAT, "photos": photos}, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -76,8 +66,7 @@ def from_json(text: str) -> list[Entry]:
     out = []
     for item in data["photos"]:
         try:
-            windows = tuple(int(w, 16) for w in item["windows"].split())
-            print_ = Fingerprint(parse_iscc(item["iscc"]), int(item["centre"], 16), windows)
+            print_ = Fingerprint.from_json(item)
             out.append(Entry(print_, str(item["page"]), str(item["source"]), str(item["file"])))
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"a damaged entry: {item!r:.120}") from exc
