@@ -171,6 +171,8 @@ def _convert_of(tp: Any) -> Convert | None:
 
 def coerce(value: Any, tp: Any, key: str) -> Any:
     """Check ``value`` against type ``tp`` and return it in its typed form."""
+    if tp is Any:  # a free-form table (``[strings]``): its own check says what it accepts
+        return value
     origin = get_origin(tp)
     if origin is Annotated:
         convert = _convert_of(tp)

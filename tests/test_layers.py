@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 # Bottom to top. A package may import its own layer's modules only where listed in SAME_LAYER.
 LAYERS: list[set[str]] = [
-    {"errors", "urls", "atomic", "processes", "configschema", "untrusted", "sitefiles", "__init__"},
+    {"errors", "urls", "atomic", "processes", "configschema", "untrusted", "sitefiles", "strings", "__init__"},
     {"rights"},  # licences, crawler data, presets, licensing addresses: pure data and lookups
     {"images"},  # pure image functions fed plain jobs (knows no config, content or pages)
     {"output"},  # where files are written: the published folder, the preview folder

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..configschema import Check, option, section
 from ..rights.crawlers import check_allow_tokens, check_block_tokens
 from ..rights.licences import check_licence
+from ..strings import check_overrides as check_strings
 from .checks import (
     _at_least,
     _between,
@@ -50,6 +51,13 @@ class SiteSection:
         check=_check_base_url,
     )
     language: str = option("en", "Language of the site's text (the <html lang> attribute).", check=_check_language)
+    strings: dict[str, Any] = option(
+        {},
+        "Your own words ([site.strings]) for single strings of the theme and generated pages, by key (the keys of "
+        'sitegen/data/strings/en.toml), e.g. "nav.label" = "Menu". Everything else follows `language`.',
+        check=check_strings,
+        example={"page.skip_to_content": "Skip to the photos"},
+    )
     description: str = option("", "One or two sentences for search results, the feed and social cards.")
     copyright: str = option(
         "© {year} {author}. All rights reserved.",

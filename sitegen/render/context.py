@@ -21,6 +21,7 @@ from ..errors import Reporter
 from ..images.jobs import ImageSet
 from ..protect.pages import template_globals
 from ..sitefiles import SiteFiles
+from ..strings import Strings
 from ..urls import Urls
 from . import layout
 from .functions import pure, volatile
@@ -65,6 +66,16 @@ def copyright_line(site: Site, year: int | None = None, author: str | None = Non
     """The ``[site] copyright`` line: for a photo's year, or for this build's."""
     config = site.project.config.site
     return config.copyright.format(year=year or site.build_time.year, author=author or config.rights_holder)
+
+
+def _translator(strings: Strings) -> Callable[..., str]:
+    """``t("key", **fields)`` in templates: pure, its answer depends on the config alone."""
+
+    @pure
+    def t(key: str, /, **values: Any) -> str:
+        return strings.get(key, **values)
+
+    return t
 
 
 @pure
@@ -231,6 +242,7 @@ class TemplateAPI:
             if name in _LICENSING_PURITY:
                 _LICENSING_PURITY[name](value)
         env.globals.update(licensing)
+        env.globals["t"] = _translator(Strings.for_site(self.config.site.language, self.config.site.strings))
         env.filters["isodate"] = isodate
         env.filters["longdate"] = longdate
 
