@@ -29,6 +29,7 @@ _MAKES = {
     "KONICA MINOLTA CAMERA, INC.": "Konica Minolta",
     "HMD GLOBAL": "Nokia",
     "GOPRO": "GoPro",
+    "FLIR": "FLIR",
     "DJI": "DJI",
     "LG ELECTRONICS": "LG",
     "HTC": "HTC",
@@ -47,7 +48,7 @@ _BRANDS = {"PENTAX": "Pentax", "HASSELBLAD": "Hasselblad", "LEICA": "Leica", "NI
 
 def _clean(value: str | None) -> str:
     """One line, single spaces, bounded; "" for nothing or for a value too long to be a name."""
-    text = " ".join(str(value or "").split())
+    text = " ".join(Untrusted(value or "").split())
     return "" if len(text) > _LONGEST else text
 
 
@@ -76,7 +77,7 @@ def make_name(make: str | None) -> str:
 def camera_name(make: str | None, model: str | None) -> str:
     """Brand and model once each: ("Canon", "Canon EOS R5") -> "Canon EOS R5", ("NIKON CORPORATION", "NIKON D4")
     -> "Nikon D4"."""
-    brand, rest = make_name(make), _clean(model)
+    brand, rest = make_name(make), _MARK.sub(lambda m: " " + _ROMAN[m[1]], _clean(model))
     if not rest:
         return brand
     words = {w.casefold() for w in (brand, _clean(make).split(" ")[0] if make else "") if w}
@@ -89,6 +90,8 @@ def camera_name(make: str | None, model: str | None) -> str:
     return f"{brand} {rest}" if brand else rest
 
 
+_MARK = re.compile(r"_([2-4])$")  # Nikon writes the Z6 II as "NIKON Z 6_2"
+_ROMAN = {"2": "II", "3": "III", "4": "IV"}
 _ZEROS = re.compile(r"(?<![\d.])(\d+)\.(\d*?)0+(?![\d.])")  # 70.0 -> 70, 2.80 -> 2.8
 _RANGE = re.compile(r"(\d)\s*-\s*(\d)")  # 70-200 -> 70–200 (an en dash, as in print)
 _MM = re.compile(r"(\d)\s*mm\b", re.IGNORECASE)  # 200mm -> 200 mm

@@ -133,7 +133,7 @@ class Photo:
     @property
     def caption_repeats_title(self) -> bool:
         """A caption that only says the title again (Lightroom fills both from one field): printed once."""
-        caption = self.caption_text
+        caption = Markup(self.caption_html).striptags()  # the sidecar's body, its `caption:` or the file's
         return bool(caption) and same_words(caption, self.title)
 
     @property
