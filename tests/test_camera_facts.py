@@ -260,3 +260,22 @@ def test_a_caption_that_repeats_the_title_is_printed_once(site_dir, write, run_b
     once = page(site_dir, "g/a")
     assert '<div class="caption' not in once
     assert re.search(r'<div class="caption prose"><p>Sunset by the old pier\.</p>', page(site_dir, "g/b"))
+
+
+def test_a_stand_in_title_is_never_embedded_in_the_published_files(site_dir, write, run_build):
+    # "Harbour, photo 2" is for the page: in the file it would be a made-up title that changes (and
+    # makes every derivative be written again) whenever a photo is added before it.
+    make_photo(site_dir / "content/harbour/DSC_0001.jpg", (400, 300))
+    make_photo(site_dir / "content/harbour/boats-at-dawn.jpg", (400, 300))
+    write("content/harbour/index.md", "---\ntitle: Harbour\n---\n")
+    write("sitegen.toml", "[metadata]\nembed_captions = true\n")
+    run_build()
+    titles = {}
+    for file in (site_dir / "public").rglob("*.jpg"):
+        with Image.open(file) as image:
+            xmp = image.info.get("xmp", b"")
+        xmp = xmp.decode() if isinstance(xmp, bytes) else xmp
+        titles[file.name] = re.findall(r"<dc:title>.*?<rdf:li[^>]*>(.*?)</rdf:li>", xmp, re.S)
+    assert any(t == ["Boats at dawn"] for t in titles.values())
+    assert all(t in ([], ["Boats at dawn"]) for t in titles.values()), titles
+    assert sum(t == [] for t in titles.values()) >= 1

@@ -131,6 +131,14 @@ class Photo:
         return self.untitled or humanize(self.source.stem)
 
     @property
+    def has_title(self) -> bool:
+        """Whether the title is the photo's own (the sidecar's, the file's, a file name that says something);
+        a stand-in (``untitled``) is for the page only, never embedded in the published files."""
+        if self.matter.title or (self.info.title and not is_camera_file_name(self.info.title)):
+            return True
+        return not is_camera_file_name(self.source.stem)
+
+    @property
     def caption_repeats_title(self) -> bool:
         """A caption that only says the title again (Lightroom fills both from one field): printed once."""
         caption = Markup(self.caption_html).striptags()  # the sidecar's body, its `caption:` or the file's
