@@ -14,6 +14,7 @@ from sitegen.content.matter import GalleryMatter, PhotoMatter, Price, as_price, 
 from sitegen.errors import Reporter
 
 from .conftest import make_photo
+from .test_deps import Harness, model, photo
 
 SHOP = "https://shop.example.com"
 
@@ -181,3 +182,21 @@ def test_matter_declares_the_keys_for_galleries_and_photos():
         keys = {f for f in cls.__dataclass_fields__}
         assert {"buy", "print", "licence_price", "licence_note"} <= keys
     assert "camera" in GalleryMatter.__dataclass_fields__
+
+
+def test_sitegen_serve_renders_a_photo_page_again_when_its_gallery_changes_a_link():
+    # The page reads photo.offers; the value comes from the gallery's index.md. The incremental
+    # renderer must see the new answer although the photo's own sidecar did not change.
+    h = Harness({"page.html": "{% if photo.offers %}{{ photo.offers.print }}{% endif %}|{{ photo.camera }}"})
+    site = model()
+    assert h.render(site, photo=photo(site, "a")) == "|{}"
+    changed = model()
+    (gallery,) = changed.galleries
+    gallery.matter = GalleryMatter(title="Gallery", print=f"{SHOP}/p", camera=False)
+    assert h.render(changed, photo=photo(changed, "a")) == f"{SHOP}/p|{{}}"
+    assert h.rendered == ["page.html"]
+    again = model()
+    (gallery,) = again.galleries
+    gallery.matter = GalleryMatter(title="Gallery", print=f"{SHOP}/p", camera=False)
+    h.render(again, photo=photo(again, "a"))
+    assert h.rendered == []
