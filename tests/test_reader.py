@@ -44,7 +44,7 @@ def test_pages_galleries_and_sidecars(site_dir, write):
     first, second = iceland.photos
     assert (first.title, first.alt, first.path) == ("Aurora", "Green sky", "trips/iceland/dsc-0002/")
     assert "<em>caption</em>" in first.caption_html
-    assert second.title == "DSC 0010"  # humanised file name when nothing else is known
+    assert second.title == "Iceland, photo 2"  # a camera's file name is no title: the gallery and the number
     assert first.next is second and second.prev is first
     assert trips.cover is first  # a gallery of galleries borrows its first child's cover
 

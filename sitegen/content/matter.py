@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import typing
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple, TypeVar
+from urllib.parse import urlsplit
 
 from ..config import WatermarkSection
 from ..configschema import (
@@ -164,6 +166,60 @@ def as_sort_mode(value: Any) -> str:
     raise ValueError(f"expected one of {', '.join(SORT_MODES)}{extra}")
 
 
+_URL_LIMIT = 2000  # what every browser and search engine keeps whole
+
+
+def as_web_url(value: Any) -> str:
+    """An absolute http(s) address; ``""`` says "none here" (over a gallery's)."""
+    if not isinstance(value, str):
+        raise ValueError("expected an http(s) address")
+    url = value.strip()
+    if url == "":
+        return ""
+    parts = urlsplit(url) if len(url) <= _URL_LIMIT and url.isprintable() and " " not in url else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError('expected an absolute http(s) address such as "https://shop.example.com/prints/pier"')
+    return url
+
+
+class Price(NamedTuple):
+    """A price as schema.org's Offer wants it: the amount with "." for decimals and an ISO 4217 code.
+
+    The amount stays text ("250", "1250.50") so it is written exactly as given; no float rounds it.
+    An empty price (``Price("", "")``) says "no price here" over a gallery's.
+    """
+
+    amount: str
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.amount}"
+
+
+_AMOUNT = re.compile(r"\d{1,12}(?:\.\d{1,4})?")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_PRICE_EXAMPLE = 'an ISO 4217 currency code and an amount, such as "EUR 250" or "USD 1200.50"'
+
+
+def as_price(value: Any) -> Price:
+    """``"EUR 250"`` or ``"250 EUR"``, or ``{amount: 250, currency: EUR}``; ``""`` for none."""
+    if isinstance(value, dict) and set(value) == {"amount", "currency"}:
+        amount, currency = value["amount"], value["currency"]
+        amount = f"{amount:g}" if isinstance(amount, float) else amount
+        parts = [str(currency), str(amount)] if not isinstance(amount, bool) else []
+    elif isinstance(value, str):
+        if not value.strip():
+            return Price("", "")
+        parts = value.split()
+    else:
+        parts = []
+    if len(parts) == 2:
+        currency, amount = parts if _CURRENCY.fullmatch(parts[0]) else reversed(parts)
+        if _CURRENCY.fullmatch(currency) and _AMOUNT.fullmatch(amount):
+            return Price(amount, currency)
+    raise ValueError(f"expected {_PRICE_EXAMPLE}")
+
+
 TEXT = Convert(as_str, "text")
 FLAG = Convert(as_bool, "true or false")
 NUMBER = Convert(as_number, "a number")
@@ -176,6 +232,8 @@ WATERMARK = Convert(as_watermark, "`false`, `true` or `[watermark]` keys such as
 SORT_MODE = Convert(as_sort_mode, "`name`, `date` or `manual`")
 SORT_KEY = Convert(as_sort_key, "a number or text")
 FOCUS = Convert(as_focus, _FOCUS_EXAMPLE)
+WEB_URL = Convert(as_web_url, 'an `https://` (or `http://`) address; `""` for none')
+PRICE = Convert(as_price, '`"EUR 250"` (ISO 4217 code and amount) or `{amount: 250, currency: EUR}`')
 
 # --- the keys of each kind of file -------------------------------------------------
 
@@ -185,6 +243,16 @@ _DRAFT = "Leave it out of the site unless `build.drafts` is on."
 
 def _extra(name: str) -> str:
     return f"Free data for the templates of a theme (`{{{{ {name}.extra.x }}}}`); sitegen reads none of it."
+
+
+_BUY = (
+    "Where to buy a licence for the photo (your shop, an agency's page): a link on its page, and Google's"
+    " `acquireLicensePage`."
+)
+_PRINT = "Where to order a print of the photo (a print lab, a shop): a link on its page."
+_PRICE = "The licence price shown beside the link and given to search engines."
+_NOTE = 'A line about licensing, e.g. "Contact me for licensing."'
+_FOR_EACH = " Applies to every photo inside, sub-galleries included, unless the photo says otherwise."
 
 
 _WATERMARK = "This item's `[watermark]` settings, or `false` to switch it off (the nearest setting wins)."
@@ -266,6 +334,17 @@ class GalleryMatter:
     template: Annotated[str | None, TEMPLATE] = option(
         None, "The template that renders the gallery page.", default_doc="`gallery.html`"
     )
+    buy: Annotated[str | None, WEB_URL] = option(None, _BUY + _FOR_EACH, default_doc="the parent's, else none")
+    print: Annotated[str | None, WEB_URL] = option(None, _PRINT + _FOR_EACH, default_doc="the parent's, else none")
+    licence_price: Annotated[Price | None, PRICE] = option(
+        None, _PRICE + _FOR_EACH, default_doc="the parent's, else none"
+    )
+    licence_note: Annotated[str | None, TEXT] = option(None, _NOTE + _FOR_EACH, default_doc="the parent's, else none")
+    camera: Annotated[bool | None, FLAG] = option(
+        None,
+        "`false` hides the camera facts of its photos (sub-galleries too) where `show_camera_info` shows them.",
+        default_doc="the parent's, else `true`",
+    )
     extra: Annotated[dict[str, Any], MAPPING] = option({}, _extra("gallery"))
 
 
@@ -303,6 +382,14 @@ class PhotoMatter:
     watermark: Annotated[bool | dict[str, Any] | None, WATERMARK] = option(
         None, _WATERMARK, default_doc="its gallery's"
     )
+    buy: Annotated[str | None, WEB_URL] = option(
+        None, _BUY + ' `""`: none for this photo.', default_doc="its gallery's"
+    )
+    print: Annotated[str | None, WEB_URL] = option(
+        None, _PRINT + ' `""`: none for this photo.', default_doc="its gallery's"
+    )
+    licence_price: Annotated[Price | None, PRICE] = option(None, _PRICE, default_doc="its gallery's")
+    licence_note: Annotated[str | None, TEXT] = option(None, _NOTE, default_doc="its gallery's")
     extra: Annotated[dict[str, Any], MAPPING] = option({}, _extra("photo"))
 
 

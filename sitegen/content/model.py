@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,9 @@ from markupsafe import Markup
 
 from ..config import Project
 from ..images.probe import SourceInfo
-from .matter import GalleryMatter, PhotoMatter
+from ..untrusted import Untrusted
+from .camera import facts, is_camera_file_name
+from .matter import GalleryMatter, PhotoMatter, Price
 from .slugs import humanize
 
 
@@ -62,6 +65,31 @@ class Page:
         return self.path == ""
 
 
+@dataclass(frozen=True)
+class Offers:
+    """Where a photo can be bought or printed and what its licence costs: its own sidecar's, else its galleries'.
+
+    Empty (false) when none of them is known, so a theme writes ``{% if photo.offers %}``.
+    """
+
+    buy: str | None = None
+    print: str | None = None
+    price: Price | None = None
+    note: str | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.buy, self.print, self.price, self.note))
+
+
+_OFFER_KEYS = ("buy", "print", "licence_price", "licence_note")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two texts say the same words, whatever the case, spacing and punctuation."""
+    return _WORDS.findall(a.casefold()) == _WORDS.findall(b.casefold())
+
+
 @dataclass(eq=False)
 class Photo:
     """One source photo and everything the photographer said about it."""
@@ -78,6 +106,8 @@ class Photo:
     prev: Photo | None = None
     next: Photo | None = None
     kind: Kind = Kind.PHOTO
+    # The title of a photo that has none but a camera's file name (``strings: camera.untitled``), set by the reader.
+    untitled: str = ""
 
     @property
     def path(self) -> str:
@@ -90,7 +120,29 @@ class Photo:
 
     @property
     def title(self) -> str:
-        return self.matter.title or self.info.title or humanize(self.source.stem)
+        """The sidecar's title, else the file's own, else one from the file name; a camera's file name
+        ("DSC_0001", also as the file's embedded title) is no title, so ``untitled`` stands in."""
+        if self.matter.title:
+            return self.matter.title
+        if self.info.title and not is_camera_file_name(self.info.title):
+            return self.info.title
+        if not is_camera_file_name(self.source.stem):
+            return humanize(self.source.stem)
+        return self.untitled or humanize(self.source.stem)
+
+    @property
+    def has_title(self) -> bool:
+        """Whether the title is the photo's own (the sidecar's, the file's, a file name that says something);
+        a stand-in (``untitled``) is for the page only, never embedded in the published files."""
+        if self.matter.title or (self.info.title and not is_camera_file_name(self.info.title)):
+            return True
+        return not is_camera_file_name(self.source.stem)
+
+    @property
+    def caption_repeats_title(self) -> bool:
+        """A caption that only says the title again (Lightroom fills both from one field): printed once."""
+        caption = Markup(self.caption_html).striptags()  # the sidecar's body, its `caption:` or the file's
+        return bool(caption) and same_words(caption, self.title)
 
     @property
     def alt(self) -> str:
@@ -127,6 +179,24 @@ class Photo:
     def extra(self) -> dict[str, Any]:
         """The sidecar's ``extra:`` keys, for themes."""
         return self.matter.extra
+
+    @property
+    def offers(self) -> Offers:
+        """Buy and print links, licence price and note; a key the sidecar leaves out comes from the galleries."""
+        found = {key: getattr(self.matter, key) for key in _OFFER_KEYS}
+        values = {key: self.gallery.offer(key) if value is None else value for key, value in found.items()}
+        price = values["licence_price"]
+        return Offers(
+            buy=values["buy"] or None,
+            print=values["print"] or None,
+            price=price if price and price.amount else None,
+            note=values["licence_note"] or None,
+        )
+
+    @property
+    def camera(self) -> dict[str, Untrusted]:
+        """The camera facts as shown (:func:`.camera.facts`), or none where the gallery says ``camera: false``."""
+        return facts(self.info.camera) if self.gallery.shows_camera else {}
 
     @property
     def width(self) -> int:
@@ -197,6 +267,21 @@ class Gallery:
         if own:
             return own
         return self.parent.licence if self.parent else None
+
+    def offer(self, key: str) -> Any:
+        """An offer key (``buy``, ``print``, ``licence_price``, ``licence_note``) of this gallery or the nearest
+        parent that sets it; ``""`` (none) stops the search as a value does."""
+        own = getattr(self.matter, key)
+        if own is not None:
+            return own
+        return self.parent.offer(key) if self.parent else None
+
+    @property
+    def shows_camera(self) -> bool:
+        """``camera: false`` on this gallery or the nearest parent that says."""
+        if self.matter.camera is not None:
+            return self.matter.camera
+        return self.parent.shows_camera if self.parent else True
 
     @property
     def ancestors(self) -> list[Gallery]:

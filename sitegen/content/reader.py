@@ -32,6 +32,7 @@ from ..images.formats import QUIET_EXTENSIONS, ImageReadError, is_photo
 from ..images.probe import ProbeCache
 from ..rights.addresses import LICENSING_PATH
 from ..sitefiles import Entry, is_hidden
+from ..strings import Strings
 from ..untrusted import plain_html
 from ..urls import base_path
 from . import frontmatter as fm
@@ -62,6 +63,8 @@ class _Reader:
         self.seen_photos: set[str] = set()
         self.files = project.files(reporter)
         self.readable: set[Path] = set()  # every regular file the walker admitted so far
+        site = project.config.site
+        self.strings = Strings.for_site(site.language, site.strings)
 
     def listing(self, folder: Entry) -> list[Entry] | None:
         """A folder's entries under the one rule of :mod:`sitegen.sitefiles` (hidden ones left out)."""
@@ -411,6 +414,8 @@ class _Reader:
         gallery.photos = photos
         for before, after in itertools.pairwise(photos):
             before.next, after.prev = after, before
+        for number, photo in enumerate(photos, 1):  # "Harbour, photo 3" where the title is a camera's file name
+            photo.untitled = self.strings.get("camera.untitled", gallery=gallery.title, number=number)
 
         gallery.children.sort(key=lambda g: (g.weight, natural_key(g.title)))
         gallery.cover = self.pick_cover(gallery)

@@ -20,6 +20,7 @@ import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,7 +32,8 @@ from ..untrusted import Untrusted, untrusted
 from .formats import ImageReadError, open_image, read_failure, reading, write_failure
 
 # 2: SourceInfo.notes (library warnings about the file, reported against the photo); stamps with ctime and inode
-PROBE_VERSION = 2
+# 3: camera facts as the file has them (make, model, lens, numbers as fractions), worded at render time
+PROBE_VERSION = 3
 # Coarsest file-system time a stamp may be read from: FAT keeps modification times to 2 seconds.
 RACY_NS = 3_000_000_000
 
@@ -192,33 +194,47 @@ def _parse_iptc(image: Image.Image) -> dict[str, Any]:
     }
 
 
-def _ratio(value: Any) -> float | None:
+def _ratio(value: Any) -> Fraction | None:
+    """An EXIF rational (or number) exactly, so 10/2500 s stays 1/250 s; None for nothing or nonsense."""
     try:
-        return float(value)
-    except (TypeError, ValueError, ZeroDivisionError):
+        if isinstance(value, tuple) and len(value) == 2:  # (numerator, denominator) from some readers
+            number = Fraction(int(value[0]), int(value[1]))
+        else:
+            numerator, denominator = getattr(value, "numerator", None), getattr(value, "denominator", None)
+            if isinstance(numerator, int) and isinstance(denominator, int):
+                number = Fraction(numerator, denominator)
+            else:
+                number = Fraction(str(float(value)))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         return None
+    return number if number > 0 else None
 
 
 def _camera(exif: Image.Exif) -> dict[str, str]:
-    """Camera and exposure facts a photographer may choose to show (``keep_camera_info``)."""
+    """Camera and exposure facts as the file has them; :mod:`sitegen.content.camera` words them for pages.
+
+    Numbers are kept as exact fractions ("1/250", "28/10") so no rounding happens before the wording.
+    """
     sub = exif.get_ifd(ExifTags.IFD.Exif)
     out: dict[str, str] = {}
-    make, model = _text(exif.get(ExifTags.Base.Make)), _text(exif.get(ExifTags.Base.Model))
-    if model:
-        out["camera"] = model if not make or model.lower().startswith(make.split()[0].lower()) else f"{make} {model}"
-    if lens := _text(sub.get(ExifTags.Base.LensModel)):
-        out["lens"] = lens
-    if (focal := _ratio(sub.get(ExifTags.Base.FocalLength))) and focal > 0:
-        out["focal_length"] = f"{focal:g} mm"
-    if (fnum := _ratio(sub.get(ExifTags.Base.FNumber))) and fnum > 0:
-        out["aperture"] = f"f/{fnum:g}"
-    if (exposure := _ratio(sub.get(ExifTags.Base.ExposureTime))) and exposure > 0:
-        out["exposure"] = f"1/{round(1 / exposure)} s" if exposure < 1 else f"{exposure:g} s"
+    texts = {"make": exif.get(ExifTags.Base.Make), "model": exif.get(ExifTags.Base.Model)}
+    texts["lens"] = sub.get(ExifTags.Base.LensModel)
+    for key, value in texts.items():
+        if text := _text(value):
+            out[key] = text
+    numbers = {
+        "focal_length": sub.get(ExifTags.Base.FocalLength),
+        "aperture": sub.get(ExifTags.Base.FNumber),
+        "exposure": sub.get(ExifTags.Base.ExposureTime),
+    }
+    for key, value in numbers.items():
+        if (number := _ratio(value)) is not None:
+            out[key] = str(number)
     iso = sub.get(ExifTags.Base.ISOSpeedRatings)
     if isinstance(iso, tuple):
         iso = iso[0] if iso else None
     if isinstance(iso, int) and iso > 0:
-        out["iso"] = f"ISO {iso}"
+        out["iso"] = str(iso)
     return out
 
 

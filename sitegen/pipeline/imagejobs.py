@@ -214,7 +214,7 @@ class Planner:
         if not self.config.metadata.embed_captions:
             return None
         return Description(
-            title=photo.title,
+            title=photo.title if photo.has_title else None,  # "Harbour, photo 3" is the page's, not the file's
             caption=photo.caption_text or None,
             alt=photo.alt if photo.has_alt else None,
             keywords=tuple(photo.keywords),

@@ -3,7 +3,10 @@
 Google reads ``license`` and ``acquireLicensePage`` (plus creator, credit and
 copyright) from an ``ImageObject`` on every page that shows the image; the
 same URLs are embedded in the image files, so either route leads a buyer to
-the licensing page.
+the licensing page. A photo's own ``buy:`` link, where it has one, is its
+``acquireLicensePage`` instead, and schema.org's ``offers`` carries the
+licence (``url``, ``price``, ``priceCurrency``) and a print (an Offer whose
+``itemOffered`` is a Product) for the search engines that read them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..config import Config
-from ..content.model import Photo, Site
+from ..content.model import Offers, Photo, Site
 from ..images.jobs import ImageSet
 from ..rights.addresses import acquire_licence_url, licensing_url
 from ..urls import Urls
@@ -57,11 +60,13 @@ def image_object(photo: Photo, image: ImageSet, site: Site, urls: Urls) -> dict[
         "width": largest.width,
         "height": largest.height,
         "license": licence_url(licence, urls),
-        "acquireLicensePage": acquire_licence_url(urls),
+        "acquireLicensePage": photo.offers.buy or acquire_licence_url(urls),
         "creditText": creator,
         "creator": person(config, urls, creator),
         "copyrightNotice": notice,
     }
+    if offers := offer_list(photo.offers, photo.title, data["acquireLicensePage"]):
+        data["offers"] = offers
     if photo.caption_text:
         data["description"] = photo.caption_text
     if photo.date:
@@ -70,6 +75,21 @@ def image_object(photo: Photo, image: ImageSet, site: Site, urls: Urls) -> dict[
         # The same ISCC as in the files' XMP: a registry entry or a copy found later names this page.
         data["identifier"] = image.fingerprint.iscc
     return data
+
+
+def offer_list(offers: Offers, title: str, acquire_page: str) -> list[dict[str, Any]]:
+    """schema.org Offers: the licence (when there is a link or a price) and a print (when there is a shop)."""
+    found: list[dict[str, Any]] = []
+    if offers.buy or offers.price:
+        licence: dict[str, Any] = {"@type": "Offer", "url": acquire_page}
+        if offers.price:
+            licence |= {"price": offers.price.amount, "priceCurrency": offers.price.currency}
+        found.append(licence)
+    if offers.print:
+        # The offer is for a thing other than the image: a print of it, a Product of that category.
+        product = {"@type": "Product", "name": title, "category": "Photographic prints"}
+        found.append({"@type": "Offer", "url": offers.print, "itemOffered": product})
+    return found
 
 
 def home_graph(site: Site, urls: Urls) -> dict[str, Any]:

@@ -25,7 +25,9 @@
   const SWIPE_SPEED = 0.35; // ... or px/ms for a quick flick
   const CLOSE_DISTANCE = 100; // px a finger must pull the photo down to close the viewer
   // What the info panel copies from a photo page (photo.html and its partials), in this order.
-  const INFO_PARTS = ".caption, .photo-meta, .licence, .rights";
+  const INFO_PARTS = ".caption, .photo-meta, .licence, .offers, .rights";
+  // Classes the info panel keeps (for the theme's style): the offers' (partials/offers.html).
+  const INFO_CLASSES = new Set(["offers", "offer-buy", "offer-print", "offer-price", "offer-note"]);
   // Elements the info panel rebuilds from a photo page; any other element becomes its text.
   const INFO_TAGS = /^(P|EM|STRONG|B|I|A|DL|DT|DD|DIV|SPAN|TIME|BR|UL|OL|LI|CODE|SMALL|ABBR)$/;
 
@@ -88,6 +90,8 @@
     for (const name of ["rel", "datetime", "title", "aria-hidden"]) {
       if (node.hasAttribute(name)) copy.setAttribute(name, node.getAttribute(name));
     }
+    const known = Array.from(node.classList).filter((name) => INFO_CLASSES.has(name));
+    if (known.length) copy.className = known.join(" ");
     if (node.tagName === "A" && node.hasAttribute("href")) {
       try {
         const url = new URL(node.getAttribute("href"), base);
