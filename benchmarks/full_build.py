@@ -14,7 +14,7 @@ figures.
     python benchmarks/largesite.py /tmp/site-5k --photos 5000
     sitegen build -q /tmp/site-5k                      # fills the image cache
     python benchmarks/full_build.py /tmp/site-5k --before /tmp/old-checkout --rounds 3
-    python benchmarks/full_build.py /tmp/site-20k --before /tmp/old-checkout --cold --rounds 1
+    python benchmarks/full_build.py /tmp/site-20k --before /tmp/old-checkout --cold --rounds 1 --only after
 
 Nothing is asserted.
 """
@@ -77,8 +77,11 @@ def main() -> None:
     parser.add_argument("--after", type=Path, default=HERE.parent, help="the checkout measured (default: this)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cold", action="store_true", help="empty the cache first: a cold build, not --force")
+    parser.add_argument("--only", choices=["before", "after"], help="run one checkout only (a long cold build)")
     args = parser.parse_args()
     sides = {"before": args.before.resolve(), "after": args.after.resolve()}
+    if args.only:
+        sides = {args.only: sides[args.only]}
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
     kind = "cold build" if args.cold else "--force, every image cached"
     print(f"{args.site}: {kind}; {os.cpu_count()} cores", flush=True)
@@ -93,6 +96,8 @@ def main() -> None:
                 f"largest child {figures['child_rss_mb']:5.0f} MB; load {figures['load']:.1f}",
                 flush=True,
             )
+    if len(sides) < 2:
+        return
     print(f"medians of {args.rounds} round(s)        before      after  after/before")
     for key in FIGURES:
         before = statistics.median(r[key] for r in runs["before"])
