@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from sitegen.config import Config
-from sitegen.protect.refusal import Refusal, escape, refusal_for, refused_tokens
+from sitegen.protect.refusal import WORD_END, Refusal, _covered, escape, refusal_for, refused_tokens
 from sitegen.rights import crawlers
 from sitegen.urls import Urls
 
@@ -134,3 +134,19 @@ def test_the_message_is_one_sentence_naming_the_absolute_terms() -> None:
     assert NO_AI.message.count("\n") == 1 and len(NO_AI.message) < 200
     assert "https://example.com/portfolio/licensing/" in NO_AI.message
     assert "/licensing/" in refusal_for(_config(), Urls("")).message
+
+
+def _covered_by_regex_alone(token: str, others: list[str]) -> bool:
+    """The rule as first written: a regex for every pair (the substring test only skips some)."""
+    return any(
+        o.lower() != token.lower() and re.search(rf"\b{escape(o)}{WORD_END}", token, re.I | re.A) for o in others
+    )
+
+
+def test_the_quick_covered_check_answers_as_the_regex_alone() -> None:
+    """The substring test in front of the regex may only spare work, never change an answer."""
+    shipped = [t for t in crawlers.ai_group(("train", "ai-use"), [], []) if t]
+    tricky = ["Bot", "bot", "Foo Bar", "Foo\tBar 2", "foo bar/1.0", "ΣBot", "σbot x", "Brightbot", "Brightbot 1.0"]
+    tokens = shipped + tricky
+    for token in tokens:
+        assert _covered(token, tokens) == _covered_by_regex_alone(token, tokens), token

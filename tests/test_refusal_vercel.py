@@ -166,3 +166,29 @@ def test_the_build_publishes_vercel_json_and_the_refusals_text(example_build) ->
     body = (public / vercel.REFUSED_BODY).read_text("utf-8")
     assert body.startswith("This site does not serve AI crawlers") and "/licensing/" in body
     assert body.count("\n") == 1  # one sentence
+
+
+def _values_as_first_written(tokens: tuple[str, ...]) -> list[str]:
+    """The chunking as first written: the whole value made again for every token added."""
+    values: list[str] = []
+    chunk: list[str] = []
+    for token in tokens:
+        if chunk and len(vercel._agent_value([*chunk, token])) > vercel.MAX_VALUE:
+            values.append(vercel._agent_value(chunk))
+            chunk = []
+        chunk.append(token)
+    if chunk:
+        values.append(vercel._agent_value(chunk))
+    return values
+
+
+def test_the_agent_values_split_where_a_value_would_pass_the_limit(monkeypatch) -> None:
+    """Kept lengths instead of values made again give the same split, at the limit and around it."""
+    refusal = vercel.refusal_for(Config(), Urls("https://example.com/"))
+    assert refusal.active
+    full = _values_as_first_written(refusal.tokens)
+    assert vercel.agent_values(refusal) == full
+    for limit in (200, 333, len(full[0]), len(full[0]) - 1, len(full[0]) + 1):
+        monkeypatch.setattr(vercel, "MAX_VALUE", limit)
+        values = vercel.agent_values(refusal)
+        assert values == _values_as_first_written(refusal.tokens), limit

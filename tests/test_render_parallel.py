@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,13 +50,13 @@ from sitegen.render import parallel, site as render_site
 
 parallel.PARALLEL_FROM = 1
 calls = []
-real = parallel.render_in_workers
+real = parallel.WorkerPages
 
-def spy(count, render_page, workers):
+def spy(count, render_page, workers, *args):
     calls.append(workers)
-    return real(count, render_page, workers)
+    return real(count, render_page, workers, *args)
 
-render_site.render_in_workers = spy
+render_site.WorkerPages = spy
 root, jobs = Path(sys.argv[1]), int(sys.argv[2])
 try:
     report = build(root, overrides={"build.jobs": jobs}, reporter=Reporter(root=root), force=True)
@@ -103,3 +104,25 @@ def test_small_sites_and_threaded_processes_render_in_one_process(monkeypatch):
     assert parallel.workers_for(parallel.PARALLEL_FROM, 3) == 3
     monkeypatch.setattr("threading.active_count", lambda: 2)  # sitegen serve: a server and a watcher
     assert parallel.workers_for(parallel.PARALLEL_FROM, 0) == 1
+
+
+def all_files(output: Path) -> dict[str, bytes]:
+    """Every published file but the marker (it names the build)."""
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in sorted(output.rglob("*"))
+        if p.is_file() and p.name != ".sitegen-output"
+    }
+
+
+def test_a_build_rendered_by_workers_publishes_the_theme_files_its_pages_link_to(small_site):
+    """The workers asked for style.css's content-hashed name, the parent never did: the pages of a
+    site above the threshold linked to a stylesheet the build did not publish."""
+    one = all_files(Path(build_in_fresh_process(small_site, 1)["output"]))
+    two = build_in_fresh_process(small_site, 2)
+    assert two["workers"] == [2]
+    files = all_files(Path(two["output"]))
+    linked = set(re.findall(r'"/(theme/[^"]+)"', files["index.html"].decode()))
+    assert any(name.startswith("theme/style.") for name in linked)
+    assert linked <= set(files)
+    assert files == one

@@ -175,11 +175,16 @@ def templates(site: Site, results: ImageResults, theme: Theme, reporter: Reporte
 
 
 def render(renderer: Renderer, site: Site, results: ImageResults, reporter: Reporter) -> Rendered:
-    """Every page, the protection files, sitemap and feed, as texts; nothing is written."""
-    pages = renderer.render_all()
-    signals = protection_files(site, renderer.urls, reporter)
-    feeds = feed_files(site, results.images, renderer.urls)
-    return Rendered(pages, signals, feeds, renderer.assets, list(renderer.rendered), len(renderer.reused))
+    """Every page (rendered as the publish phase takes them; a large site's workers start now), the
+    protection files, sitemap and feed (made while the workers render); nothing is written."""
+    pages = renderer.stream()
+    try:
+        signals = protection_files(site, renderer.urls, reporter)
+        feeds = feed_files(site, results.images, renderer.urls)
+    except BaseException:
+        pages.close()
+        raise
+    return Rendered(pages, signals, feeds, renderer.assets, renderer.rendered, renderer.reused)
 
 
 # -- the sequence --------------------------------------------------------------------------
@@ -205,7 +210,11 @@ def produce(
     renderer = templates(site, results, theme, reporter, incremental.pages if incremental else None)
     check_alt_texts(site, results.images, reporter)
     rendered = render(renderer, site, results, reporter)
-    writer = open_writer()
+    try:
+        writer = open_writer()
+    except BaseException:
+        rendered.pages.close()
+        raise
     publish(writer, rendered, project.static_dir, renderer.files, results.media, reporter)
     return Produced(site, results, rendered, writer, last is None, image_phase)
 

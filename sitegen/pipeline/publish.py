@@ -3,7 +3,9 @@
 What was rendered (pages, protection files, sitemap and feed), the theme's
 assets, ``static/`` and the cached image derivatives go out in one fixed
 order, the same for ``sitegen build`` (an :class:`~sitegen.output.folder.Output`)
-and ``sitegen serve`` (a :class:`~sitegen.output.preview.StagedOutput`).
+and ``sitegen serve`` (a :class:`~sitegen.output.preview.StagedOutput`). Pages are
+written as the render phase yields them (a sink it feeds, not a dict of every page's text:
+20,000 pages were 160 MB held until the last one was rendered).
 """
 
 from __future__ import annotations
@@ -15,21 +17,29 @@ from ..errors import Reporter
 from ..images.scrub import ScrubError, is_checked, scrub
 from ..output.writer import Writer
 from ..protect.files import SignalFile
-from ..render.site import RenderedPage
+from ..render.site import PageStream, RenderedPage
 from ..render.theme import Assets
 from ..sitefiles import SiteFiles
 
 
 @dataclass
 class Rendered:
-    """Everything the render phase produced, in the order it is published; nothing of it written yet."""
+    """Everything the render phase produces, in the order it is published; nothing of it written yet.
 
-    pages: dict[str, RenderedPage]  # site path -> HTML and what produced it
+    ``pages`` are rendered as the publish phase takes them, so ``rendered``, ``reused`` and
+    ``assets.published`` are complete only once it has taken them all.
+    """
+
+    pages: PageStream  # (site path, HTML and what produced it), in the order rendered
     signals: list[SignalFile]  # robots.txt, ai.txt, TDMRep, host header files
     feeds: dict[str, RenderedPage]  # sitemap.xml, feed.xml (none without an absolute base URL)
     assets: Assets  # theme files, and the content-hashed names templates asked for
     rendered: list[str]  # site paths whose templates ran (``sitegen serve`` reuses the others)
-    reused: int
+    reused_pages: list[str]
+
+    @property
+    def reused(self) -> int:
+        return len(self.reused_pages)
 
 
 def _system_junk(name: str) -> bool:
@@ -45,9 +55,16 @@ def publish(
     media: dict[str, Path],
     reporter: Reporter,
 ) -> None:
-    """Write the site: pages, protection files, sitemap and feed, theme assets, static/, images."""
-    for site_path, page in rendered.pages.items():
-        writer.write_text(site_path, page.text, origin=page.origin)
+    """Write the site: pages, protection files, sitemap and feed, theme assets, static/, images.
+
+    Each page is written as it is rendered and then dropped. Whatever stops this half-way (a
+    template error, a full disk) stops the render workers and leaves the writer uncommitted.
+    """
+    try:
+        for site_path, page in rendered.pages:
+            writer.write_text(site_path, page.text, origin=page.origin)
+    finally:
+        rendered.pages.close()
     for signal in rendered.signals:
         if isinstance(signal.data, bytes):
             writer.write_bytes(signal.path, signal.data, origin=signal.origin)

@@ -61,10 +61,24 @@ def _word(token: str) -> str:
     return re.sub(r"^[^A-Za-z0-9_]+|[^A-Za-z0-9_]+$", "", token)
 
 
+# What a pattern of escape() matches case-insensitively in ASCII mode, as one character: ASCII
+# letters in either case, and the whitespace "\\s" stands for.
+_FOLD = str.maketrans(
+    {**{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}, **dict.fromkeys("\t\n\r\f\v", " ")}
+)
+
+
 def _covered(token: str, others: list[str]) -> bool:
     """Whether another token already matches every User-Agent this one matches ("Brightbot 1.0")."""
+    folded = token.translate(_FOLD)
     for other in others:
-        if other.lower() != token.lower() and re.search(rf"\b{escape(other)}{WORD_END}", token, re.I | re.A):
+        # A whole-word match is a substring (folded alike) first: that test spares the regex for
+        # almost every pair of the quadratic check.
+        if (
+            other.lower() != token.lower()
+            and other.translate(_FOLD) in folded
+            and re.search(rf"\b{escape(other)}{WORD_END}", token, re.I | re.A)
+        ):
             return True
     return False
 

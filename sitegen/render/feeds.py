@@ -25,21 +25,38 @@ def _iso(moment: dt.datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+def _cdata(text: str) -> str:
+    """Element text as ElementTree escapes it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _leaf(indent: str, tag: str, text: str) -> str:
+    return f"{indent}<{tag}>{_cdata(text)}</{tag}>\n" if text else f"{indent}<{tag} />\n"
+
+
 def sitemap(entries: Iterable[SitemapEntry]) -> str:
-    """A sitemap with image extensions: search engines find every photo page and its published image."""
-    ET.register_namespace("", SITEMAP_NS)
-    ET.register_namespace("image", IMAGE_NS)
-    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    """A sitemap with image extensions: search engines find every photo page and its published image.
+
+    Written out directly, byte for byte what ElementTree (indented) wrote: a tree of 100,000
+    elements for a 20,000-photo site cost seconds of a build, and the format is fixed.
+    """
+    parts: list[str] = []
+    images = False
     for entry in entries:
-        url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = entry.loc
+        parts.append("  <url>\n")
+        parts.append(_leaf("    ", "loc", entry.loc))
         if entry.lastmod:
-            ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry.lastmod.date().isoformat()
+            parts.append(_leaf("    ", "lastmod", entry.lastmod.date().isoformat()))
         for image in entry.images:
-            node = ET.SubElement(url, f"{{{IMAGE_NS}}}image")
-            ET.SubElement(node, f"{{{IMAGE_NS}}}loc").text = image
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+            images = True
+            parts.append("    <image:image>\n")
+            parts.append(_leaf("      ", "image:loc", image))
+            parts.append("    </image:image>\n")
+        parts.append("  </url>\n")
+    # ElementTree declares a namespace on the root only when an element uses it.
+    root = f'urlset xmlns="{SITEMAP_NS}"' + (f' xmlns:image="{IMAGE_NS}"' if images else "")
+    body = f"<{root}>\n{''.join(parts)}</urlset>" if parts else f"<{root} />"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 @dataclass(frozen=True)

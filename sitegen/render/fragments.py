@@ -201,13 +201,34 @@ class FragmentTemplate(jinja2.Template):
 
 
 class RenderEnvironment(jinja2.Environment):
-    """The Jinja environment of one render, with its fragment cache."""
+    """The Jinja environment of one render, with its fragment cache.
+
+    Templates are looked up by name once per render: every page asks again for each template it
+    includes (a dozen a page), and Jinja's own cache takes a lock and an LRU update per lookup.
+    The environment never reloads a template while it lasts (``auto_reload=False``), so the
+    answer cannot change.
+    """
 
     template_class = FragmentTemplate
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.fragments = Fragments(self)
+        self._found: dict[tuple[str, str | None], jinja2.Template] = {}
+
+    def get_template(
+        self,
+        name: str | jinja2.Template,
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        if globals or not isinstance(name, str) or self.auto_reload:
+            return super().get_template(name, parent, globals)
+        key = (name, parent)
+        template = self._found.get(key)
+        if template is None:
+            template = self._found[key] = super().get_template(name, parent)
+        return template
 
 
 __all__ = ["Capture", "FragmentTemplate", "Fragments", "RenderEnvironment"]

@@ -2,12 +2,14 @@
 
 Runs after the image phase, so every photo already has its derivatives; the
 templates receive the complete, linked model and never touch the filesystem.
-The publish phase (:mod:`sitegen.pipeline.publish`) writes what this returns.
+The publish phase (:mod:`sitegen.pipeline.publish`) writes what this yields, page by page
+as they are rendered (:class:`PageStream`): a build never holds every page's text at once.
 """
 
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,9 @@ from ..configschema import closest
 from ..content.model import Photo, Site
 from ..errors import ContentError, Reporter, SitegenError
 from ..images.jobs import ImageSet
-from ..protect.head import HeadContext, head_tags
+from ..protect.head import HeadContext, HeadTags
 from .context import TemplateAPI
-from .parallel import render_in_workers, workers_for
+from .parallel import WorkerPages, workers_for
 from .theme import Assets, Theme
 
 
@@ -52,6 +54,29 @@ def _location(exc: BaseException) -> str:
     return ""
 
 
+class PageStream:
+    """Every page as ``(site path, page)``, in the order of :meth:`Renderer.jobs`, rendered as it is taken.
+
+    Iterated once (by the publish phase). :meth:`close` stops the render workers of a large site
+    when the pages are not all taken (the build stopped half-way); it is safe to call twice.
+    """
+
+    def __init__(self, pages: Iterator[tuple[str, RenderedPage]], close: Callable[[], None] = lambda: None) -> None:
+        self._pages = pages
+        self._close = close
+
+    def __iter__(self) -> Iterator[tuple[str, RenderedPage]]:
+        return self._pages
+
+    def close(self) -> None:
+        try:
+            self._close()
+        finally:
+            close = getattr(self._pages, "close", None)
+            if close is not None:
+                close()
+
+
 class Renderer:
     """Templates -> page texts, for one model. ``sitegen serve`` uses :class:`.deps.MemoRenderer`."""
 
@@ -66,7 +91,8 @@ class Renderer:
         self.api = TemplateAPI(site, images, self.assets, self.files, reporter)
         self.urls = self.api.urls
         self.api.install(self.env)
-        self.pages: dict[str, RenderedPage] = {}  # site path -> text, in the order rendered
+        self.head = HeadTags(site, self.urls)
+        self.origins: dict[str, str] = {}  # site path -> what produced it, in the order rendered
         self._rendered: list[str] = []
 
     @property
@@ -102,7 +128,7 @@ class Renderer:
             page_kind=job.kind,
             current=obj,
             canonical=canonical,
-            protection_head=head_tags(self.site, self.urls, HeadContext(job.kind, obj, self.images.get(obj))),
+            protection_head=self.head(HeadContext(job.kind, obj, self.images.get(obj))),
             social=self.api.social(job.kind, obj),
             nav_marks=self.api.nav_marks(obj),
             **job.context,
@@ -113,13 +139,14 @@ class Renderer:
             where = _location(exc) or job.template
             raise SitegenError(f"{where}: template error while rendering /{job.site_path}: {exc}") from None
 
-    def add(self, job: PageJob, html: str) -> None:
-        if job.site_path in self.pages:
+    def add(self, job: PageJob, html: str) -> tuple[str, RenderedPage]:
+        origin = str(job.source or job.template)
+        if job.site_path in self.origins:
             raise SitegenError(
-                f"{job.site_path} would be written twice (by {self.pages[job.site_path].origin} "
-                f"and by {job.source or job.template})"
+                f"{job.site_path} would be written twice (by {self.origins[job.site_path]} and by {origin})"
             )
-        self.pages[job.site_path] = RenderedPage(html, str(job.source or job.template))
+        self.origins[job.site_path] = origin
+        return job.site_path, RenderedPage(html, origin)
 
     def render_template(self, tpl: jinja2.Template, site_path: str, context: dict[str, Any]) -> str:
         """The one place a page's HTML is produced; ``sitegen serve`` overrides it to reuse unchanged pages."""
@@ -168,19 +195,35 @@ class Renderer:
         jobs.append(PageJob("404.html", "404.html", None, "404", None, {}))
         return jobs
 
-    def render_all(self) -> dict[str, RenderedPage]:
-        """Every page by site path, in the order of :meth:`jobs`; on every core for a large site."""
+    def stream(self) -> PageStream:
+        """Every page, in the order of :meth:`jobs`, each rendered as it is taken; on every core for a
+        large site (the workers start now and render ahead of the taker, a bounded number of batches)."""
         jobs = self.jobs()
         workers = self.workers(len(jobs))
-        if workers > 1:
-            texts = render_in_workers(len(jobs), lambda index: self.text(jobs[index]), workers)
-            self._rendered.extend(job.site_path for job in jobs)
-            for job, html in zip(jobs, texts, strict=True):
-                self.add(job, html)
-        else:
-            for job in jobs:
-                self.add(job, self.text(job))
-        return self.pages
+        if workers < 2:
+            return PageStream(self.add(job, self.text(job)) for job in jobs)
+        assets = self.assets
+        pool = WorkerPages(len(jobs), lambda index: self.text(jobs[index]), workers, lambda: tuple(assets.published))
+        return PageStream(self._from_workers(jobs, pool), pool.close)
+
+    def _from_workers(self, jobs: list[PageJob], pool: WorkerPages) -> Iterator[tuple[str, RenderedPage]]:
+        done = 0
+        for texts, asked in pool.batches():
+            for name in asked:
+                self.assets.site_path(name)  # the content-hashed names the workers' pages link to
+            batch = jobs[done : done + len(texts)]
+            done += len(texts)
+            self._rendered.extend(job.site_path for job in batch)
+            for job, html in zip(batch, texts, strict=True):
+                yield self.add(job, html)
+
+    def render_all(self) -> dict[str, RenderedPage]:
+        """Every page by site path, all at once (tests, benchmarks): the build takes :meth:`stream`."""
+        pages = self.stream()
+        try:
+            return dict(pages)
+        finally:
+            pages.close()
 
 
-__all__ = ["PageJob", "RenderedPage", "Renderer"]
+__all__ = ["PageJob", "PageStream", "RenderedPage", "Renderer"]
