@@ -304,3 +304,12 @@ def test_the_preview_after_sidecar_keyword_edits_equals_a_full_render(site_dir, 
     finally:
         memo_folder.remove()
         full_folder.remove()
+
+
+def test_example_site_publishes_its_keywords_and_none_of_its_private_ones(example_build):
+    public = example_build[0]
+    assert len(list((public / "keywords").glob("*/index.html"))) == 9
+    assert "<h1>Sea</h1>" in (public / "keywords/sea/index.html").read_text("utf-8")
+    # A client job on two sidecars (ignored); an agency's internal tags and the San Francisco
+    # photo's keywords that no other photo shares (embedded in its file).
+    nowhere(public, "Harbour Hotel commission", "pdproject19", "$photo", "night photography", "skyline city")

@@ -52,7 +52,7 @@ def listed_photos(site: Site) -> list[Photo]:
 def photo_keywords(photo: Photo) -> dict[str, tuple[str, set[str]]]:
     """A photo's keywords by :func:`fold`: (its spelling here, the folded upper levels of its paths)."""
     if photo.matter.keywords is not None:
-        flat: list[str] = labels(photo.matter.keywords, most=MAX_KEYWORDS, longest=KEYWORD_LENGTH)
+        flat: list[str] = list(labels(photo.matter.keywords, most=MAX_KEYWORDS, longest=KEYWORD_LENGTH))
         paths: list[list[str]] = []
     else:
         flat = list(photo.info.keywords)
