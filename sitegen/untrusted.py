@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 # C0 controls except tab and newline, DEL, C1 controls, and the two non-characters XML forbids.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+_SPACES = re.compile(r"\s+")
 
 
 class Untrusted(str):
@@ -52,6 +53,33 @@ def untrusted(value: Any) -> Untrusted | None:
         return None
     text = value if isinstance(value, Untrusted) else Untrusted(value)
     return text if text.strip() else None
+
+
+def labels(values: Any, *, most: int, longest: int) -> list[Untrusted]:
+    """Short labels (keywords) as :class:`Untrusted` text: one line each, runs of white space made one
+    space, duplicates (ignoring case) kept once, in their first spelling.
+
+    A label longer than ``longest`` characters is dropped, not cut (a cut label is another word, and
+    nobody types a keyword that long); after ``most`` labels the rest are dropped, so a file that
+    lists a million cannot fill the probe cache or the site with pages.
+    """
+    out: list[Untrusted] = []
+    seen: set[str] = set()
+    for value in values:
+        if len(out) >= most:
+            break
+        if len(str(value)) > 4 * longest:  # no regular expression over a megabyte of "keyword"
+            continue
+        text = untrusted(value)
+        if text is None:
+            continue
+        text = Untrusted(_SPACES.sub(" ", text).strip())
+        folded = text.casefold()
+        if not text or len(text) > longest or folded in seen:
+            continue
+        seen.add(folded)
+        out.append(text)
+    return out
 
 
 def plain_html(text: str) -> Markup:

@@ -70,7 +70,8 @@ def test_sitemap_and_feed_parse(example_build):
     }
     sitemap = ET.parse(output / "sitemap.xml").getroot()
     locs = [e.text for e in sitemap.findall("s:url/s:loc", ns)]
-    assert len(locs) == len(set(locs)) == 1 + 2 + 7 + 12  # home, about + licensing, galleries, photos
+    # home, about + licensing, galleries, photos, /keywords/ and its 9 keyword pages
+    assert len(locs) == len(set(locs)) == 1 + 2 + 7 + 12 + 1 + 9
     for loc in locs:
         assert resolve(output, loc, "/", ORIGIN).is_file()
     images = [e.text for e in sitemap.findall("s:url/image:image/image:loc", ns)]

@@ -196,12 +196,12 @@ def test_the_probe_keeps_raw_values_and_a_stale_cache_is_not_trusted(tmp_path):
     assert info.camera["make"] == "NIKON CORPORATION" and info.camera["model"] == "NIKON D4"
     assert info.camera["exposure"] == "1/250" and info.camera["aperture"] == "14/5"
     # The cache of the previous version held worded facts ("NIKON D4", "f/2.8"); its file is another name.
-    assert PROBE_VERSION == 3
+    assert PROBE_VERSION == 4  # 3: raw camera facts; 4: keyword paths
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
-    (cache_dir / "probe-v2.json").write_text(json.dumps({"stale": True}))
+    (cache_dir / "probe-v3.json").write_text(json.dumps({"stale": True}))
     cache = ProbeCache(cache_dir)
-    assert cache.file is not None and cache.file.name == "probe-v3.json"
+    assert cache.file is not None and cache.file.name == "probe-v4.json"
     assert cache.get(photo).camera == info.camera
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from sitegen.config import load_project
 from sitegen.configschema import SchemaError, coerce
+from sitegen.content.keywords import photo_keywords
 from sitegen.content.markup import Markup
 from sitegen.content.matter import (
     KINDS_OF_FILE,
@@ -170,7 +171,8 @@ def test_the_model_carries_typed_matter(site_dir, write):
     assert gallery.matter == GalleryMatter(sort="manual", order=["b.jpg"], weight=2.0, watermark=False)
     assert [p.source.name for p in gallery.photos] == ["b.jpg", "a.jpg"]
     photo = gallery.photos[1]
-    assert photo.matter.keywords == ["sea", "dusk"] and photo.keywords == ["sea", "dusk"]
+    assert photo.matter.keywords == ["sea", "dusk"]
+    assert [name for name, _ in photo_keywords(photo).values()] == ["sea", "dusk"]
     assert photo.extra == {"film": "Portra"} and photo.matter.sort == 1.0
     assert site.home.featured == ["g"] and site.featured_galleries() == [gallery]
     assert not hasattr(gallery, "meta") and not hasattr(photo, "meta")

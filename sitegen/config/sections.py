@@ -259,7 +259,8 @@ class MetadataSection:
     credit: str = option("", "Credit line (photoshop:Credit). Empty means the photo's author.")
     embed_captions: bool = option(
         False,
-        "Also write each photo's title, caption, alt text and keywords into its files, so they travel "
+        "Also write each photo's title, caption, alt text and keywords (those with a [keywords] page) into its "
+        "files, so they travel "
         "with the image. Off by default because every caption edit then re-encodes that photo's files.",
     )
     keep_camera_info: bool = option(
@@ -471,6 +472,34 @@ class LicensingSection:
 
 
 @dataclass(frozen=True)
+class KeywordsSection:
+    enabled: bool = option(
+        False,
+        "Give keywords pages: /keywords/ lists them, /keywords/<keyword>/ shows its photos, photo pages link "
+        "to theirs. Off by default: catalogues hold private keywords (client names, people, places), and "
+        "with keyword pages they would be published; list those under `ignore`, or name the public ones "
+        "under `only`, before turning this on.",
+    )
+    min_count: int = option(
+        2,
+        "A keyword gets a page only when at least this many published photos carry it; a keyword without a "
+        "page is not shown or written anywhere.",
+        check=_at_least(1),
+    )
+    ignore: list[str] = option(
+        [],
+        'Keywords never published, in any case (upper or lower); a hierarchy level such as "Clients" also '
+        "hides every keyword under it (Lightroom's Clients|Smith wedding).",
+        example=["Clients", "Family"],
+    )
+    only: list[str] = option(
+        [],
+        "When not empty, only these keywords (in any case) can get pages: an allow-list, the safest choice "
+        "for a catalogue full of private keywords.",
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteSection = section(SiteSection, "Who you are and where the site lives.")
     contact: ContactSection = section(ContactSection, "How visitors and licensees reach you.")
@@ -490,6 +519,7 @@ class Config:
     credentials: CredentialsSection = section(
         CredentialsSection, "Content Credentials (C2PA): a signed statement inside every published image."
     )
+    keywords: KeywordsSection = section(KeywordsSection, "Keyword pages, from your photos' keywords (off by default).")
 
 
 # --- loading ----------------------------------------------------------------

@@ -375,7 +375,10 @@ class PhotoMatter:
         None, "Credit someone else as its creator.", default_doc="`site.author`"
     )
     keywords: Annotated[list[str] | None, TEXT_LIST] = option(
-        None, "Keywords, written into the published image files' metadata.", default_doc="the embedded ones"
+        None,
+        "Keywords, instead of the embedded ones; with `[keywords]` on, those that get a page are linked from"
+        " the photo page and written into its files.",
+        default_doc="the embedded ones",
     )
     slug: Annotated[str | None, TEXT] = option(None, _SLUG, default_doc="the file name")
     draft: Annotated[bool, FLAG] = option(False, _DRAFT)

@@ -39,6 +39,8 @@ class Kind(enum.StrEnum):
     LICENSING = "licensing"
     GALLERY = "gallery"
     PHOTO = "photo"
+    KEYWORDS = "keywords"  # /keywords/, the list of keywords (content/keywords.py)
+    KEYWORD = "keyword"  # /keywords/<slug>/, one keyword's photos
     NOT_FOUND = "404"
 
 
@@ -160,10 +162,6 @@ class Photo:
     @property
     def date(self) -> dt.datetime | None:
         return self.matter.date or self.info.taken_at
-
-    @property
-    def keywords(self) -> list[str]:
-        return self.matter.keywords or list[str](self.info.keywords)
 
     @property
     def author(self) -> str | None:

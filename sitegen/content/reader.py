@@ -36,6 +36,7 @@ from ..strings import Strings
 from ..untrusted import plain_html
 from ..urls import base_path
 from . import frontmatter as fm
+from .keywords import KEYWORDS_PATH
 from .markup import LARGE_PAGE_BYTES, Markup
 from .matter import GalleryMatter, HomeMatter, M, PageMatter, PhotoMatter, read_matter
 from .memo import ParseMemo
@@ -60,6 +61,7 @@ class _Reader:
         self.memo = memo
         # site path -> the file that claimed it, or a description of a page sitegen generates
         self.claimed: dict[str, Path | str] = {}
+        self.claimed_below: dict[str, str] = {}  # a folder of URLs sitegen generates -> its description
         self.seen_photos: set[str] = set()
         self.files = project.files(reporter)
         self.readable: set[Path] = set()  # every regular file the walker admitted so far
@@ -77,7 +79,7 @@ class _Reader:
 
     def claim(self, site_path: str, source: Path) -> bool:
         """Register a URL; two sources for one URL is an error naming both as they really are."""
-        other = self.claimed.get(site_path)
+        other = self.claimed.get(site_path) or self.generated_below(site_path)
         if other is not None:
             if isinstance(other, str):  # a generated page: only the file can move
                 hint = f"set a different `slug:` in {self.rel(source)}'s front matter or rename it"
@@ -93,6 +95,13 @@ class _Reader:
     def reserve(self, site_path: str, what: str) -> None:
         """Claim a URL for a page sitegen generates itself, before any file is read, so clashes name it."""
         self.claimed[site_path] = what
+
+    def reserve_below(self, prefix: str, what: str) -> None:
+        """Claim every URL under ``prefix`` (the keyword pages: their slugs are known only after reading)."""
+        self.claimed_below[prefix] = what
+
+    def generated_below(self, site_path: str) -> str | None:
+        return next((what for prefix, what in self.claimed_below.items() if site_path.startswith(prefix)), None)
 
     def rel(self, path: Path | str) -> str:
         if isinstance(path, str):
@@ -316,6 +325,9 @@ class _Reader:
         if slug is None:
             return None
         gallery = Gallery(source=folder, key=key, slug=slug, parent=parent, index_file=index, matter=matter)
+        if self.generated_below(gallery.path):
+            self.claim(gallery.path, index or folder)  # one error for the gallery, none for each photo
+            return None
         gallery.body_html = self.html(body) if body.strip() else ""
         return gallery
 
@@ -474,6 +486,8 @@ def read_site(
     reader.claimed[""] = home.source or content
     pages: list[Page] = []
     licensing_md = reader.reserve_licensing(content)
+    if project.config.keywords.enabled:
+        reader.reserve_below(KEYWORDS_PATH, "the keyword pages sitegen generates ([keywords] enabled = true)")
     galleries = reader.read_top(entries, licensing_md, pages)
     if licensing_md is not None:
         pages.append(reader.read_licensing(licensing_md))

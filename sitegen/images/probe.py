@@ -28,12 +28,18 @@ from PIL import ExifTags, Image, ImageFile, IptcImagePlugin
 
 from ..atomic import write_text_atomic
 from ..errors import EnvironmentFailure
-from ..untrusted import Untrusted, untrusted
+from ..untrusted import Untrusted, labels, untrusted
 from .formats import ImageReadError, open_image, read_failure, reading, write_failure
 
 # 2: SourceInfo.notes (library warnings about the file, reported against the photo); stamps with ctime and inode
 # 3: camera facts as the file has them (make, model, lens, numbers as fractions), worded at render time
-PROBE_VERSION = 3
+# 4: SourceInfo.keyword_paths (lr:hierarchicalSubject); keywords bounded in count and length
+PROBE_VERSION = 4
+# Keywords a file may give a photo, and their length: IPTC allows 64 bytes a keyword; Lightroom
+# catalogues hold long ones (and whole hierarchies written out), but never hundreds on one photo.
+MAX_KEYWORDS = 100
+KEYWORD_LENGTH = 100
+KEYWORD_PATH_LENGTH = 400  # "Places|Europe|Iceland|Snæfellsnes" (lr:hierarchicalSubject)
 # Coarsest file-system time a stamp may be read from: FAT keeps modification times to 2 seconds.
 RACY_NS = 3_000_000_000
 
@@ -43,6 +49,7 @@ NS = {
     "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
     "xml": "http://www.w3.org/XML/1998/namespace",
+    "lr": "http://ns.adobe.com/lightroom/1.0/",
 }
 
 
@@ -63,7 +70,8 @@ class SourceInfo:
     title: Untrusted | None = None
     caption: Untrusted | None = None
     alt: Untrusted | None = None
-    keywords: list[Untrusted] = field(default_factory=list)
+    keywords: list[Untrusted] = field(default_factory=list)  # flat: XMP dc:subject, else IPTC 2:25
+    keyword_paths: list[Untrusted] = field(default_factory=list)  # "People|Family|Kids" (lr:hierarchicalSubject)
     creator: Untrusted | None = None
     camera: dict[str, Untrusted] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the decoder warned about, one line each
@@ -71,7 +79,9 @@ class SourceInfo:
     def __post_init__(self) -> None:
         for name in ("title", "caption", "alt", "creator"):
             object.__setattr__(self, name, untrusted(getattr(self, name)))
-        object.__setattr__(self, "keywords", [k for k in map(untrusted, self.keywords) if k])
+        object.__setattr__(self, "keywords", labels(self.keywords, most=MAX_KEYWORDS, longest=KEYWORD_LENGTH))
+        paths = labels(self.keyword_paths, most=MAX_KEYWORDS, longest=KEYWORD_PATH_LENGTH)
+        object.__setattr__(self, "keyword_paths", paths)
         camera = {str(k): untrusted(v) for k, v in self.camera.items()}
         object.__setattr__(self, "camera", {k: v for k, v in camera.items() if v})
 
@@ -96,7 +106,8 @@ class SourceInfo:
         ):
             raise ValueError("date and texts are strings or null")
         if not all(
-            isinstance(data[k], list) and all(isinstance(v, str) for v in data[k]) for k in ("keywords", "notes")
+            isinstance(data[k], list) and all(isinstance(v, str) for v in data[k])
+            for k in ("keywords", "keyword_paths", "notes")
         ):
             raise ValueError("keywords and notes are lists of strings")
         if not isinstance(data["camera"], dict) or not all(isinstance(v, str) for v in data["camera"].values()):
@@ -174,8 +185,15 @@ def _parse_xmp(data: bytes | str | None) -> dict[str, Any]:
         "caption": first("dc", "description"),
         "alt": first("Iptc4xmpCore", "AltTextAccessibility"),
         "keywords": _xmp_values(root, "dc", "subject"),
+        "keyword_paths": [p for p in _xmp_values(root, "lr", "hierarchicalSubject") if not _tool_path(p)],
         "creator": first("dc", "creator"),
     }
+
+
+def _tool_path(path: str) -> bool:
+    """A hierarchy a tool keeps for itself: darktable writes ``darktable|format|jpg``,
+    ``darktable|exported`` and the like beside the photographer's own keywords."""
+    return path.split("|", 1)[0].strip().casefold() == "darktable"
 
 
 def _parse_iptc(image: Image.Image) -> dict[str, Any]:
@@ -318,6 +336,7 @@ def _header(path: Path, content_hash: str) -> SourceInfo:
             caption=pick("caption"),
             alt=xmp.get("alt"),
             keywords=list(pick("keywords") or []),
+            keyword_paths=list(xmp.get("keyword_paths") or []),
             creator=untrusted(pick("creator") or _text(exif.get(ExifTags.Base.Artist))),
             camera={k: Untrusted(v) for k, v in _camera(exif).items()},
         )

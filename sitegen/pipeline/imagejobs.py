@@ -16,6 +16,7 @@ from typing import Any
 from PIL import ImageFont
 
 from ..config import Config, Project, WatermarkSection
+from ..content.keywords import KeywordIndex, keyword_index
 from ..content.model import Photo, Site
 from ..errors import ConfigError, is_environment_error
 from ..images import process
@@ -84,8 +85,9 @@ def _check_logo(path: Path, digest: str, data: bytes, max_pixels: int) -> None:
 class Planner:
     """Builds jobs for one build; checks watermark files once, not once per photo."""
 
-    def __init__(self, project: Project, year: int) -> None:
+    def __init__(self, project: Project, year: int, keywords: KeywordIndex | None = None) -> None:
         self.project = project
+        self.keywords = keywords or KeywordIndex()  # only keywords with a page are written into files
         self.config = project.config
         self.year = year
         self.settings = settings_from(self.config)
@@ -217,7 +219,7 @@ class Planner:
             title=photo.title if photo.has_title else None,  # "Harbour, photo 3" is the page's, not the file's
             caption=photo.caption_text or None,
             alt=photo.alt if photo.has_alt else None,
-            keywords=tuple(photo.keywords),
+            keywords=self.keywords.names(photo),
         )
 
     # -- jobs ----------------------------------------------------------------------
@@ -256,5 +258,5 @@ class Planner:
 
 
 def plan(site: Site) -> dict[Photo, ImageJob]:
-    planner = Planner(site.project, site.build_time.year)
+    planner = Planner(site.project, site.build_time.year, keyword_index(site))
     return {photo: planner.job(photo) for photo in site.all_photos()}

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from ..config import Config
+from ..content.keywords import Keyword
 from ..content.model import Gallery, Page, Photo, Site
 from ..errors import Reporter
 from ..images.jobs import ImageSet
@@ -251,7 +252,7 @@ class TemplateAPI:
         photo: Photo | None = None
         if isinstance(obj, Photo):
             photo = obj
-        elif isinstance(obj, Gallery):
+        elif isinstance(obj, Gallery | Keyword):
             photo = obj.cover
         elif kind == "home":
             featured = self.site.featured_galleries()

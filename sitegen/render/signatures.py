@@ -87,6 +87,8 @@ def _plain_type(tp: Any) -> bool:
     """True for types whose values compare by value and can hold no model object (ImageSet, SourceInfo...)."""
     if tp is type(None) or tp in (str, int, float, bool, bytes, dt.datetime, dt.date, Path):
         return True
+    if tp in (Photo, Gallery, Page, Site):  # named by identity (and they refer to each other: no recursion)
+        return False
     if isinstance(tp, type) and issubclass(tp, str):  # e.g. content.untrusted.Untrusted
         return True
     origin = typing.get_origin(tp)

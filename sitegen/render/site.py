@@ -17,10 +17,12 @@ from typing import Any
 import jinja2
 
 from ..configschema import closest
-from ..content.model import Photo, Site
+from ..content.keywords import KEYWORDS_PATH, KeywordLink, keyword_index
+from ..content.model import Kind, Photo, Site
 from ..errors import ContentError, Reporter, SitegenError
 from ..images.jobs import ImageSet
 from ..protect.head import HeadContext, HeadTags
+from ..strings import Strings
 from .context import TemplateAPI
 from .parallel import WorkerPages, workers_for
 from .theme import Assets, Theme
@@ -92,6 +94,7 @@ class Renderer:
         self.urls = self.api.urls
         self.api.install(self.env)
         self.head = HeadTags(site, self.urls)
+        self.keywords = keyword_index(site)  # after the image phase: photos it dropped count for nothing
         self.origins: dict[str, str] = {}  # site path -> what produced it, in the order rendered
         self._rendered: list[str] = []
 
@@ -186,13 +189,38 @@ class Renderer:
                 )
             )
             for photo in gallery.photos:
-                context = {"photo": photo, "gallery": gallery, "img": self.images[photo]}
+                context = {
+                    "photo": photo,
+                    "gallery": gallery,
+                    "img": self.images[photo],
+                    "keywords": self.keywords.links(photo),
+                }
                 jobs.append(
                     PageJob(
                         "photo.html", f"{photo.path}index.html", photo.sidecar or photo.source, "photo", photo, context
                     )
                 )
+        jobs += self.keyword_jobs()
         jobs.append(PageJob("404.html", "404.html", None, "404", None, {}))
+        return jobs
+
+    def keyword_jobs(self) -> list[PageJob]:
+        """/keywords/ and a page per keyword, with ``[keywords]`` on (:mod:`sitegen.content.keywords`)."""
+        if not self.site.project.config.keywords.enabled:
+            return []
+        index = self.keywords
+        config = self.site.project.config.site
+        title = Strings.for_site(config.language, config.strings).get("keywords.title")
+        trail = [KeywordLink(title, KEYWORDS_PATH)]  # the breadcrumbs of a keyword page
+        jobs = [
+            PageJob(
+                "keywords.html", f"{KEYWORDS_PATH}index.html", None, Kind.KEYWORDS, index, {"keywords": index.keywords}
+            )
+        ]
+        for keyword in index.keywords:
+            photos = [p for p in keyword.photos if p in self.images]
+            context = {"keyword": keyword, "photos": photos, "trail": trail}
+            jobs.append(PageJob("keyword.html", f"{keyword.path}index.html", None, Kind.KEYWORD, keyword, context))
         return jobs
 
     def stream(self) -> PageStream:

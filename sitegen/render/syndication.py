@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
+from ..content.keywords import KEYWORDS_PATH, keyword_index
 from ..content.model import Gallery, Photo, Site
 from ..images.jobs import ImageSet
 from ..urls import Urls
@@ -39,6 +40,12 @@ def sitemap_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[s
         for photo in gallery.photos:
             image_set = images[photo]
             entries.append(feeds.SitemapEntry(abs_url(photo.path), photo.date, (abs_url(image_set.largest().path),)))
+    if site.project.config.keywords.enabled:
+        keywords = keyword_index(site).keywords
+        entries.append(
+            feeds.SitemapEntry(abs_url(KEYWORDS_PATH), max((k.date for k in keywords if k.date), default=None))
+        )
+        entries += [feeds.SitemapEntry(abs_url(k.path), k.date) for k in keywords]
     return feeds.sitemap(entries)
 
 
