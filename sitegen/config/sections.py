@@ -33,6 +33,7 @@ from .checks import (
     _check_widths,
     _placeholders,
 )
+from .clients import check_logins
 
 
 @dataclass(frozen=True)
@@ -471,6 +472,25 @@ class LicensingSection:
 
 
 @dataclass(frozen=True)
+class ClientsSection:
+    logins: dict[str, Any] = option(
+        {},
+        "Who may open a gallery with `client: NAME` in its index.md: per client name, user names and their bcrypt "
+        "password hashes (never a password: `htpasswd -nbB anna 'password'` prints one). Apache, nginx and Caddy "
+        "then ask for a password; other hosts only keep the gallery unlisted (the build says so).",
+        check=check_logins,
+        secret=True,
+        example={"smith-wedding": {"anna": "$2y$10$..."}},
+    )
+    server_config_path: str = option(
+        "",
+        "Where the server-config/ folder beside the output is on your web server (an absolute path), for the "
+        "AuthUserFile and auth_basic_user_file lines pointing at the .htpasswd files there. Empty means where it "
+        "is on this machine, right when you build on the server itself.",
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteSection = section(SiteSection, "Who you are and where the site lives.")
     contact: ContactSection = section(ContactSection, "How visitors and licensees reach you.")
@@ -490,6 +510,7 @@ class Config:
     credentials: CredentialsSection = section(
         CredentialsSection, "Content Credentials (C2PA): a signed statement inside every published image."
     )
+    clients: ClientsSection = section(ClientsSection, "Password-protected client galleries.")
 
 
 # --- loading ----------------------------------------------------------------

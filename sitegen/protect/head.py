@@ -31,6 +31,14 @@ class HeadContext:
     image: ImageSet | None = None  # the photo's derivatives, on photo pages
 
 
+NOINDEX = "noindex"
+
+
+def unlisted(obj: Any) -> bool:
+    """An unlisted gallery, a photo in one (or unlisted itself), or a page in an unlisted gallery's folder."""
+    return bool(getattr(obj, "unlisted", False))
+
+
 def meta(name: str, content: str) -> str:
     return f'<meta name="{escape(name)}" content="{escape(content)}">'
 
@@ -38,14 +46,18 @@ def meta(name: str, content: str) -> str:
 def head_tags(site: Site, urls: Urls, ctx: HeadContext) -> Markup:
     """All protection tags for one page, one per line.
 
-    Never ``noindex`` or ``noimageindex``: they would take the photographer out
-    of search, which no AI opt-out needs.
+    Never ``noindex`` or ``noimageindex`` for an opt-out: they would take the photographer out
+    of search, which no AI opt-out needs. Only the pages of an unlisted gallery or photo say
+    ``noindex`` (:func:`unlisted`): one robots tag, with the opt-out values after it.
     """
     config = site.project.config
     signals = signals_for(config)
     tags: list[str] = []
+    robots = [NOINDEX] if unlisted(ctx.obj) else []
     if signals.noai:
-        tags.append(meta("robots", NOAI))
+        robots.append(NOAI)
+    if robots:
+        tags.append(meta("robots", ", ".join(robots)))
     if signals.bing_noarchive:
         tags.append(meta("bingbot", "noarchive"))
     if signals.tdmrep:

@@ -158,7 +158,7 @@ class Renderer:
                     {"gallery": gallery, "photos": photos},
                 )
             )
-            for photo in gallery.photos:
+            for photo in [*gallery.photos, *gallery.unlisted_photos]:
                 context = {"photo": photo, "gallery": gallery, "img": self.images[photo]}
                 jobs.append(
                     PageJob(
