@@ -488,6 +488,12 @@ class ClientsSection:
         "AuthUserFile and auth_basic_user_file lines pointing at the .htpasswd files there. Empty means where it "
         "is on this machine, right when you build on the server itself.",
     )
+    warn_other_hosts: bool = option(
+        True,
+        "Warn on every build that client galleries are only unlisted, with no password, on Netlify, Cloudflare "
+        "Pages, Vercel and GitHub Pages. Set it to false once you deploy to Apache, nginx or Caddy (a strict "
+        "build fails on the warning).",
+    )
 
 
 @dataclass(frozen=True)
