@@ -274,6 +274,11 @@ class GalleryMatter:
         "Ask for a password: the name of a `[clients.logins]` entry (on hosts that can; implies `unlisted`).",
         default_doc="none: open to all",
     )
+    proofing: Annotated[bool | None, FLAG] = option(
+        None,
+        "In an unlisted or client gallery: let visitors mark favourites and send you the list (`false`: not).",
+        default_doc="the parent's, else on",
+    )
     weight: Annotated[float, NUMBER] = option(0.0, "Order among galleries: lower first, then by title.")
     watermark: Annotated[bool | dict[str, Any] | None, WATERMARK] = option(
         None, _WATERMARK + " Applies to sub-galleries too.", default_doc="the parent's, else `[watermark]`"

@@ -104,6 +104,7 @@ class Renderer:
             canonical=canonical,
             protection_head=head_tags(self.site, self.urls, HeadContext(job.kind, obj, self.images.get(obj))),
             social=self.api.social(job.kind, obj),
+            proofing=self.api.proofing(obj),
             nav_marks=self.api.nav_marks(obj),
             **job.context,
         )
