@@ -84,3 +84,22 @@ def test_a_deleted_client_snippet_is_made_again_from_the_content(tmp_path: Path)
     assert not report.up_to_date
     assert snippet.read_text("utf-8") == text
     assert build(root, overrides={"build.jobs": 1}, reporter=Reporter(root=root)).up_to_date
+
+
+def test_without_host_files_the_build_says_no_password_is_asked(tmp_path: Path) -> None:
+    root = _client_site(tmp_path / "site", extra="warn_other_hosts = false\n[protect]\nheader_files = false\n")
+    reporter = Reporter(root=root)
+    build(root, overrides={"build.jobs": 1}, reporter=reporter)
+    assert [p.message for p in reporter.warnings if "header_files is off" in p.message]
+    assert not (root / "public/smith/.htaccess").exists()
+
+
+def test_the_realm_holds_no_server_syntax(tmp_path: Path) -> None:
+    """A site title with $ (an nginx variable), braces (a Caddy placeholder) or quotes stays plain text."""
+    root = _client_site(tmp_path / "site", extra='warn_other_hosts = false\n[site]\ntitle = "A \\"$1 {x}\\" shop"\n')
+    build(root, overrides={"build.jobs": 1}, reporter=Reporter(root=root))
+    nginx = (root / "server-config/nginx-clients.conf").read_text("utf-8")
+    caddy = (root / "server-config/sitegen-clients.caddy").read_text("utf-8")
+    apache = (root / "public/smith/.htaccess").read_text("utf-8")
+    assert 'auth_basic "A 1 x shop";' in nginx
+    assert 'bcrypt "A 1 x shop" {' in caddy and 'AuthName "A 1 x shop"' in apache

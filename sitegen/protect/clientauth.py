@@ -20,6 +20,7 @@ Where it goes, and why there:
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +79,13 @@ def _quote(value: str) -> str:
 
 
 def _realm(config: Config, folder: Folder) -> str:
-    """The site's title: the prompt shows it to anyone with the URL, before any password (not the client's name)."""
-    return _quote(config.site.title[:120])
+    """The site's title: the prompt shows it to anyone with the URL, before any password (not the client's name).
+
+    Without what a server would read as syntax: ``$`` (an nginx variable), braces (a Caddy placeholder),
+    quotes and backslashes, control characters.
+    """
+    plain = re.sub(r'[$\x00-\x1f\x7f{}"\\;]', "", config.site.title).strip()
+    return _quote(plain[:120] or "sitegen")
 
 
 def htaccess_files(site: Site, default_dir: str, generated: str) -> dict[str, str]:
@@ -133,7 +139,7 @@ def nginx_locations(
         if folder.client:
             auth = [
                 f"    auth_basic {_realm(config, folder)};",
-                f"    auth_basic_user_file {user_file(config, default_dir, folder.client)};",
+                f"    auth_basic_user_file {_quote(user_file(config, default_dir, folder.client))};",
             ]
         noindex = f'    add_header {NOINDEX[0]} "{NOINDEX[1]}" always;'
         page, media = (urls.base_path + p for p in folder.site_paths())

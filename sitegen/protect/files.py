@@ -85,16 +85,24 @@ CLIENTS_ORIGIN = "unlisted and client galleries ([clients] in sitegen.toml)"
 
 def _warn_unprotected(site: Site, reporter: Reporter) -> None:
     """One line per client gallery: the hosts that publish it without asking for a password."""
-    if not site.project.config.clients.warn_other_hosts:
+    config = site.project.config
+    locked = [folder for folder in clientauth.folders(site) if folder.client]
+    if locked and not signals_for(config).header_files:
+        reporter.warning(
+            "client galleries: [protect] header_files is off, so no host file asks for their password; they are "
+            "only unlisted",
+            locked[0].source,
+        )
         return
-    for folder in clientauth.folders(site):
-        if folder.client:
-            reporter.warning(
-                "client gallery: only unlisted, without a password, on Netlify, Cloudflare Pages, Vercel and GitHub "
-                "Pages (they cannot check a password hash); Apache, nginx and Caddy ask for one (deploying to those, "
-                "set [clients] warn_other_hosts = false)",
-                folder.source,
-            )
+    if not config.clients.warn_other_hosts:
+        return
+    for folder in locked:
+        reporter.warning(
+            "client gallery: only unlisted, without a password, on Netlify, Cloudflare Pages, Vercel and GitHub "
+            "Pages (they cannot check a password hash); Apache, nginx and Caddy ask for one (deploying to those, "
+            "set [clients] warn_other_hosts = false)",
+            folder.source,
+        )
 
 
 def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalFile]:

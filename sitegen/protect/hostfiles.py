@@ -314,7 +314,7 @@ def _nginx_clients_include(config: Config, server_dir: str) -> list[str]:
         return []
     return [
         "# Unlisted and client galleries: password and noindex ([clients] in sitegen.toml).",
-        f"include {_server_dir(config, server_dir)}/{NGINX_CLIENTS};",
+        f"include {_quote(_server_dir(config, server_dir) + '/' + NGINX_CLIENTS)};",
         "",
     ]
 
