@@ -30,13 +30,20 @@ Check = Callable[[Any], str | None]
 
 
 def option(
-    default: Any, doc: str, *, check: Check | None = None, example: Any = None, default_doc: str | None = None
+    default: Any,
+    doc: str,
+    *,
+    check: Check | None = None,
+    example: Any = None,
+    default_doc: str | None = None,
+    secret: bool = False,
 ) -> Any:
     """Declare a config key: its default, why that default, and an optional check.
 
     ``default_doc`` words a default that is not a value (``None`` standing for "the file's name").
+    ``secret``: a rejected value is never repeated in the message (it may be a password).
     """
-    meta = {"doc": doc, "check": check, "example": example, "default_doc": default_doc}
+    meta = {"doc": doc, "check": check, "example": example, "default_doc": default_doc, "secret": secret}
     if isinstance(default, list | dict):
         return dataclasses.field(default_factory=functools.partial(type(default), default), metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -273,7 +280,7 @@ def _checked(f: dataclasses.Field, tp: Any, raw: Any, key: str) -> Any:
     if check is not None:
         problem = check(value)
         if problem:
-            raise SchemaError(key, f"{problem} (got {raw!r})")
+            raise SchemaError(key, problem if f.metadata.get("secret") else f"{problem} (got {raw!r})")
     return value
 
 

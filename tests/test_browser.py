@@ -404,12 +404,11 @@ def test_photo_page_arrow_keys_go_to_neighbours(open_page, site_url):
 
 def test_every_photo_is_reachable_without_javascript(chromium, site_url, example_build):
     output, _, _ = example_build
-    expected = {
-        "/" + page.parent.relative_to(output).as_posix() + "/"
-        for page in html_files(output)
-        if 'class="photo"' in page.read_text("utf-8")
-    }
-    assert len(expected) == 12
+    photos = [page for page in html_files(output) if 'class="photo"' in page.read_text("utf-8")]
+    # The unlisted client gallery's photos (issue 15) are published, but no link leads to them.
+    unlisted = [page for page in photos if 'name="robots" content="noindex' in page.read_text("utf-8")]
+    expected = {"/" + page.parent.relative_to(output).as_posix() + "/" for page in photos if page not in unlisted}
+    assert len(expected) == 12 and len(unlisted) == 2
     context = new_context(chromium, java_script_enabled=False, **PHONE)
     page = context.new_page()
     seen: set[str] = set()

@@ -313,3 +313,21 @@ def test_example_site_publishes_its_keywords_and_none_of_its_private_ones(exampl
     # A client job on two sidecars (ignored); an agency's internal tags and the San Francisco
     # photo's keywords that no other photo shares (embedded in its file).
     nowhere(public, "Harbour Hotel commission", "pdproject19", "$photo", "night photography", "skyline city")
+
+
+def test_unlisted_photos_count_for_no_keyword_and_are_shown_on_no_keyword_page(site_dir, write, run_build):
+    """A keyword page is a listing: a client's photos must not be found through it (issue 15 §1 with §2)."""
+    keyword_site(site_dir, write, "")
+    for name in ("p1", "p2"):
+        make_photo(site_dir / f"content/smith/{name}.jpg")
+        write(f"content/smith/{name}.md", "---\nkeywords: [Waterfall, Bride and groom]\n---\n")
+    write("content/smith/index.md", "---\ntitle: Smith wedding\nunlisted: true\n---\n")
+    _, reporter = run_build()
+    assert not reporter.errors
+    public = site_dir / "public"
+    assert (public / "smith/p1/index.html").is_file()  # published, reachable by its address
+    assert not (public / "keywords/bride-and-groom").exists()  # two photos, both unlisted: no page
+    page = (public / "keywords/waterfall/index.html").read_text("utf-8")
+    assert page.count('class="grid-item"') == 3 and "/smith/" not in page
+    assert "3 photos" in (public / "keywords/index.html").read_text("utf-8")
+    nowhere(public, "Bride and groom")

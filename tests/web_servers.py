@@ -43,9 +43,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def readable_copy(public: Path, server_config: Path) -> tuple[Path, Path, Path]:
-    """The site and its snippets where a server's unprivileged workers can read them (pytest's tmp is 0700)."""
-    top = Path(tempfile.mkdtemp(prefix="sitegen-servers-"))
+def readable_copy(public: Path, server_config: Path, top: Path | None = None) -> tuple[Path, Path, Path]:
+    """The site and its snippets where a server's unprivileged workers can read them (pytest's tmp is 0700).
+
+    ``top``: a folder chosen by the caller (when the build must know where server-config/ will be); made
+    here, and removed again with the server.
+    """
+    top = top or Path(tempfile.mkdtemp(prefix="sitegen-servers-"))
+    top.mkdir(parents=True, exist_ok=True)
     top.chmod(0o755)
     shutil.copytree(public, top / "public")
     shutil.copytree(server_config, top / "server-config")
@@ -60,6 +65,7 @@ COMBINED = r'"%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\""'
 
 def apache_conf(work: Path, public: Path, port: int, extra: list[str] | None = None) -> list[str]:
     modules = ["mpm_event", "authz_core", "dir", "mime", "headers", "rewrite", "alias", "setenvif"]
+    modules += ["authn_core", "authn_file", "auth_basic", "authz_user"]  # client galleries' passwords
     conf = work / "apache.conf"
     conf.write_text(
         "\n".join(
@@ -150,7 +156,13 @@ def _wait_listening(proc: subprocess.Popen[bytes], port: int, log: Path) -> None
 
 @contextlib.contextmanager
 def running(
-    server: str, public: Path, server_config: Path, *, honeypot: bool = False, access_log: Path | None = None
+    server: str,
+    public: Path,
+    server_config: Path,
+    *,
+    honeypot: bool = False,
+    access_log: Path | None = None,
+    top: Path | None = None,
 ) -> Iterator[str]:
     """The server serving a readable copy of ``public``; yields its base URL.
 
@@ -159,7 +171,7 @@ def running(
     format (Caddy 2.6 has one access log per site, which the honeypot snippet takes).
     """
     binary(server)
-    top, site, snippets = readable_copy(public, server_config)
+    top, site, snippets = readable_copy(public, server_config, top)
     work = top / "work"
     work.mkdir()
     work.chmod(0o755)

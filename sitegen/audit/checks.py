@@ -31,6 +31,7 @@ from .signals import (
     tdmrep_check,
 )
 from .source import HttpSource, Response, Source
+from .unlisted import their_images, unlisted_pages
 
 SWITCHED_OFF = "switched off in sitegen.toml"
 
@@ -114,7 +115,8 @@ def _signal_checks(
         policy_urls.update(policies)
     else:
         checks.append(_off("tdmrep", "TDMRep reserves mining rights", "[protect] tdmrep or policy"))
-    meta, visible, meta_policies = meta_check(findings)
+    unlisted = unlisted_pages(findings, source.get(source.base_path + "sitemap.xml"))
+    meta, visible, meta_policies = meta_check(findings, unlisted, their_images(findings, unlisted))
     if not (want.noai and want.tdmrep):
         meta = _off("meta-tags", meta.title, "[protect] noai, tdmrep or policy")
     checks += [meta, visible]

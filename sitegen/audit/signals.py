@@ -97,7 +97,11 @@ def own_path(source: Source, url: str) -> str | None:
     return None
 
 
-def meta_check(findings: Findings) -> tuple[Check, Check, set[str]]:
+def meta_check(
+    findings: Findings, unlisted: set[str] | frozenset[str] = frozenset(), unlisted_images: set[str] | None = None
+) -> tuple[Check, Check, set[str]]:
+    """``unlisted``: pages left out of every listing on purpose (:mod:`.unlisted`): their noindex is not
+    reported, every other signal is checked as on any page; ``unlisted_images``: the images only they show."""
     title = "Meta tags on every page"
     fix = "Keep {{ protection_head }} in every <head> of your templates (base.html) and [protect] noai/tdmrep on."
     bad: list[str] = []
@@ -115,9 +119,12 @@ def meta_check(findings: Findings) -> tuple[Check, Check, set[str]]:
             policies.add(policy)
         if missing:
             bad.append(f"{path} lacks {', '.join(missing)}")
-        if directives & HIDING:
+        if directives & HIDING and path not in unlisted:
             hidden.append(f"{path} ({', '.join(sorted(directives & HIDING))})")
+    on_purpose = set(unlisted) | (unlisted_images or set())
     for path, response in [*findings.pages.items(), *findings.images.items()]:
+        if path in on_purpose:
+            continue
         values = dict.fromkeys(v for _, view in response.views() for v in view.header_values("X-Robots-Tag"))
         for value in values:
             # "googlebot: noindex" hides from that crawler: the part after a name prefix counts too.
@@ -138,7 +145,10 @@ def meta_check(findings: Findings) -> tuple[Check, Check, set[str]]:
         "search-visible",
         "Pages stay in search results",
         Status.WARN if hidden else Status.PASS,
-        f"hidden from search: {short(hidden)}" if hidden else "no noindex, noimageindex or none in pages or headers",
+        f"hidden from search: {short(hidden)}"
+        if hidden
+        else "no noindex, noimageindex or none in pages or headers"
+        + (f" (but on {len(unlisted)} unlisted pages, in no listing or sitemap: on purpose)" if unlisted else ""),
         "Remove noindex/noimageindex: no AI opt-out needs them, and they take you out of search.",
     )
     return meta, visible, policies

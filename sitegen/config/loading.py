@@ -70,7 +70,7 @@ def apply_overrides(config: Config, overrides: dict[str, Any], source: str = "co
             check = f.metadata.get("check")
             problem = check(typed) if check else None
             if problem:
-                raise SchemaError(dotted, f"{problem} (got {value!r})")
+                raise SchemaError(dotted, problem if f.metadata.get("secret") else f"{problem} (got {value!r})")
         except SchemaError as exc:
             raise ConfigError(f"{source}: {_format_key(exc.key)}: {exc.message}") from None
         config = dataclasses.replace(config, **{section_name: dataclasses.replace(sec, **{key: typed})})

@@ -33,6 +33,7 @@ from .checks import (
     _check_widths,
     _placeholders,
 )
+from .clients import check_logins
 
 
 @dataclass(frozen=True)
@@ -500,6 +501,31 @@ class KeywordsSection:
 
 
 @dataclass(frozen=True)
+class ClientsSection:
+    logins: dict[str, Any] = option(
+        {},
+        "Who may open a gallery with `client: NAME` in its index.md: per client name, user names and their bcrypt "
+        "password hashes (never a password: `htpasswd -nbB anna 'password'` prints one). Apache, nginx and Caddy "
+        "then ask for a password; other hosts only keep the gallery unlisted (the build says so).",
+        check=check_logins,
+        secret=True,
+        example={"smith-wedding": {"anna": "$2y$10$..."}},
+    )
+    server_config_path: str = option(
+        "",
+        "Where the server-config/ folder beside the output is on your web server (an absolute path), for the "
+        "AuthUserFile and auth_basic_user_file lines pointing at the .htpasswd files there. Empty means where it "
+        "is on this machine, right when you build on the server itself.",
+    )
+    warn_other_hosts: bool = option(
+        True,
+        "Warn on every build that client galleries are only unlisted, with no password, on Netlify, Cloudflare "
+        "Pages, Vercel and GitHub Pages. Set it to false once you deploy to Apache, nginx or Caddy (a strict "
+        "build fails on the warning).",
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteSection = section(SiteSection, "Who you are and where the site lives.")
     contact: ContactSection = section(ContactSection, "How visitors and licensees reach you.")
@@ -520,6 +546,7 @@ class Config:
         CredentialsSection, "Content Credentials (C2PA): a signed statement inside every published image."
     )
     keywords: KeywordsSection = section(KeywordsSection, "Keyword pages, from your photos' keywords (off by default).")
+    clients: ClientsSection = section(ClientsSection, "Password-protected client galleries.")
 
 
 # --- loading ----------------------------------------------------------------

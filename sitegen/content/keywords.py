@@ -45,8 +45,9 @@ def fold(name: str) -> str:
 
 
 def listed_photos(site: Site) -> list[Photo]:
-    """The photos keyword pages count and show: the one place that decides (every published photo)."""
-    return list(site.all_photos())
+    """The photos keyword pages count and show: the one place that decides. Never an unlisted
+    one: a keyword page is a listing, and a client's photo would be found through it."""
+    return [photo for photo in site.all_photos() if not photo.unlisted]
 
 
 def photo_keywords(photo: Photo) -> dict[str, tuple[str, set[str]]]:

@@ -326,7 +326,27 @@ class GalleryMatter:
     licence: Annotated[str | None, LICENCE] = option(
         None, "Licence of every photo inside, sub-galleries included.", default_doc="the parent's, else the site's"
     )
-    slug: Annotated[str | None, TEXT] = option(None, _SLUG, default_doc="the folder name")
+    slug: Annotated[str | None, TEXT] = option(
+        None,
+        _SLUG + " `random`: an unguessable one, made once and kept in `slugs.toml` (see [Client galleries]"
+        "(#unlisted-and-client-galleries)).",
+        default_doc="the folder name",
+    )
+    unlisted: Annotated[bool, FLAG] = option(
+        False,
+        "Publish it, sub-galleries included, only for those who have its URL: in no menu, listing, sitemap or"
+        " feed, and `noindex` for search engines.",
+    )
+    client: Annotated[str | None, TEXT] = option(
+        None,
+        "Ask for a password: the name of a `[clients.logins]` entry (on hosts that can; implies `unlisted`).",
+        default_doc="none: open to all",
+    )
+    proofing: Annotated[bool | None, FLAG] = option(
+        None,
+        "In an unlisted or client gallery: let visitors mark favourites and send you the list (`false`: not).",
+        default_doc="the parent's, else on",
+    )
     weight: Annotated[float, NUMBER] = option(0.0, "Order among galleries: lower first, then by title.")
     watermark: Annotated[bool | dict[str, Any] | None, WATERMARK] = option(
         None, _WATERMARK + " Applies to sub-galleries too.", default_doc="the parent's, else `[watermark]`"
@@ -382,6 +402,9 @@ class PhotoMatter:
     )
     slug: Annotated[str | None, TEXT] = option(None, _SLUG, default_doc="the file name")
     draft: Annotated[bool, FLAG] = option(False, _DRAFT)
+    unlisted: Annotated[bool, FLAG] = option(
+        False, "Publish its page only for those who have its URL: not in its gallery's grid, pager or any listing."
+    )
     watermark: Annotated[bool | dict[str, Any] | None, WATERMARK] = option(
         None, _WATERMARK, default_doc="its gallery's"
     )

@@ -61,6 +61,7 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict)  # theme-specific keys, never read by sitegen
     featured: list[str] | None = None  # the home page's `featured:` galleries; None means every one
     kind: Kind = Kind.PAGE
+    unlisted: bool = False  # inside an unlisted gallery's folder: in no listing, sitemap or feed
 
     @property
     def is_home(self) -> bool:
@@ -147,6 +148,11 @@ class Photo:
         return bool(caption) and same_words(caption, self.title)
 
     @property
+    def unlisted(self) -> bool:
+        """Left out of every site-wide listing: its own ``unlisted:`` or its gallery's."""
+        return self.matter.unlisted or self.gallery.unlisted
+
+    @property
     def alt(self) -> str:
         """Alt text: the sidecar's, else the embedded one, else the title (better than nothing)."""
         return self.matter.alt or self.info.alt or self.title
@@ -216,10 +222,29 @@ class Gallery:
     index_file: Path | None = None
     matter: GalleryMatter = field(default_factory=GalleryMatter)  # the index.md's keys, typed
     body_html: str = ""
+    # What the gallery's page lists (grid and pager, cards). Photos and sub-galleries that say
+    # `unlisted: true` themselves are kept apart, so no listing can show them by mistake; walk()
+    # and all_photos() include them (they are published).
     photos: list[Photo] = field(default_factory=list)
     children: list[Gallery] = field(default_factory=list)
+    unlisted_photos: list[Photo] = field(default_factory=list)
+    unlisted_children: list[Gallery] = field(default_factory=list)
     cover: Photo | None = None
     kind: Kind = Kind.GALLERY
+
+    @property
+    def own_unlisted(self) -> bool:
+        """It says ``unlisted:`` (or ``client:``, which implies it) in its own index.md."""
+        return self.matter.unlisted or bool(self.matter.client)
+
+    @property
+    def unlisted(self) -> bool:
+        return self.own_unlisted or (self.parent is not None and self.parent.unlisted)
+
+    @property
+    def client(self) -> str | None:
+        """The ``[clients.logins]`` entry whose users may see it: its own ``client:``, else its parent's."""
+        return self.matter.client or (self.parent.client if self.parent else None)
 
     @property
     def path(self) -> str:
@@ -292,16 +317,23 @@ class Gallery:
 
     def walk(self) -> Iterator[Gallery]:
         yield self
-        for child in self.children:
+        for child in [*self.children, *self.unlisted_children]:
             yield from child.walk()
 
     def all_photos(self) -> Iterator[Photo]:
         for gallery in self.walk():
             yield from gallery.photos
+            yield from gallery.unlisted_photos
+
+    def listed_photos(self) -> Iterator[Photo]:
+        """What its page and its listed sub-galleries' pages show: never an unlisted photo's."""
+        yield from self.photos
+        for child in self.children:
+            yield from child.listed_photos()
 
     @property
     def photo_count(self) -> int:
-        return sum(1 for _ in self.all_photos())
+        return sum(1 for _ in self.listed_photos())
 
 
 @dataclass(eq=False)
@@ -311,15 +343,27 @@ class Site:
     project: Project
     home: Page
     pages: list[Page]
-    galleries: list[Gallery]  # top level, in display order
+    galleries: list[Gallery]  # top level, in display order; unlisted ones are apart
+    unlisted_galleries: list[Gallery] = field(default_factory=list)  # top level, `unlisted:` or `client:`
     build_time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
     def all_galleries(self) -> Iterator[Gallery]:
-        for gallery in self.galleries:
+        for gallery in [*self.galleries, *self.unlisted_galleries]:
             yield from gallery.walk()
 
-    def all_photos(self) -> Iterator[Photo]:
+    def listed_galleries(self) -> Iterator[Gallery]:
+        """Every gallery a visitor (or a crawler) can reach by following links from the home page."""
+
+        def listed(gallery: Gallery) -> Iterator[Gallery]:
+            yield gallery
+            for child in gallery.children:
+                yield from listed(child)
+
         for gallery in self.galleries:
+            yield from listed(gallery)
+
+    def all_photos(self) -> Iterator[Photo]:
+        for gallery in [*self.galleries, *self.unlisted_galleries]:
             yield from gallery.all_photos()
 
     def all_pages(self) -> Iterator[Page]:
@@ -329,7 +373,7 @@ class Site:
     def drop_photo(self, photo: Photo) -> None:
         """Leave out a photo that turned out unpublishable (e.g. truncated), keeping neighbours linked."""
         gallery = photo.gallery
-        gallery.photos.remove(photo)
+        (gallery.photos if photo in gallery.photos else gallery.unlisted_photos).remove(photo)
         if photo.prev is not None:
             photo.prev.next = photo.next
         if photo.next is not None:
@@ -337,12 +381,13 @@ class Site:
         photo.prev = photo.next = None
         for node in [gallery, *reversed(gallery.ancestors)]:
             if node.cover is photo:
-                node.cover = next(node.all_photos(), None)
+                node.cover = next(node.listed_photos(), None)
 
     def featured_galleries(self) -> list[Gallery]:
-        """Galleries listed under ``featured:`` in the home page, else every top-level gallery."""
+        """Galleries listed under ``featured:`` in the home page, else every top-level gallery; never unlisted ones."""
         wanted = self.home.featured
         if not wanted:
             return list(self.galleries)
-        by_key = {g.key: g for g in self.all_galleries()} | {g.path.strip("/"): g for g in self.all_galleries()}
+        listed = list(self.listed_galleries())
+        by_key = {g.key: g for g in listed} | {g.path.strip("/"): g for g in listed}
         return [by_key[name.strip("/")] for name in wanted if name.strip("/") in by_key]

@@ -41,6 +41,7 @@ from .markup import LARGE_PAGE_BYTES, Markup
 from .matter import GalleryMatter, HomeMatter, M, PageMatter, PhotoMatter, read_matter
 from .memo import ParseMemo
 from .model import Gallery, Kind, Page, Photo, Site
+from .randomslugs import RANDOM, RandomSlugs
 from .slugs import humanize, slugify
 
 
@@ -67,6 +68,7 @@ class _Reader:
         self.readable: set[Path] = set()  # every regular file the walker admitted so far
         site = project.config.site
         self.strings = Strings.for_site(site.language, site.strings)
+        self.random_slugs: RandomSlugs | None = None  # slugs.toml, read when a gallery asks for `slug: random`
 
     def listing(self, folder: Entry) -> list[Entry] | None:
         """A folder's entries under the one rule of :mod:`sitegen.sitefiles` (hidden ones left out)."""
@@ -246,8 +248,12 @@ class _Reader:
             self.reserve(LICENSING_PATH, what)
         return licensing_md
 
-    def read_top(self, entries: list[Entry], licensing_md: Path | None, pages: list[Page]) -> list[Gallery]:
-        """The top of ``content/``: folders are galleries, ``.md`` files pages; photos here are misplaced."""
+    def read_top(
+        self, entries: list[Entry], licensing_md: Path | None, pages: list[Page], unlisted: list[Gallery]
+    ) -> list[Gallery]:
+        """The top of ``content/``: folders are galleries, ``.md`` files pages; photos here are misplaced.
+
+        Returns the listed galleries; unlisted ones go to ``unlisted``."""
         galleries: list[Gallery] = []
         entries.sort(key=lambda e: natural_key(e.name))
         for node in entries:
@@ -257,7 +263,7 @@ class _Reader:
             if node.is_dir:
                 gallery = self.read_folder(node, None, pages)
                 if gallery is not None:
-                    galleries.append(gallery)
+                    (unlisted if gallery.own_unlisted else galleries).append(gallery)
             elif entry.suffix.lower() == ".md":
                 if entry.name != "index.md":
                     page = self.read_page(entry, "")
@@ -291,21 +297,22 @@ class _Reader:
         for source in photos:
             photo = self.read_photo(source, sidecars.get(source), gallery)
             if photo is not None and self.claim(photo.path, source):
-                gallery.photos.append(photo)
+                (gallery.unlisted_photos if photo.matter.unlisted else gallery.photos).append(photo)
 
         for entry in visible:
             if entry in dirs:
                 child = self.read_folder(dirs[entry], gallery, pages)
                 if child is not None:
-                    gallery.children.append(child)
+                    (gallery.unlisted_children if child.own_unlisted else gallery.children).append(child)
 
         # Pages in a folder live under its URL, whether or not the folder is a gallery.
         for page_file in sub_pages:
             page = self.read_page(page_file, gallery.path)
             if page is not None:
+                page.unlisted = gallery.unlisted
                 pages.append(page)
 
-        if not (photos or index is not None or gallery.children):
+        if not (photos or index is not None or gallery.children or gallery.unlisted_children):
             return None
         if not self.claim(gallery.path, index or folder):
             return None
@@ -321,9 +328,22 @@ class _Reader:
         if index is not None:
             matter = self.template_in_extra(matter, index)
 
-        slug = self.slug_for(matter.slug, folder.name, index or folder)
+        if matter.slug == RANDOM:
+            if self.random_slugs is None:
+                self.random_slugs = RandomSlugs(self.project.root, self.project.config.build.strict)
+            slug: str | None = self.random_slugs.slug(key)
+        else:
+            slug = self.slug_for(matter.slug, folder.name, index or folder)
         if slug is None:
             return None
+        if matter.client and matter.client not in self.project.config.clients.logins:
+            known = ", ".join(self.project.config.clients.logins) or "none"
+            self.reporter.error(
+                f"`client: {matter.client}` is not in [clients.logins] of sitegen.toml (known: {known}); "
+                "nothing is published until it is, so the gallery never goes out unprotected",
+                index,
+                fm.line_of_key(index, "client") if index else None,
+            )
         gallery = Gallery(source=folder, key=key, slug=slug, parent=parent, index_file=index, matter=matter)
         if self.generated_below(gallery.path):
             self.claim(gallery.path, index or folder)  # one error for the gallery, none for each photo
@@ -428,20 +448,29 @@ class _Reader:
             before.next, after.prev = after, before
         for number, photo in enumerate(photos, 1):  # "Harbour, photo 3" where the title is a camera's file name
             photo.untitled = self.strings.get("camera.untitled", gallery=gallery.title, number=number)
+        # Unlisted photos link to no neighbour: a pager is a listing too.
+        gallery.unlisted_photos.sort(key=lambda p: natural_key(p.source.name))
 
         gallery.children.sort(key=lambda g: (g.weight, natural_key(g.title)))
+        gallery.unlisted_children.sort(key=lambda g: (g.weight, natural_key(g.title)))
         gallery.cover = self.pick_cover(gallery)
 
     def pick_cover(self, gallery: Gallery) -> Photo | None:
         wanted = gallery.matter.cover
         if wanted:
             target = wanted.strip("/").casefold()
+            listed = set(gallery.listed_photos())
             for photo in gallery.all_photos():
                 rel = photo.source.relative_to(gallery.source).as_posix().casefold()
                 if target in (rel, photo.source.name.casefold(), photo.source.stem.casefold()):
-                    return photo
+                    if photo in listed:
+                        return photo
+                    why = "is unlisted (a cover is shown wherever the gallery is)"
+                    break
+            else:
+                why = "is not a photo in this gallery"
             self.reporter.warning(
-                f"cover {wanted!r} is not a photo in this gallery; using the first photo instead",
+                f"cover {wanted!r} {why}; using the first photo instead",
                 gallery.index_file,
                 fm.line_of_key(gallery.index_file, "cover") if gallery.index_file else None,
             )
@@ -488,7 +517,8 @@ def read_site(
     licensing_md = reader.reserve_licensing(content)
     if project.config.keywords.enabled:
         reader.reserve_below(KEYWORDS_PATH, "the keyword pages sitegen generates ([keywords] enabled = true)")
-    galleries = reader.read_top(entries, licensing_md, pages)
+    unlisted: list[Gallery] = []
+    galleries = reader.read_top(entries, licensing_md, pages, unlisted)
     if licensing_md is not None:
         pages.append(reader.read_licensing(licensing_md))
     probes.forget_missing(reader.seen_photos)
@@ -496,7 +526,10 @@ def read_site(
     pages.sort(key=lambda p: (p.weight, natural_key(p.title)))
     if reporter.errors:
         raise ContentError(f"{len(reporter.errors)} content error(s) above; nothing was published")
-    site = Site(project=project, home=home, pages=pages, galleries=galleries)
+    if reader.random_slugs is not None:
+        reader.random_slugs.save()
+    unlisted.sort(key=lambda g: (g.weight, natural_key(g.title)))
+    site = Site(project=project, home=home, pages=pages, galleries=galleries, unlisted_galleries=unlisted)
     _check_featured(site, reporter)
     return site
 
@@ -506,6 +539,9 @@ def _check_featured(site: Site, reporter: Reporter) -> None:
     home = site.home
     wanted = home.featured or []
     known = {g.key for g in site.all_galleries()} | {g.path.strip("/") for g in site.all_galleries()}
+    listed = {g.key for g in site.listed_galleries()} | {g.path.strip("/") for g in site.listed_galleries()}
     for name in wanted:
         if name.strip("/") not in known:
             reporter.warning(f"`featured:` lists {name!r}, which is not a gallery", home.source)
+        elif name.strip("/") not in listed:
+            reporter.warning(f"`featured:` lists {name!r}, which is unlisted; not shown", home.source)

@@ -27,6 +27,7 @@ from ..config import Project, check_folders, load_project
 from ..config.themes import BUILTIN_THEMES, resolve_theme
 from ..errors import Reporter, environment_failure, is_environment_error
 from ..output.folder import OutputLock, check_target, remove_retired, restore_interrupted
+from ..rights.addresses import CLIENT_SNIPPETS
 from .report import BuildFailed, BuildReport, Progress, notes_for
 from .stamp import Inputs, Stamp, StampStore, read_inputs
 
@@ -106,6 +107,8 @@ def build(
         inputs = read_inputs(project, target, theme_chain(project), dt.datetime.now(dt.UTC).year)
         stamps = StampStore(project.cache_dir, target)
         previous = None if force else stamps.current(inputs)
+        if previous is not None and not previous.server_files_unchanged(CLIENT_SNIPPETS):
+            previous = None  # a client galleries' snippet changed: it is made from the content, so build again
         if previous is not None:
             return _up_to_date(project, target, stamps, previous, inputs, reporter, started)
         from .fullbuild import build_changed  # Pillow, Jinja2, Markdown: only now that there is work

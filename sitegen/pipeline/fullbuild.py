@@ -12,13 +12,15 @@ import time
 from pathlib import Path
 
 from ..config import Project
+from ..content.model import Site
 from ..errors import Reporter, SitegenError, environment_failure
 from ..images.probe import ProbeCache
 from ..output.folder import Output, OutputLock
-from ..protect import edge, honeypot
+from ..protect import clientauth, edge, honeypot
 from ..protect.hostfiles import CADDY, NGINX_HEADERS, NGINX_MAP, NGINX_SITE, SERVER_CONFIG_DIR, write_server_snippets
 from ..protect.policy import signals_for
 from ..protect.refusal import refusal_for
+from ..rights.addresses import CLIENT_SNIPPETS
 from ..urls import Urls
 from .fingerprints import write_index
 from .phases import load_theme, produce
@@ -45,10 +47,15 @@ def server_file_paths(project: Project, target: Path) -> list[Path]:
     names += honeypot.snippet_names(config, SERVER_CONFIG_DIR)
     if refusal_for(config, Urls(config.site.base_url)).active:
         names += [edge.CLOUDFLARE_MIDDLEWARE, edge.NETLIFY_EDGE_FUNCTION]
+    names += [f"{SERVER_CONFIG_DIR}/{name}" for name in clientauth.htpasswd_files(config)]
+    if config.clients.logins:
+        names += [f"{SERVER_CONFIG_DIR}/{name}" for name in CLIENT_SNIPPETS]
     return [target.parent / name for name in names]
 
 
-def write_server_config(project: Project, target: Path, reporter: Reporter) -> tuple[tuple[str, str], ...]:
+def write_server_config(
+    project: Project, target: Path, reporter: Reporter, site: Site | None = None
+) -> tuple[tuple[str, str], ...]:
     """nginx and Caddy snippets beside the published output (not inside it: they are not for the web).
 
     Written after the swap, for `sitegen build` only (a preview has no server to configure), and
@@ -59,7 +66,7 @@ def write_server_config(project: Project, target: Path, reporter: Reporter) -> t
     config = project.config
     if signals_for(config).header_files:
         try:
-            write_server_snippets(config, Urls(config.site.base_url), target, reporter)
+            write_server_snippets(config, Urls(config.site.base_url), target, reporter, site)
         except OSError as exc:
             # The path is the host file that failed (server-config/, functions/ or netlify/ beside the output).
             raise environment_failure(exc, "the site is published, but this host file beside it is not") from exc
@@ -98,7 +105,7 @@ def build_changed(
         out = produced.writer
         files = len(out.written)
         leftover = out.commit(token)
-    server_files = write_server_config(project, target, reporter)
+    server_files = write_server_config(project, target, reporter, produced.site)
     write_index(project, target, produced.site, produced.images, reporter)
 
     report = BuildReport(

@@ -80,7 +80,12 @@ def process_images(
             site.drop_photo(photo)
             continue
         else:
-            image_set, files = batch.sets[job.key], job.cache_files(cache.root)
+            # The same photo twice (a portfolio shot also in a client gallery) is processed once, but each
+            # copy is published under its own gallery's path: a listed page must never link into an
+            # unlisted (or password-protected) folder.
+            meta = cache.index.get(job.key)
+            image_set = job.image_set(meta) if meta is not None else batch.sets[job.key]
+            files = job.cache_files(cache.root)
         results.images[photo] = image_set
         results.media.update(files)
         results.by_job[ident] = (image_set, files)

@@ -228,8 +228,11 @@ class Stamp:
     def found_inputs_unchanged(self) -> bool:
         return all(file_state(path) == digest != ABSENT for path, digest in self.found_inputs)
 
-    def server_files_unchanged(self) -> bool:
-        return all(file_state(path) == state for path, state in self.server_files)
+    def server_files_unchanged(self, names: tuple[str, ...] | None = None) -> bool:
+        """Whether the server files (only those named ``names``, when given) are as this build left them."""
+        return all(
+            file_state(path) == state for path, state in self.server_files if names is None or Path(path).name in names
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 
 from ..content.model import Site
@@ -16,7 +17,7 @@ from ..errors import Reporter
 from ..rights import crawlers
 from ..rights.addresses import LICENSE_XML_PATH, acquire_licence_url, license_xml_url, licensing_url, tdm_policy_url
 from ..urls import Urls
-from . import honeypot, hostfiles, rsl, vercel
+from . import clientauth, honeypot, hostfiles, rsl, vercel
 from .policy import signals_for
 from .robots import robots_txt
 
@@ -79,6 +80,31 @@ class SignalFile:
     origin: str = ORIGIN
 
 
+CLIENTS_ORIGIN = "unlisted and client galleries ([clients] in sitegen.toml)"
+
+
+def _warn_unprotected(site: Site, reporter: Reporter) -> None:
+    """One line per client gallery: the hosts that publish it without asking for a password."""
+    config = site.project.config
+    locked = [folder for folder in clientauth.folders(site) if folder.client]
+    if locked and not signals_for(config).header_files:
+        reporter.warning(
+            "client galleries: [protect] header_files is off, so no host file asks for their password; they are "
+            "only unlisted",
+            locked[0].source,
+        )
+        return
+    if not config.clients.warn_other_hosts:
+        return
+    for folder in locked:
+        reporter.warning(
+            "client gallery: only unlisted, without a password, on Netlify, Cloudflare Pages, Vercel and GitHub "
+            "Pages (they cannot check a password hash); Apache, nginx and Caddy ask for one (deploying to those, "
+            "set [clients] warn_other_hosts = false)",
+            folder.source,
+        )
+
+
 def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalFile]:
     """Every opt-out file this build's policy asks for, in the order they are published."""
     config = site.project.config
@@ -105,6 +131,10 @@ def protection_files(site: Site, urls: Urls, reporter: Reporter) -> list[SignalF
         refused = vercel.refused_body(config, urls)
         if refused is not None:  # the 403's text on Vercel (its routes cannot hold a body)
             files.append(SignalFile(vercel.REFUSED_BODY, refused))
+        server_dir = os.path.abspath(site.project.output_dir.parent / hostfiles.SERVER_CONFIG_DIR)
+        for path, text in clientauth.htaccess_files(site, server_dir, hostfiles.GENERATED).items():
+            files.append(SignalFile(path, text, CLIENTS_ORIGIN))
+    _warn_unprotected(site, reporter)
     if honeypot.enabled(config) and not signals.robots_txt:
         reporter.warning(
             f"[protect] honeypot is on but robots_txt is off: your own robots.txt must say "

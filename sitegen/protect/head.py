@@ -31,6 +31,14 @@ class HeadContext:
     image: ImageSet | None = None  # the photo's derivatives, on photo pages
 
 
+NOINDEX = "noindex"
+
+
+def unlisted(obj: Any) -> bool:
+    """An unlisted gallery, a photo in one (or unlisted itself), or a page in an unlisted gallery's folder."""
+    return bool(getattr(obj, "unlisted", False))
+
+
 def meta(name: str, content: str) -> str:
     return f'<meta name="{escape(name)}" content="{escape(content)}">'
 
@@ -40,17 +48,19 @@ class HeadTags:
 
     Asking :func:`signals_for` and formatting the same tags for every page was a tenth of the
     time of rendering a large site; only the licence link and the JSON-LD depend on the page.
-    Never ``noindex`` or ``noimageindex``: they would take the photographer out of search,
-    which no AI opt-out needs.
+    Never ``noindex`` or ``noimageindex`` for an opt-out: they would take the photographer out
+    of search, which no AI opt-out needs. Only the pages of an unlisted gallery or photo say
+    ``noindex`` (:func:`unlisted`): one robots tag, with the opt-out values after it.
     """
 
     def __init__(self, site: Site, urls: Urls) -> None:
         config = site.project.config
         signals = signals_for(config)
         self.site, self.urls, self.config = site, urls, config
+        opt_out = [NOAI] if signals.noai else []
+        self.robots = meta("robots", ", ".join(opt_out)) if opt_out else None
+        self.robots_unlisted = meta("robots", ", ".join([NOINDEX, *opt_out]))
         first: list[str] = []
-        if signals.noai:
-            first.append(meta("robots", NOAI))
         if signals.bing_noarchive:
             first.append(meta("bingbot", "noarchive"))
         if signals.tdmrep:
@@ -72,7 +82,8 @@ class HeadTags:
 
     def __call__(self, ctx: HeadContext) -> Markup:
         """All protection tags for one page, one per line."""
-        tags = list(self.first)
+        robots = self.robots_unlisted if unlisted(ctx.obj) else self.robots
+        tags = [robots, *self.first] if robots else list(self.first)
         if isinstance(ctx.obj, Photo):
             href = licence_url(licence_of(ctx.obj, self.config), self.urls)
             link = self._licence_links.get(href)

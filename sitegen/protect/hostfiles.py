@@ -18,10 +18,11 @@ import tempfile
 from pathlib import Path
 
 from ..config import Config
+from ..content.model import Site
 from ..errors import Reporter
-from ..rights.addresses import LICENSE_XML_PATH, RSL_MEDIA_TYPE
+from ..rights.addresses import CADDY_CLIENTS, LICENSE_XML_PATH, NGINX_CLIENTS, RSL_MEDIA_TYPE
 from ..urls import Urls
-from . import edge, honeypot, rsl
+from . import clientauth, edge, honeypot, rsl
 from .headers import header_rules
 from .refusal import Refusal, escape, refusal_for
 
@@ -255,8 +256,12 @@ def _nginx_open_locations(refusal: Refusal, protection: list[tuple[str, str]], l
     return [*lines, ""]
 
 
-def nginx_site(config: Config, urls: Urls) -> str:
-    """Location blocks that each repeat every header they need, so none can be lost by inheritance."""
+def nginx_site(config: Config, urls: Urls, server_dir: str = "") -> str:
+    """Location blocks that each repeat every header they need, so none can be lost by inheritance.
+
+    With ``[clients] logins``, it includes the client galleries' locations (:mod:`.clientauth`) by
+    absolute path: nginx refuses to start while that file is missing, so they are never left open.
+    """
     rules = header_rules(urls, config)
     refusal = refusal_for(config, urls)
     protection = [h for r in rules if r.pattern == "/*" for h in r.headers]
@@ -278,6 +283,7 @@ def nginx_site(config: Config, urls: Urls) -> str:
         f"# server level. Any location you add that uses add_header must `include {NGINX_HEADERS};` too.",
         "# (nginx 1.29.3 and later can instead use `add_header_inherit merge;`.)",
         "",
+        *_nginx_clients_include(config, server_dir),
         *_nginx_license_location(_license_xml(config, urls), protection),
         *_nginx_open_locations(refusal, protection, _license_xml(config, urls)),
         *_nginx_refused_location(refusal, protection),
@@ -299,7 +305,37 @@ def nginx_site(config: Config, urls: Urls) -> str:
     return "\n".join(lines) + "\n"
 
 
-def caddy(config: Config, urls: Urls) -> str:
+def _server_dir(config: Config, server_dir: str) -> str:
+    return config.clients.server_config_path.rstrip("/") or server_dir
+
+
+def _nginx_clients_include(config: Config, server_dir: str) -> list[str]:
+    if not config.clients.logins:
+        return []
+    return [
+        "# Unlisted and client galleries: password and noindex ([clients] in sitegen.toml).",
+        f"include {_quote(_server_dir(config, server_dir) + '/' + NGINX_CLIENTS)};",
+        "",
+    ]
+
+
+def nginx_clients(site: Site, urls: Urls, server_dir: str) -> str:
+    config = site.project.config
+    rules = header_rules(urls, config)
+    protection = [h for r in rules if r.pattern == "/*" for h in r.headers]
+    media = [h for r in rules if r.pattern != "/*" for h in r.headers]
+    return clientauth.nginx_locations(
+        site,
+        urls,
+        server_dir,
+        _nginx_add_headers(protection, "    "),
+        _nginx_add_headers(protection + media, "    "),
+        _nginx_refuse(refusal_for(config, urls), "    "),
+        GENERATED,
+    )
+
+
+def caddy(config: Config, urls: Urls, server_dir: str = "") -> str:
     """A file to ``import`` at the top level of a Caddy site block."""
     rules = header_rules(urls, config)
     protection = [h for r in rules if r.pattern == "/*" for h in r.headers]
@@ -343,6 +379,11 @@ def caddy(config: Config, urls: Urls) -> str:
             "}",
             f"respond @sitegen_ai_agent {_quote(refusal.message.strip())} 403",
         ]
+    if config.clients.logins:
+        lines += [
+            "# Unlisted and client galleries: password and noindex ([clients] in sitegen.toml).",
+            f"import {_server_dir(config, server_dir)}/{CADDY_CLIENTS}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -354,14 +395,24 @@ def _ours(path: Path) -> bool:
         return False
 
 
-def snippet_texts(config: Config, urls: Urls) -> dict[str, str]:
-    """Every file written beside the output, by its path relative to the folder holding the output."""
+def snippet_texts(config: Config, urls: Urls, server_dir: str = "", site: Site | None = None) -> dict[str, str]:
+    """Every file written beside the output, by its path relative to the folder holding the output.
+
+    ``server_dir``: the absolute path of server-config/ on this machine. ``site``: given by a full
+    build, which then writes the client galleries' nginx and Caddy files too (they depend on the
+    content; a no-op build that finds one changed builds again, see pipeline/build.py).
+    """
     texts = {
-        f"{SERVER_CONFIG_DIR}/{NGINX_SITE}": nginx_site(config, urls),
+        f"{SERVER_CONFIG_DIR}/{NGINX_SITE}": nginx_site(config, urls, server_dir),
         f"{SERVER_CONFIG_DIR}/{NGINX_HEADERS}": nginx_headers(config, urls),
         f"{SERVER_CONFIG_DIR}/{NGINX_MAP}": nginx_map(config, urls),
-        f"{SERVER_CONFIG_DIR}/{CADDY}": caddy(config, urls),
+        f"{SERVER_CONFIG_DIR}/{CADDY}": caddy(config, urls, server_dir),
     }
+    for name, text in clientauth.htpasswd_files(config).items():
+        texts[f"{SERVER_CONFIG_DIR}/{name}"] = f"# {GENERATED}\n" + text
+    if site is not None and config.clients.logins:
+        texts[f"{SERVER_CONFIG_DIR}/{NGINX_CLIENTS}"] = nginx_clients(site, urls, server_dir)
+        texts[f"{SERVER_CONFIG_DIR}/{CADDY_CLIENTS}"] = clientauth.caddy_rules(site, urls, GENERATED)
     texts.update(honeypot.snippets(config, urls, SERVER_CONFIG_DIR, GENERATED))
     if refusal_for(config, urls).active:
         # Where Cloudflare Pages and Netlify look for code to run before the static files.
@@ -370,7 +421,9 @@ def snippet_texts(config: Config, urls: Urls) -> dict[str, str]:
     return texts
 
 
-def write_server_snippets(config: Config, urls: Urls, output_dir: Path, reporter: Reporter) -> list[Path]:
+def write_server_snippets(
+    config: Config, urls: Urls, output_dir: Path, reporter: Reporter, site: Site | None = None
+) -> list[Path]:
     """Write the nginx and Caddy snippets into ``server-config/`` beside the output folder, and the
     Cloudflare Pages and Netlify refusal functions where those hosts read them.
 
@@ -380,7 +433,8 @@ def write_server_snippets(config: Config, urls: Urls, output_dir: Path, reporter
     written (not a temporary name, not nothing), so the build's one line says which.
     """
     written: list[Path] = []
-    for name, text in snippet_texts(config, urls).items():
+    server_dir = os.path.abspath(output_dir.parent / SERVER_CONFIG_DIR)
+    for name, text in snippet_texts(config, urls, server_dir, site).items():
         path = output_dir.parent / name
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

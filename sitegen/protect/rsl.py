@@ -74,7 +74,7 @@ def _content(url: str, config: Config, urls: Urls, licence: Licence) -> list[str
 def _differing(site: Site, config: Config) -> list[tuple[Gallery | Photo, Licence]]:
     """Galleries and photos whose own licence differs from what they would inherit, in site order."""
     out: list[tuple[Gallery | Photo, Licence]] = []
-    for gallery in site.all_galleries():
+    for gallery in site.listed_galleries():  # license.xml is public: it must not name an unlisted gallery
         inherited = resolve(gallery.parent.licence if gallery.parent else None, config)
         own = resolve(gallery.licence, config)
         if gallery.matter.licence and own.id != inherited.id:

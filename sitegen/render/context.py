@@ -247,6 +247,15 @@ class TemplateAPI:
         env.filters["isodate"] = isodate
         env.filters["longdate"] = longdate
 
+    def proofing(self, obj: Any) -> Gallery | None:
+        """The gallery whose favourites a page lets visitors mark (partials/proofing.html): an unlisted
+        gallery's page and its photos' pages, unless it (or a parent) says ``proofing: false``."""
+        gallery = obj if isinstance(obj, Gallery) else obj.gallery if isinstance(obj, Photo) else None
+        if gallery is None or not gallery.unlisted or (isinstance(obj, Photo) and obj not in gallery.photos):
+            return None
+        chain = [gallery, *reversed(gallery.ancestors)]
+        return gallery if next((g.matter.proofing for g in chain if g.matter.proofing is not None), True) else None
+
     def social(self, kind: str, obj: Any) -> dict[str, Any]:
         """OpenGraph / Twitter card data; the image is always a published derivative, never an original."""
         photo: Photo | None = None

@@ -151,7 +151,7 @@ class Evaluator:
             self.objects[ident_of(page)] = page  # type: ignore[index]
         for gallery in site.all_galleries():
             self.objects[("gallery", gallery.key)] = gallery
-            for photo in gallery.photos:
+            for photo in [*gallery.photos, *gallery.unlisted_photos]:
                 self.objects[("photo", photo.key)] = photo
         self.answers: dict[int, Any] = {}  # id(interned key) -> answer
 

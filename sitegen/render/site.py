@@ -133,6 +133,7 @@ class Renderer:
             canonical=canonical,
             protection_head=self.head(HeadContext(job.kind, obj, self.images.get(obj))),
             social=self.api.social(job.kind, obj),
+            proofing=self.api.proofing(obj),
             nav_marks=self.api.nav_marks(obj),
             **job.context,
         )
@@ -188,7 +189,7 @@ class Renderer:
                     {"gallery": gallery, "photos": photos},
                 )
             )
-            for photo in gallery.photos:
+            for photo in [*gallery.photos, *gallery.unlisted_photos]:
                 context = {
                     "photo": photo,
                     "gallery": gallery,

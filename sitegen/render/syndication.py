@@ -33,9 +33,10 @@ def feed_files(site: Site, images: dict[Photo, ImageSet], urls: Urls) -> dict[st
 
 
 def sitemap_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str]) -> str:
+    """Listed pages only: an unlisted gallery's URL is for those it was given to (``site.listed_galleries``)."""
     entries = [feeds.SitemapEntry(abs_url(""), _newest(site))]
-    entries += [feeds.SitemapEntry(abs_url(p.path), p.date) for p in site.pages]
-    for gallery in site.all_galleries():
+    entries += [feeds.SitemapEntry(abs_url(p.path), p.date) for p in site.pages if not p.unlisted]
+    for gallery in site.listed_galleries():
         entries.append(feeds.SitemapEntry(abs_url(gallery.path), gallery.date))
         for photo in gallery.photos:
             image_set = images[photo]
@@ -51,7 +52,7 @@ def sitemap_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[s
 
 def feed_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str]) -> str:
     config = site.project.config
-    galleries = sorted(site.all_galleries(), key=lambda g: g.date or dt.datetime.min, reverse=True)
+    galleries = sorted(site.listed_galleries(), key=lambda g: g.date or dt.datetime.min, reverse=True)
     feed_entries = []
     for gallery in galleries:
         cover = images.get(gallery.cover) if gallery.cover is not None else None
@@ -85,8 +86,8 @@ def feed_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str]
 
 
 def _newest(site: Site) -> dt.datetime | None:
-    dates = [d for d in (g.date for g in site.all_galleries()) if d]
-    dates += [p.date for p in site.pages if p.date]
+    dates = [d for d in (g.date for g in site.listed_galleries()) if d]
+    dates += [p.date for p in site.pages if p.date and not p.unlisted]
     return max(dates) if dates else None
 
 

@@ -47,3 +47,10 @@ def tdm_policy_url(urls: Urls) -> str:
 def license_xml_url(urls: Urls) -> str:
     """The RSL licence file every ``License:`` line, ``<link>`` and ``Link`` header points to."""
     return _best(urls, LICENSE_XML_PATH)
+
+
+# Beside the output, in server-config/: the client galleries' nginx and Caddy rules. Made from the
+# content, so a build that finds one changed builds again (a light module: the no-op build reads it).
+NGINX_CLIENTS = "nginx-clients.conf"
+CADDY_CLIENTS = "sitegen-clients.caddy"
+CLIENT_SNIPPETS = (NGINX_CLIENTS, CADDY_CLIENTS)
