@@ -150,7 +150,8 @@ def test_sidecar_edit_renders_the_photo_its_neighbours_and_its_gallery(session, 
         "alpha/a3/index.html",
         "alpha/index.html",
     }
-    assert result.image_phase and result.images_processed == 0  # jobs planned (a sidecar may matter), all done
+    # Only the text changed: that photo's image job is the same one, nothing else is planned.
+    assert result.text_only and not result.image_phase and result.images_processed == 0
     assert_same_as_fresh(session, tmp_path)
 
 

@@ -7,7 +7,10 @@ depended on) and hands it to them as an :class:`.phases.Incremental`, so that,
 given the files that changed, they redo:
 
 * the configuration, and then everything, only when ``sitegen.toml`` changed;
-* the content reader when anything under ``content/`` changed (cheap: parsed
+* only the saved files, when every change since the last good rebuild is the
+  text of a page or of a photo's sidecar the model knows (:mod:`.edits`: the
+  pages that show that text are asked again, nothing else is looked at);
+* else the content reader when anything under ``content/`` changed (parsed
   files are memoised on their text, photos' headers on size and time);
 * image processing only for photos whose job is new (a new or edited photo;
   a template, CSS or page change does no image work at all, a sidecar change
@@ -34,13 +37,14 @@ from typing import Any
 from ..config import CONFIG_NAME, Project
 from ..content.memo import ParseMemo
 from ..content.model import Site
-from ..errors import Reporter
+from ..errors import Problem, Reporter
 from ..images.batch import BatchResult, ImageCache, run_batch
 from ..images.jobs import ImageJob
 from ..images.probe import ProbeCache
 from ..output.preview import Applied, PreviewFolder
 from ..render.deps import PageMemo
 from ..render.theme import Theme
+from .edits import rebuild_text
 from .images import ImageResults, Progress
 from .phases import BuildFailed, Incremental, load, load_theme, produce
 
@@ -57,7 +61,7 @@ class Rebuild:
 
     number: int
     full: bool
-    read_content: bool
+    read_content: bool  # the saved content files were read (all of them, unless ``text_only``)
     image_phase: bool  # whether image jobs were planned at all (not for template, CSS or page changes)
     images_processed: int
     pages_rendered: list[str]
@@ -67,6 +71,7 @@ class Rebuild:
     problems: list[Any] = field(default_factory=list)
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # of the rebuilding thread: steadier than wall time on a busy machine
+    text_only: bool = False  # only the saved files' text was re-read, only the pages showing it asked (.edits)
 
 
 def _under(path: Path, folder: Path) -> bool:
@@ -106,6 +111,7 @@ class BuildSession:
         self.site: Site | None = None
         self.images: ImageResults | None = None
         self.assets: dict[str, str] = {}
+        self.problems: list[Problem] = []  # what the last good rebuild reported
         self.pages = PageMemo()
         self._reset_caches()
         self._pending_config = True
@@ -233,6 +239,10 @@ class BuildSession:
         else:
             self._pending_paths.update(paths)
         full = self._pending_config
+        if not full:
+            quick = self._rebuild_text(started, cpu)
+            if quick is not None:
+                return quick
         if full:
             self._load()
         project, theme = self.project, self.theme
@@ -264,6 +274,7 @@ class BuildSession:
             self.build_time = produced.site.build_time
         self._pending_config = self._pending_content = False
         self._pending_paths = set()
+        self.problems = list(reporter.problems)
         self.number += 1
         return Rebuild(
             number=self.number,
@@ -278,6 +289,53 @@ class BuildSession:
             problems=list(reporter.problems),
             seconds=time.perf_counter() - started,
             cpu_seconds=time.thread_time() - cpu,
+        )
+
+    def _rebuild_text(self, started: float, cpu: float) -> Rebuild | None:
+        """The rebuild of a save that changed only text (:mod:`.edits`); None when it needs the phases."""
+        paths = self._pending_paths
+        site, images, project, theme = self.site, self.images, self.project, self.theme
+        if self.full_render or not paths or site is None or images is None or project is None or theme is None:
+            return None
+        assert self.probes is not None and self.image_cache is not None
+        try:
+            done = rebuild_text(
+                project,
+                theme,
+                site,
+                images,
+                self.probes,
+                self.image_cache.root,
+                self.pages,
+                self.folder,
+                self.exclusive,
+                paths,
+                self.problems,
+            )
+        except BaseException:
+            # The model may hold part of the new text: the next rebuild reads everything again.
+            self._pending_paths = None
+            raise
+        if done is None:
+            return None
+        self._pending_content = False
+        self._pending_paths = set()
+        self.problems = done.problems
+        self.number += 1
+        return Rebuild(
+            number=self.number,
+            full=False,
+            read_content=True,
+            image_phase=False,
+            images_processed=0,
+            pages_rendered=done.rendered,
+            pages_reused=done.reused,
+            applied=done.applied,
+            renamed_assets={},
+            problems=done.problems,
+            seconds=time.perf_counter() - started,
+            cpu_seconds=time.thread_time() - cpu,
+            text_only=True,
         )
 
     # -- what to watch -------------------------------------------------------------------

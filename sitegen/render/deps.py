@@ -31,8 +31,8 @@ import jinja2.defaults
 import jinja2.filters
 
 from .fragments import Capture, Fragments
-from .recording import Evaluator, Key, Recorder
-from .signatures import sig
+from .recording import Evaluator, Key, Recorder, key_idents, model_objects
+from .signatures import Ident, sig
 from .site import Renderer
 
 
@@ -114,12 +114,56 @@ class PageMemo:
         self.rendered: list[str] = []
         self.reused: list[str] = []
         self._seen: set[str] = set()
+        # Which pages name which model object in their recorded questions (see :meth:`readers`).
+        self._readers: dict[Ident, set[str]] = {}
+        self._volatile: set[str] = set()
+        self._key_idents: dict[int, tuple[Key, tuple[Ident, ...]]] = {}  # id(interned key) -> (key, idents)
+        self._objects: tuple[Any, dict[Ident, Any]] | None = None  # (site, its objects by identity)
 
     def clear(self) -> None:
         self.records.clear()
         self.recorder.keys.clear()
         self.recorder.settled.clear()
         self.bytecode.store.clear()
+        self._readers.clear()
+        self._volatile.clear()
+        self._key_idents.clear()
+        self._objects = None
+
+    # -- which pages read what ------------------------------------------------------------
+
+    def _idents(self, key: Key) -> tuple[Ident, ...]:
+        known = self._key_idents.get(id(key))
+        if known is None:
+            known = self._key_idents[id(key)] = (key, key_idents(key))  # the key kept: its id stays its own
+        return known[1]
+
+    def _index(self, site_path: str, record: PageRecord, add: bool) -> None:
+        if record.volatile:
+            (self._volatile.add if add else self._volatile.discard)(site_path)
+        readers = self._readers
+        for key in record.deps:
+            for ident in self._idents(key):
+                if add:
+                    readers.setdefault(ident, set()).add(site_path)
+                else:
+                    readers.get(ident, set()).discard(site_path)
+
+    def _store(self, site_path: str, record: PageRecord) -> None:
+        old = self.records.get(site_path)
+        if old is not None:
+            self._index(site_path, old, add=False)
+        self.records[site_path] = record
+        self._index(site_path, record, add=True)
+
+    def readers(self, idents: set[Ident]) -> set[str]:
+        """Every page whose last render asked something of one of these model objects (an attribute,
+        a method, a template function given it), and every volatile page: the only pages whose
+        recorded questions can answer differently after a change to those objects' text alone."""
+        found = set(self._volatile)
+        for ident in idents:
+            found |= self._readers.get(ident, set())
+        return found
 
     def attach(self, renderer: Renderer) -> None:
         """Instrument a new renderer's environment before it loads any template."""
@@ -160,7 +204,10 @@ class PageMemo:
         env.getitem = recorded_getitem  # type: ignore[method-assign]
         env.get_template = recorded_get_template  # type: ignore[method-assign]
         env.select_template = recorded_select_template  # type: ignore[method-assign]
-        self.evaluator = Evaluator(renderer.site, env, getattr_, functions)
+        # The objects by identity: the same while the model is (a save of one page's text changes it in place).
+        if self._objects is None or self._objects[0] is not renderer.site:
+            self._objects = (renderer.site, model_objects(renderer.site))
+        self.evaluator = Evaluator(renderer.site, env, getattr_, functions, self._objects[1])
         fragments = getattr(env, "fragments", None)
         if isinstance(fragments, Fragments):
             fragments.capture = RecordedFragment(recorder)
@@ -194,15 +241,18 @@ class PageMemo:
         finally:
             volatile = self.recorder.volatile
             deps = self.recorder.stop()
-        self.records[site_path] = PageRecord(tpl.name or "", context_sig, self.globals_sig, deps, volatile, html)
+        self._store(site_path, PageRecord(tpl.name or "", context_sig, self.globals_sig, deps, volatile, html))
         self.rendered.append(site_path)
         return html
 
     def finish(self) -> None:
         """Forget pages the last complete pass did not produce (deleted photos, renamed pages)."""
-        self.records = {k: v for k, v in self.records.items() if k in self._seen}
+        for site_path in [k for k in self.records if k not in self._seen]:
+            self._index(site_path, self.records.pop(site_path), add=False)
         if self.rendered:
             self.recorder.forget_keys_except(self.records.values())
+            keys = self.recorder.keys
+            self._key_idents = {i: known for i, known in self._key_idents.items() if known[0] in keys}
 
 
 class MemoRenderer(Renderer):
