@@ -58,13 +58,35 @@ class TextRebuild:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _same_images(project: Project, site: Site, images: ImageResults, cache: Path, edits: list[Reread]) -> bool:
+class TextPass:
+    """What text-only rebuilds of one model share: its renderer (templates loaded, shared fragments
+    planned), its pages' jobs by site path and its image planner. Made on the first such rebuild
+    after the phases ran; any rebuild through the phases ends it (:meth:`fits` is then False)."""
+
+    def __init__(self, project: Project, theme: Theme, site: Site, images: ImageResults, memo: PageMemo) -> None:
+        self.project, self.theme, self.site, self.images = project, theme, site, images
+        self.renderer = MemoRenderer(site, images.images, theme, Reporter(root=project.root), memo=memo)
+        self.jobs = {job.site_path: job for job in self.renderer.jobs()}
+        self.planner = Planner(project, site.build_time.year)
+        self.memo = memo
+
+    def fits(self, project: Project, theme: Theme, site: Site, images: ImageResults) -> bool:
+        now, then = (project, theme, site, images), (self.project, self.theme, self.site, self.images)
+        return all(a is b for a, b in zip(now, then, strict=True))
+
+    def begin(self, reporter: Reporter) -> MemoRenderer:
+        """The renderer for one more pass, reporting into ``reporter``."""
+        renderer = self.renderer
+        renderer.reporter = renderer.api.reporter = reporter
+        renderer.files = renderer.api.files = self.project.files(reporter)
+        self.memo.begin(renderer)
+        return renderer
+
+
+def _same_images(planner: Planner, images: ImageResults, cache: Path, edits: list[Reread]) -> bool:
     """Whether each re-read photo's image job is the one its files were made by, still in the cache
     (another build may have pruned it: the phases then make it again)."""
     photos = [e for e in edits if isinstance(e.old, Photo)]
-    if not photos:
-        return True
-    planner = Planner(project, site.build_time.year)
     for edit in photos:
         old, new = edit.old, edit.new
         assert isinstance(old, Photo) and isinstance(new, Photo)
@@ -96,13 +118,9 @@ def _candidates(site: Site, memo: PageMemo, changed: list[Page | Photo]) -> tupl
 
 
 def rebuild_text(
-    project: Project,
-    theme: Theme,
-    site: Site,
-    images: ImageResults,
+    state: TextPass,
     probes: ProbeCache,
     image_cache: Path,
-    memo: PageMemo,
     folder: PreviewFolder,
     exclusive: Callable[[], AbstractContextManager[Any]],
     paths: set[Path],
@@ -113,20 +131,22 @@ def rebuild_text(
     ``problems``: what the last rebuild reported; those about the saved files (and their
     photos) are replaced by what this re-read reports, the others stand.
     """
+    project, site, images, memo = state.project, state.site, state.images, state.memo
     reporter = Reporter(root=project.root)
     edits = reread(project, reporter, probes, site, paths)
-    if edits is None or not _same_images(project, site, images, image_cache, edits):
+    if edits is None or not _same_images(state.planner, images, image_cache, edits):
         return None
     apply(edits)
     changed = [edit.old for edit in edits]
     check_alt_texts(site, images.images, reporter, [p for p in changed if isinstance(p, Photo)])
 
     wanted, feed = _candidates(site, memo, changed)
-    renderer = MemoRenderer(site, images.images, theme, reporter, memo=memo)
+    renderer = state.begin(reporter)
     staged = folder.staging()
-    for job in renderer.jobs():
-        if job.site_path in wanted:
-            staged.write_text(job.site_path, renderer.text(job), origin=str(job.source or job.template))
+    for site_path in sorted(wanted):
+        job = state.jobs.get(site_path)
+        if job is not None:
+            staged.write_text(site_path, renderer.text(job), origin=str(job.source or job.template))
     if feed and renderer.urls.origin is not None:
         origin, urls = renderer.urls.origin, renderer.urls
         staged.write_text("feed.xml", feed_text(site, images.images, lambda p: origin + urls.url(p)), "feed")
@@ -139,4 +159,4 @@ def rebuild_text(
     return TextRebuild(rendered, len(memo.records) - len(rendered), applied, kept + list(reporter.problems))
 
 
-__all__ = ["TextRebuild", "rebuild_text"]
+__all__ = ["TextPass", "TextRebuild", "rebuild_text"]

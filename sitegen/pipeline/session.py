@@ -44,7 +44,7 @@ from ..images.probe import ProbeCache
 from ..output.preview import Applied, PreviewFolder
 from ..render.deps import PageMemo
 from ..render.theme import Theme
-from .edits import rebuild_text
+from .edits import TextPass, rebuild_text
 from .images import ImageResults, Progress
 from .phases import BuildFailed, Incremental, load, load_theme, produce
 
@@ -113,6 +113,7 @@ class BuildSession:
         self.assets: dict[str, str] = {}
         self.problems: list[Problem] = []  # what the last good rebuild reported
         self.pages = PageMemo()
+        self._text: TextPass | None = None  # kept between text-only rebuilds (.edits); the phases end it
         self._reset_caches()
         self._pending_config = True
         self._pending_content = True
@@ -250,6 +251,7 @@ class BuildSession:
         reporter = reporter or Reporter(root=project.root)
 
         incremental = self._incremental(full)
+        self._text = None  # its renderer is no longer the memo's
         staged = self.folder.staging()
         try:
             produced = produce(project, theme, lambda: staged, reporter, self.probes, None, incremental)
@@ -299,18 +301,10 @@ class BuildSession:
             return None
         assert self.probes is not None and self.image_cache is not None
         try:
+            if self._text is None or not self._text.fits(project, theme, site, images):
+                self._text = TextPass(project, theme, site, images, self.pages)
             done = rebuild_text(
-                project,
-                theme,
-                site,
-                images,
-                self.probes,
-                self.image_cache.root,
-                self.pages,
-                self.folder,
-                self.exclusive,
-                paths,
-                self.problems,
+                self._text, self.probes, self.image_cache.root, self.folder, self.exclusive, paths, self.problems
             )
         except BaseException:
             # The model may hold part of the new text: the next rebuild reads everything again.

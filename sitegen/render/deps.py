@@ -119,6 +119,7 @@ class PageMemo:
         self._volatile: set[str] = set()
         self._key_idents: dict[int, tuple[Key, tuple[Ident, ...]]] = {}  # id(interned key) -> (key, idents)
         self._objects: tuple[Any, dict[Ident, Any]] | None = None  # (site, its objects by identity)
+        self._instrumented: tuple[jinja2.Environment, Callable[..., Any], dict[Any, Any]] | None = None
 
     def clear(self) -> None:
         self.records.clear()
@@ -204,13 +205,29 @@ class PageMemo:
         env.getitem = recorded_getitem  # type: ignore[method-assign]
         env.get_template = recorded_get_template  # type: ignore[method-assign]
         env.select_template = recorded_select_template  # type: ignore[method-assign]
+        fragments = getattr(env, "fragments", None)
+        if isinstance(fragments, Fragments):
+            fragments.capture = RecordedFragment(recorder)
+        self._instrumented = (env, getattr_, functions)
+        self.begin(renderer)
+
+    def begin(self, renderer: Renderer) -> None:
+        """Start a pass with the renderer last attached (again, after a save that changed only text).
+
+        Every question is asked afresh; the texts of shared fragments are forgotten (the model's
+        objects may have changed in place, and a fragment's text is kept per object).
+        """
+        assert self._instrumented is not None and self._instrumented[0] is renderer.env, "attach() it first"
+        env, getattr_, functions = self._instrumented
         # The objects by identity: the same while the model is (a save of one page's text changes it in place).
         if self._objects is None or self._objects[0] is not renderer.site:
             self._objects = (renderer.site, model_objects(renderer.site))
         self.evaluator = Evaluator(renderer.site, env, getattr_, functions, self._objects[1])
         fragments = getattr(env, "fragments", None)
         if isinstance(fragments, Fragments):
-            fragments.capture = RecordedFragment(recorder)
+            for plan in fragments.plans.values():
+                if plan is not None:
+                    plan.entries.clear()
         globals_sig = sig({k: v for k, v in env.globals.items() if not callable(v)})
         # Usually equal to the last one: keep that object, so each page compares it by identity.
         if globals_sig != self.globals_sig:
