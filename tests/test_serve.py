@@ -310,6 +310,22 @@ def test_markdown_edit_sends_a_reload_event_and_new_content(preview, client, sit
         events.close()
 
 
+def test_caption_edit_reloads_only_its_photo_page_which_shows_the_new_caption(preview, client, site):
+    events = Events(preview.server.server_address[1])
+    try:
+        events.next("hello")
+        sidecar = site / "content/alpha/a2.md"
+        save(sidecar, sidecar.read_text().replace("A *caption*.", "A *rewritten* caption."))
+        _, data = events.next("reload")
+        assert data["pages"] == ["/alpha/a2/"] and data["all"] is False
+        assert preview.last is not None and preview.last.text_only  # that sidecar alone was read again
+        status, _, body = client.get("/alpha/a2/")
+        assert status == 200 and b"A <em>rewritten</em> caption." in body
+        assert b"rewritten" not in client.get("/alpha/")[2]  # the grid shows no caption: not re-rendered
+    finally:
+        events.close()
+
+
 def test_new_photo_appears_with_its_page(preview, client, site):
     from .conftest import make_photo
 
