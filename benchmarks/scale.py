@@ -41,6 +41,8 @@ from sitegen.commands.serve import Preview
 from sitegen.config.themes import BUILTIN_THEMES
 
 CHECKOUT = Path(__file__).resolve().parent.parent
+# The pages open in the browser while editing (--pages of them): the edited page, the home page, a gallery.
+OPEN_PAGES = ["/about/", "/", "/landscapes/", "/licensing/"]
 
 # Runs the command in this process and reports its own peak memory (RUSAGE_SELF: the main
 # process alone) and that of its largest child (the image workers) when it exits.
@@ -162,7 +164,8 @@ def measure_serve(work: Path, photos: int, repeat: int, pages: int, timeout: flo
             started = time.perf_counter()
             preview.wait_built()
             print(f"  sitegen serve, first build: {time.perf_counter() - started:.1f} s", flush=True)
-            streams = [Stream(preview.server.server_address[1]) for _ in range(pages)]
+            port = preview.server.server_address[1]
+            streams = [Stream(port, OPEN_PAGES[i % len(OPEN_PAGES)]) for i in range(pages)]
             for stream in streams:
                 stream.next_event()  # hello
             edits = {

@@ -52,9 +52,10 @@ class Client:
 class Events:
     """The live-reload event stream, read like a browser's EventSource does."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, page: str | None = None) -> None:
+        """``page``: the URL path of the page this stream belongs to, as the page's script says it."""
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
-        self.conn.request("GET", "/__sitegen/events")
+        self.conn.request("GET", "/__sitegen/events" + (f"?path={page}" if page else ""))
         self.resp = self.conn.getresponse()
         assert self.resp.status == 200
         assert self.resp.getheader("Content-Type").startswith("text/event-stream")
@@ -324,6 +325,36 @@ def test_caption_edit_reloads_only_its_photo_page_which_shows_the_new_caption(pr
         assert b"rewritten" not in client.get("/alpha/")[2]  # the grid shows no caption: not re-rendered
     finally:
         events.close()
+
+
+def test_template_change_reloads_the_open_pages_before_the_rest(site):
+    (site / "templates/partials").mkdir(parents=True)  # watched from the start
+    preview = Preview(site, port=free_port(), jobs=1, quiet_period=0.02, log=lambda level, msg: None)
+    preview.start()
+    port = preview.server.server_address[1]
+    client = Client(port)
+    if not preview.wait_built(WAIT):
+        preview.stop()
+        raise AssertionError("the first build did not finish")
+    about, other = Events(port, "/about/"), Events(port)
+    try:
+        about.next("hello")
+        other.next("hello")
+        wait_for(lambda: preview.live.open_pages == ["/about/"])
+        theme_footer = Path(__file__).resolve().parents[1] / "themes/default/templates/partials/footer.html"
+        save(site / "templates/partials/footer.html", theme_footer.read_text() + "<p>New footer line</p>\n")
+        _, first = about.next("reload")
+        assert first["pages"] == ["/about/"]  # the open page alone, ahead of the others
+        status, _, body = client.get("/about/")
+        assert status == 200 and b"New footer line" in body
+        _, rest = about.next("reload")
+        assert "/about/" not in rest["pages"] and "/contact/" in rest["pages"] and rest["build"] == first["build"]
+        assert [other.next("reload")[1]["pages"] for _ in range(2)] == [first["pages"], rest["pages"]]
+        assert b"New footer line" in client.get("/contact/")[2]
+    finally:
+        about.close()
+        other.close()
+        preview.stop()
 
 
 def test_new_photo_appears_with_its_page(preview, client, site):

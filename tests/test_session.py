@@ -327,6 +327,38 @@ def test_template_change_does_no_image_work_and_renders_pages_using_it(session, 
     assert_same_as_fresh(session, tmp_path)
 
 
+def test_template_change_brings_the_open_pages_up_to_date_first(session, site, tmp_path):
+    footer = site / "templates/partials/footer.html"
+    footer.parent.mkdir(parents=True)
+    theme_footer = Path(__file__).resolve().parents[1] / "themes/default/templates/partials/footer.html"
+    footer.write_text(theme_footer.read_text() + "<p>New footer line</p>\n")
+    seen: list[list[str]] = []
+
+    def early(applied) -> None:
+        seen.append(list(applied.written))
+        # Written before the rest of the site is rendered: another page still shows the old footer.
+        assert b"New footer line" in (session.folder.root / "about/index.html").read_bytes()
+        assert b"New footer line" not in (session.folder.root / "contact/index.html").read_bytes()
+
+    result = session.rebuild([footer.resolve()], None, ["about/index.html", "alpha/a2/index.html"], early)
+    assert [sorted(s) for s in seen] == [["about/index.html", "alpha/a2/index.html"]]
+    # The whole pass found them done: not rendered again, not written again; every other page was.
+    assert "about/index.html" not in result.pages_rendered + result.applied.written
+    assert "contact/index.html" in result.applied.written
+    assert len(result.applied.written) + 2 == len(html_pages(session))
+    assert_same_as_fresh(session, tmp_path)
+
+
+def test_content_changes_render_no_page_ahead_of_the_others(session, site, tmp_path):
+    called: list[object] = []
+    about = edit(site / "content/about.md", "About me.", "About me, again.")
+    session.rebuild([about], None, ["contact/index.html"], called.append)
+    new = site / "content/alpha/notes.md"
+    new.write_text("---\ntitle: Notes\n---\nA new page.\n")
+    session.rebuild([new.resolve()], None, ["contact/index.html"], called.append)
+    assert called == []  # the model itself changed: rendering a page ahead of reading it would show the old one
+
+
 def test_stylesheet_change_renames_the_hashed_asset(site, tmp_path):
     theme = site / "mytheme"
     (theme / "templates").mkdir(parents=True)

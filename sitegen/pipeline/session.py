@@ -17,7 +17,9 @@ given the files that changed, they redo:
   only plans the jobs and finds them all done);
 * templates only for pages whose recorded dependencies answer differently
   now (see :mod:`sitegen.render.deps`; ``SITEGEN_FULL_RENDER=1`` renders
-  every page every time), and
+  every page every time); after a template change, the pages open in a
+  browser (``first``) are rendered and written before all the others, so
+  they reload while the rest of the site is still being rendered, and
 * the writes only for files whose bytes differ from the folder's.
 
 A failed rebuild changes nothing that was applied: the previous site stays
@@ -42,13 +44,14 @@ from ..images.batch import BatchResult, ImageCache, run_batch
 from ..images.jobs import ImageJob
 from ..images.probe import ProbeCache
 from ..output.preview import Applied, PreviewFolder
-from ..render.deps import PageMemo
+from ..render.deps import MemoRenderer, PageMemo
 from ..render.theme import Theme
 from .edits import TextPass, rebuild_text
 from .images import ImageResults, Progress
 from .phases import BuildFailed, Incremental, load, load_theme, produce
 
 FULL_RENDER = "SITEGEN_FULL_RENDER"
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".txt", ".j2", ".jinja")  # changes that make every page render
 
 
 class Interrupted(Exception):
@@ -228,8 +231,18 @@ class BuildSession:
             build_time=self.build_time,
         )
 
-    def rebuild(self, changed: Iterable[Path] | None = None, reporter: Reporter | None = None) -> Rebuild:
-        """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything"."""
+    def rebuild(
+        self,
+        changed: Iterable[Path] | None = None,
+        reporter: Reporter | None = None,
+        first: Iterable[str] = (),
+        early: Callable[[Applied], None] | None = None,
+    ) -> Rebuild:
+        """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything".
+
+        ``first``: site paths of pages to bring up to date before the others when every page
+        must be asked again (a template change); ``early`` is told what that wrote.
+        """
         started, cpu = time.perf_counter(), time.thread_time()
         paths = list(changed) if changed is not None else None
         config, content = self.classify(paths) if paths is not None else (True, True)
@@ -252,6 +265,8 @@ class BuildSession:
 
         incremental = self._incremental(full)
         self._text = None  # its renderer is no longer the memo's
+        if early is not None and incremental.last is not None and incremental.pages is not None:
+            self._render_first(set(first), early)
         staged = self.folder.staging()
         try:
             produced = produce(project, theme, lambda: staged, reporter, self.probes, None, incremental)
@@ -292,6 +307,27 @@ class BuildSession:
             seconds=time.perf_counter() - started,
             cpu_seconds=time.thread_time() - cpu,
         )
+
+    def _render_first(self, first: set[str], early: Callable[[Applied], None]) -> None:
+        """The ``first`` pages of an unchanged model rendered and written, before the whole pass.
+
+        Only after template changes: the pass that follows finds them rendered already (their
+        recorded questions answer as just recorded) and leaves their files as they are. Should
+        it fail on another page, these keep what they show now; the error is shown over them.
+        """
+        paths = self._pending_paths
+        if not first or not paths or any(p.suffix.lower() not in _TEMPLATE_SUFFIXES for p in paths):
+            return
+        assert self.site is not None and self.images is not None and self.theme is not None
+        reporter = Reporter(root=self.site_dir)  # what it says, the whole pass says again
+        renderer = MemoRenderer(self.site, self.images.images, self.theme, reporter, memo=self.pages)
+        staged = self.folder.staging()
+        for job in renderer.jobs():
+            if job.site_path in first:
+                staged.write_text(job.site_path, renderer.text(job), origin=str(job.source or job.template))
+        with self.exclusive():
+            applied = self.folder.update(staged)
+        early(applied)
 
     def _rebuild_text(self, started: float, cpu: float) -> Rebuild | None:
         """The rebuild of a save that changed only text (:mod:`.edits`); None when it needs the phases."""
