@@ -116,6 +116,7 @@ class PageMemo:
         self._seen: set[str] = set()
         # Which pages name which model object in their recorded questions (see :meth:`readers`).
         self._readers: dict[Ident, set[str]] = {}
+        self._page_idents: dict[str, frozenset[Ident]] = {}
         self._volatile: set[str] = set()
         self._key_idents: dict[int, tuple[Key, tuple[Ident, ...]]] = {}  # id(interned key) -> (key, idents)
         self._objects: tuple[Any, dict[Ident, Any]] | None = None  # (site, its objects by identity)
@@ -127,6 +128,7 @@ class PageMemo:
         self.recorder.settled.clear()
         self.bytecode.store.clear()
         self._readers.clear()
+        self._page_idents.clear()
         self._volatile.clear()
         self._key_idents.clear()
         self._objects = None
@@ -139,23 +141,29 @@ class PageMemo:
             known = self._key_idents[id(key)] = (key, key_idents(key))  # the key kept: its id stays its own
         return known[1]
 
-    def _index(self, site_path: str, record: PageRecord, add: bool) -> None:
-        if record.volatile:
-            (self._volatile.add if add else self._volatile.discard)(site_path)
-        readers = self._readers
-        for key in record.deps:
-            for ident in self._idents(key):
-                if add:
-                    readers.setdefault(ident, set()).add(site_path)
-                else:
-                    readers.get(ident, set()).discard(site_path)
+    def _index(self, site_path: str, record: PageRecord | None) -> None:
+        """Note which objects the page's questions name now (``record`` None: the page is gone)."""
+        idents: set[Ident] = set()
+        if record is not None:
+            for key in record.deps:
+                idents.update(self._idents(key))
+        before = self._page_idents.pop(site_path, frozenset())
+        if idents != before:
+            readers = self._readers
+            for ident in idents - before:
+                readers.setdefault(ident, set()).add(site_path)
+            for ident in before - idents:
+                readers.get(ident, set()).discard(site_path)
+        if record is not None:
+            self._page_idents[site_path] = frozenset(idents) if idents != before else before
+        if record is not None and record.volatile:
+            self._volatile.add(site_path)
+        else:
+            self._volatile.discard(site_path)
 
     def _store(self, site_path: str, record: PageRecord) -> None:
-        old = self.records.get(site_path)
-        if old is not None:
-            self._index(site_path, old, add=False)
         self.records[site_path] = record
-        self._index(site_path, record, add=True)
+        self._index(site_path, record)
 
     def readers(self, idents: set[Ident]) -> set[str]:
         """Every page whose last render asked something of one of these model objects (an attribute,
@@ -265,11 +273,12 @@ class PageMemo:
     def finish(self) -> None:
         """Forget pages the last complete pass did not produce (deleted photos, renamed pages)."""
         for site_path in [k for k in self.records if k not in self._seen]:
-            self._index(site_path, self.records.pop(site_path), add=False)
+            del self.records[site_path]
+            self._index(site_path, None)
         if self.rendered:
             self.recorder.forget_keys_except(self.records.values())
-            keys = self.recorder.keys
-            self._key_idents = {i: known for i, known in self._key_idents.items() if known[0] in keys}
+            alive = {id(key) for key in self.recorder.keys}  # by identity: no hashing of deep tuples
+            self._key_idents = {i: known for i, known in self._key_idents.items() if i in alive}
 
 
 class MemoRenderer(Renderer):
