@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+from watchdog.events import FileClosedEvent, FileModifiedEvent, FileMovedEvent
 
 from sitegen.commands.serve import Preview
 from sitegen.protect.headers import response_headers
 from sitegen.serve.livereload import SCRIPT_PATH, inject
+from sitegen.serve.watch import _Handler
 from sitegen.urls import Urls
 
 from .conftest import make_photo
@@ -495,6 +497,18 @@ def test_debounce_collects_a_burst_into_one_batch():
     batch = queue.take()
     thread.join()
     assert batch is not None and len(batch) == 20
+
+
+def test_a_save_ends_with_a_file_closed_or_renamed_into_place():
+    """Those events end a burst after the short settle time instead of the longer quiet time."""
+    reports: list[tuple[set[Path], bool]] = []
+    handler = _Handler(lambda paths, settled: reports.append((paths, settled)))
+    handler.on_any_event(FileModifiedEvent("/site/content/about.md"))
+    handler.on_any_event(FileClosedEvent("/site/content/about.md"))
+    handler.on_any_event(FileMovedEvent("/site/content/.about.md.tmp", "/site/content/about.md"))
+    handler.on_any_event(FileMovedEvent("/site/content/.a.tmp", "/site/content/.b.tmp"))  # noise only
+    about = {Path("/site/content/about.md")}
+    assert reports == [(about, False), (about, True), (about, True)]
 
 
 def test_inject_puts_the_script_before_the_last_body_end():

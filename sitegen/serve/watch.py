@@ -3,7 +3,7 @@
 Editors save in several steps (write a temporary file, rename it, touch the
 original) and a camera import drops hundreds of files, so events are collected
 until the folders have been quiet for a moment (40 ms; 10 ms after a file was
-closed from writing, which is how most saves end) and then handed over as one
+closed from writing or renamed into place, which is how saves end) and then handed over as one
 set of paths; a stream that never pauses still builds every two seconds.
 From the first event on, requests wait until the rebuild that event causes
 has been applied: nobody is served a page that is about to change or a
@@ -179,7 +179,9 @@ class _Handler(FileSystemEventHandler):
             paths.add(Path(str(dest)))
         relevant = {p for p in paths if not is_noise(p)}
         if relevant:
-            self.report(relevant, isinstance(event, FileClosedEvent))
+            # A file closed after writing, or a temporary renamed over the file: the last step of a save.
+            finished = isinstance(event, FileClosedEvent) or (isinstance(event, FileMovedEvent) and bool(dest))
+            self.report(relevant, finished)
 
 
 class Watcher:
