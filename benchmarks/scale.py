@@ -10,7 +10,10 @@ peak memory (max RSS) of the main process and of the largest image worker; a no-
 start included); a `--force` build with every image cached (wall time of the command, which
 returns before the previous output is deleted in the background). Then `sitegen serve` on
 --serve-photos photos: save-to-reload-event latency of a Markdown page edit, a sidecar caption
-edit, and a base-template edit (until every one of --pages open pages got its reload event).
+edit, and a base-template edit (until every one of --pages open pages got its reload event, and
+until the whole rebuild is done: after a template edit the open pages reload first);
+with --checkouts OLD NEW, only those, measured in turns (OLD, NEW, OLD, NEW...) in fresh
+processes of each checkout's code on the same site, with the ratios NEW/OLD.
 
 Builds run as `sitegen build` subprocesses of this checkout's code, so a figure is what a
 photographer waits for. Figures are printed, never asserted: the machine is shared.
@@ -39,6 +42,8 @@ from sitegen.commands.serve import Preview
 from sitegen.config.themes import BUILTIN_THEMES
 
 CHECKOUT = Path(__file__).resolve().parent.parent
+# The pages open in the browser while editing (--pages of them): the edited page, the home page, a gallery.
+OPEN_PAGES = ["/about/", "/", "/landscapes/", "/licensing/"]
 
 # Runs the command in this process and reports its own peak memory (RUSAGE_SELF: the main
 # process alone) and that of its largest child (the image workers) when it exits.
@@ -153,33 +158,52 @@ def measure_serve(work: Path, photos: int, repeat: int, pages: int, timeout: flo
     sidecar = next((root / "content").rglob("photo-*.md"))
     originals = {p: p.read_text("utf-8") for p in (about, sidecar, base)}
     samples: dict[str, list[float]] = {"markdown": [], "caption": [], "template": []}
+    rebuilds: dict[str, list[float]] = {"markdown": [], "caption": [], "template": []}
+    loads: list[float] = []
     try:
         with Preview(root, port=free_port(), log=lambda level, message: None) as preview:
             started = time.perf_counter()
             preview.wait_built()
             print(f"  sitegen serve, first build: {time.perf_counter() - started:.1f} s", flush=True)
-            streams = [Stream(preview.server.server_address[1]) for _ in range(pages)]
-            for stream in streams:
-                stream.next_event()  # hello
+            port = preview.server.server_address[1]
             edits = {
                 "markdown": lambda i: about.write_text(f"{originals[about]}\nEdit {i}.\n", "utf-8"),
                 "caption": lambda i: sidecar.write_text(f"{originals[sidecar]}\nMore {i}.\n", "utf-8"),
-                "template": lambda i: base.write_text(f"{originals[base]}{{# edit {i} #}}\n", "utf-8"),
+                # Visible on every page (a Jinja comment would change no page: nothing to reload).
+                "template": lambda i: base.write_text(f"{originals[base]}<!-- edit {i} -->\n", "utf-8"),
             }
             for kind, edit in edits.items():
                 for i in range(repeat):
+                    # Pages opened afresh for each edit: no event of the last one is left to read.
+                    streams = [Stream(port, OPEN_PAGES[n % len(OPEN_PAGES)]) for n in range(pages)]
+                    for stream in streams:
+                        stream.next_event()  # hello
+                    assert preview.session is not None
+                    expected = preview.session.number + 1
                     started = time.perf_counter()
                     edit(i)
-                    if not _all_reloaded(streams, timeout):
+                    reloaded = _all_reloaded(streams, timeout)
+                    seen = time.perf_counter() - started
+                    # Until the whole rebuild is done (after a template edit, the open pages reload before).
+                    while preview.last is None or preview.last.number < expected or preview.queue.busy:
+                        time.sleep(0.005)
+                    done = time.perf_counter() - started
+                    for stream in streams:
+                        stream.conn.close()
+                    if not reloaded:
                         print(f"  {kind} edit: no reload on every open page within {timeout:.0f} s; stopped")
                         break
-                    samples[kind].append(time.perf_counter() - started)
+                    samples[kind].append(seen)
+                    rebuilds[kind].append(done)
+                    loads.append(os.getloadavg()[0])
                     time.sleep(0.2)  # the next save is a new edit, not part of this one's debounce
     finally:
         for path, text in originals.items():
             path.write_text(text, "utf-8")
         base.unlink()
     figures = {f"serve_{kind}_ms": statistics.median(values) * 1000 for kind, values in samples.items() if values}
+    figures |= {f"rebuild_{kind}_ms": statistics.median(values) * 1000 for kind, values in rebuilds.items() if values}
+    figures["load"] = statistics.median(loads) if loads else os.getloadavg()[0]
     for kind, label in (
         ("markdown", "Markdown page edit"),
         ("caption", "sidecar caption edit"),
@@ -187,15 +211,60 @@ def measure_serve(work: Path, photos: int, repeat: int, pages: int, timeout: flo
     ):
         if f"serve_{kind}_ms" in figures:
             print(
-                f"  {label}: median {figures[f'serve_{kind}_ms']:.0f} ms to {pages} open page(s) "
-                f"(n={len(samples[kind])})"
+                f"  {label}: median {figures[f'serve_{kind}_ms']:.0f} ms to {pages} open page(s) reloaded, "
+                f"{figures[f'rebuild_{kind}_ms']:.0f} ms to the whole rebuild done (n={len(samples[kind])}, min "
+                f"{min(samples[kind]) * 1000:.0f}, max {max(samples[kind]) * 1000:.0f}; {os.cpu_count()} cores, "
+                f"load average {figures['load']:.1f})"
             )
     return figures
 
 
+def compare_serve(args: argparse.Namespace, work: Path) -> None:
+    """The serve figures of two checkouts in turns, each in a fresh process running that checkout's code."""
+    site_for(work, args.serve_photos)  # generated once, before either runs
+    figures: dict[str, list[dict[str, float]]] = {str(c): [] for c in args.checkouts}
+    for turn in range(args.turns):
+        for checkout in args.checkouts:
+            print(f"turn {turn + 1}, {checkout}:", flush=True)
+            with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                command = [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--sizes",
+                    "--serve-photos",
+                    str(args.serve_photos),
+                ]
+                command += [
+                    "--pages",
+                    str(args.pages),
+                    "--repeat",
+                    str(args.repeat),
+                    "--work",
+                    str(work.resolve()),
+                    "--keep",
+                ]
+                command += ["--serve-timeout", str(args.serve_timeout), "--json", out.name]
+                env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}
+                subprocess.run(command, check=True, env=env, cwd=checkout)
+                figures[str(checkout)].append(json.loads(Path(out.name).read_text() or "{}"))
+    old, new = (figures[str(c)] for c in args.checkouts)
+    print(f"\nsitegen serve, {args.serve_photos:,} photos, medians of {args.turns} turn(s) ({os.cpu_count()} cores):")
+    for key in sorted({k for run in old + new for k in run}):
+        a = [run[key] for run in old if key in run]
+        b = [run[key] for run in new if key in run]
+        if not a or not b:
+            print(
+                f"  {key}: {'-' if not a else f'{statistics.median(a):.0f}'} -> "
+                f"{'-' if not b else f'{statistics.median(b):.0f}'} (one side never got there)"
+            )
+            continue
+        ratio = statistics.median(b) / statistics.median(a) if statistics.median(a) else float("nan")
+        print(f"  {key}: {statistics.median(a):.1f} -> {statistics.median(b):.1f} ({ratio:.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000], help="photos per site")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 20000], help="photos per site")
     parser.add_argument("--force-sizes", type=int, nargs="*", help="sizes to time --force at (default: the largest)")
     parser.add_argument("--serve-photos", type=int, default=5000, help="photos of the site served (0: skip)")
     parser.add_argument("--pages", type=int, default=3, help="open pages for the serve latencies")
@@ -203,10 +272,13 @@ def main() -> None:
     parser.add_argument("--serve-timeout", type=float, default=60.0, help="seconds to wait for a reload")
     parser.add_argument("--work", type=Path, help="folder for the generated sites (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites in --work")
+    parser.add_argument("--checkouts", type=Path, nargs=2, metavar=("OLD", "NEW"), help="serve figures, paired")
+    parser.add_argument("--turns", type=int, default=3, help="turns of each checkout with --checkouts")
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # the serve figures, for --checkouts
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="sitegen-scale-"))
     work.mkdir(parents=True, exist_ok=True)
-    force_sizes = set(args.force_sizes if args.force_sizes is not None else [max(args.sizes)])
+    force_sizes = set(args.force_sizes if args.force_sizes is not None else args.sizes[-1:])
     load = os.getloadavg()[0]
     print(
         f"sitegen scale benchmark: {os.cpu_count()} CPU core(s), load average {load:.1f} at start, "
@@ -215,6 +287,9 @@ def main() -> None:
     )
     results: dict[int, dict[str, float]] = {}
     try:
+        if args.checkouts:
+            compare_serve(args, work)
+            return
         for photos in args.sizes:
             print(f"{photos:,} photos:", flush=True)
             results[photos] = measure_size(work, photos, args.repeat, photos in force_sizes)
@@ -224,7 +299,9 @@ def main() -> None:
             print(f"cold time per photo, {largest:,} vs {smallest:,} photos: {ratio:.2f}x (1.00 = flat)")
         if args.serve_photos:
             print(f"sitegen serve, {args.serve_photos:,} photos:", flush=True)
-            measure_serve(work, args.serve_photos, args.repeat, args.pages, args.serve_timeout)
+            served = measure_serve(work, args.serve_photos, args.repeat, args.pages, args.serve_timeout)
+            if args.json:
+                args.json.write_text(json.dumps(served))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

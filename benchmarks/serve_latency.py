@@ -40,9 +40,10 @@ from sitegen.pipeline.build import build
 class Stream:
     """The preview's event stream, read as a browser would."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, page: str | None = None) -> None:
+        """``page``: the URL path of the open page (its script says it, so the preview renders it first)."""
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        self.conn.request("GET", "/__sitegen/events")
+        self.conn.request("GET", "/__sitegen/events" + (f"?path={page}" if page else ""))
         self.resp = self.conn.getresponse()
 
     def next_event(self) -> str:

@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+from watchdog.events import FileClosedEvent, FileModifiedEvent, FileMovedEvent
 
 from sitegen.commands.serve import Preview
 from sitegen.protect.headers import response_headers
 from sitegen.serve.livereload import SCRIPT_PATH, inject
+from sitegen.serve.watch import _Handler
 from sitegen.urls import Urls
 
 from .conftest import make_photo
@@ -52,9 +54,10 @@ class Client:
 class Events:
     """The live-reload event stream, read like a browser's EventSource does."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, page: str | None = None) -> None:
+        """``page``: the URL path of the page this stream belongs to, as the page's script says it."""
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
-        self.conn.request("GET", "/__sitegen/events")
+        self.conn.request("GET", "/__sitegen/events" + (f"?path={page}" if page else ""))
         self.resp = self.conn.getresponse()
         assert self.resp.status == 200
         assert self.resp.getheader("Content-Type").startswith("text/event-stream")
@@ -310,6 +313,52 @@ def test_markdown_edit_sends_a_reload_event_and_new_content(preview, client, sit
         events.close()
 
 
+def test_caption_edit_reloads_only_its_photo_page_which_shows_the_new_caption(preview, client, site):
+    events = Events(preview.server.server_address[1])
+    try:
+        events.next("hello")
+        sidecar = site / "content/alpha/a2.md"
+        save(sidecar, sidecar.read_text().replace("A *caption*.", "A *rewritten* caption."))
+        _, data = events.next("reload")
+        assert data["pages"] == ["/alpha/a2/"] and data["all"] is False
+        assert preview.last is not None and preview.last.text_only  # that sidecar alone was read again
+        status, _, body = client.get("/alpha/a2/")
+        assert status == 200 and b"A <em>rewritten</em> caption." in body
+        assert b"rewritten" not in client.get("/alpha/")[2]  # the grid shows no caption: not re-rendered
+    finally:
+        events.close()
+
+
+def test_template_change_reloads_the_open_pages_before_the_rest(site):
+    (site / "templates/partials").mkdir(parents=True)  # watched from the start
+    preview = Preview(site, port=free_port(), jobs=1, quiet_period=0.02, log=lambda level, msg: None)
+    preview.start()
+    port = preview.server.server_address[1]
+    client = Client(port)
+    if not preview.wait_built(WAIT):
+        preview.stop()
+        raise AssertionError("the first build did not finish")
+    about, other = Events(port, "/about/"), Events(port)
+    try:
+        about.next("hello")
+        other.next("hello")
+        wait_for(lambda: preview.live.open_pages == ["/about/"])
+        theme_footer = Path(__file__).resolve().parents[1] / "themes/default/templates/partials/footer.html"
+        save(site / "templates/partials/footer.html", theme_footer.read_text() + "<p>New footer line</p>\n")
+        _, first = about.next("reload")
+        assert first["pages"] == ["/about/"]  # the open page alone, ahead of the others
+        status, _, body = client.get("/about/")
+        assert status == 200 and b"New footer line" in body
+        _, rest = about.next("reload")
+        assert "/about/" not in rest["pages"] and "/contact/" in rest["pages"] and rest["build"] == first["build"]
+        assert [other.next("reload")[1]["pages"] for _ in range(2)] == [first["pages"], rest["pages"]]
+        assert b"New footer line" in client.get("/contact/")[2]
+    finally:
+        about.close()
+        other.close()
+        preview.stop()
+
+
 def test_new_photo_appears_with_its_page(preview, client, site):
     from .conftest import make_photo
 
@@ -448,6 +497,18 @@ def test_debounce_collects_a_burst_into_one_batch():
     batch = queue.take()
     thread.join()
     assert batch is not None and len(batch) == 20
+
+
+def test_a_save_ends_with_a_file_closed_or_renamed_into_place():
+    """Those events end a burst after the short settle time instead of the longer quiet time."""
+    reports: list[tuple[set[Path], bool]] = []
+    handler = _Handler(lambda paths, settled: reports.append((paths, settled)))
+    handler.on_any_event(FileModifiedEvent("/site/content/about.md"))
+    handler.on_any_event(FileClosedEvent("/site/content/about.md"))
+    handler.on_any_event(FileMovedEvent("/site/content/.about.md.tmp", "/site/content/about.md"))
+    handler.on_any_event(FileMovedEvent("/site/content/.a.tmp", "/site/content/.b.tmp"))  # noise only
+    about = {Path("/site/content/about.md")}
+    assert reports == [(about, False), (about, True), (about, True)]
 
 
 def test_inject_puts_the_script_before_the_last_body_end():

@@ -109,6 +109,7 @@ def test_nothing_changed_renders_nothing_and_writes_nothing(session):
 def test_markdown_body_edit_renders_only_that_page(session, site, tmp_path):
     result = rebuild(session, edit(site / "content/about.md", "About me.", "About me, **updated**."))
     assert result.read_content and not result.full
+    assert result.text_only  # that file alone re-read: no walk of content/, no other page asked
     assert not result.image_phase  # a page's text cannot change an image job
     assert result.pages_rendered == ["about/index.html"]
     assert result.applied.written == ["about/index.html"]
@@ -150,7 +151,8 @@ def test_sidecar_edit_renders_the_photo_its_neighbours_and_its_gallery(session, 
         "alpha/a3/index.html",
         "alpha/index.html",
     }
-    assert result.image_phase and result.images_processed == 0  # jobs planned (a sidecar may matter), all done
+    # Only the text changed: that photo's image job is the same one, nothing else is planned.
+    assert result.text_only and not result.image_phase and result.images_processed == 0
     assert_same_as_fresh(session, tmp_path)
 
 
@@ -158,6 +160,119 @@ def test_alt_text_edit_renders_the_pages_showing_the_image(session, site, tmp_pa
     result = rebuild(session, edit(site / "content/alpha/a2.md", "alt: A blue square", "alt: A violet square"))
     assert set(result.pages_rendered) == {"alpha/a2/index.html", "alpha/index.html"}
     assert_same_as_fresh(session, tmp_path)
+
+
+# -- saves that change only text: the file alone is re-read, only the pages showing it are asked --------
+
+
+def test_caption_edit_rerenders_the_photo_page_alone_and_serves_the_new_caption(session, site, tmp_path):
+    result = rebuild(session, edit(site / "content/alpha/a2.md", "A *caption*.", "A *brand new* caption."))
+    assert result.text_only and not result.image_phase
+    # The caption shows on the photo's own page only: no other page is rendered, none is rewritten.
+    assert result.pages_rendered == ["alpha/a2/index.html"]
+    assert result.applied.written == ["alpha/a2/index.html"]
+    assert result.pages_reused + 1 == len(html_pages(session))
+    assert b"A <em>brand new</em> caption." in (session.folder.root / "alpha/a2/index.html").read_bytes()
+    assert_same_as_fresh(session, tmp_path)
+
+
+def test_text_edits_one_after_another_keep_the_preview_exact(session, site, tmp_path):
+    """The model is changed in place and the renderer kept between text-only saves: each must show."""
+    about, a2 = site / "content/about.md", site / "content/alpha/a2.md"
+    for n in range(3):
+        assert rebuild(session, edit(about, "About me", f"About me ({n})")).text_only
+        assert rebuild(session, edit(a2, "caption", f"caption {n}")).text_only
+        assert f"About me ({n})".encode() in (session.folder.root / "about/index.html").read_bytes()
+        assert f"caption {n}".encode() in (session.folder.root / "alpha/a2/index.html").read_bytes()
+    result = rebuild(session, edit(a2, "title: Second alpha", "title: Blue hour"))
+    assert result.text_only and {"alpha/a1/index.html", "alpha/a3/index.html"} <= set(result.pages_rendered)
+    assert not any(page.startswith("beta/") for page in result.pages_rendered)  # shows nothing of alpha's photos
+    assert_same_as_fresh(session, tmp_path)
+
+
+def test_page_in_a_gallery_folder_is_re_read_at_its_own_address(session, site, tmp_path):
+    notes = site / "content/beta/notes.md"
+    notes.write_text("---\ntitle: Notes\nmenu: false\n---\nFirst words.\n")
+    assert not rebuild(session, notes).text_only  # a new file: the whole folder is read
+    result = rebuild(session, edit(notes, "First words.", "Second words."))
+    assert result.text_only and result.pages_rendered == ["beta/notes/index.html"]
+    assert b"Second words." in (session.folder.root / "beta/notes/index.html").read_bytes()
+    assert_same_as_fresh(session, tmp_path)
+
+
+def test_alt_text_of_a_cover_photo_reaches_the_gallery_and_the_feed(session, site, tmp_path):
+    cover = site / "content/alpha/a1.md"  # a1 is alpha's cover: its alt text is in the gallery's feed entry
+    cover.write_text("---\nalt: A red square\n---\n")
+    rebuild(session, cover)
+    result = rebuild(session, edit(cover, "A red square", "A crimson square"))
+    assert result.text_only and "alpha/index.html" in result.pages_rendered
+    assert "feed.xml" in result.applied.written
+    assert b"A crimson square" in (session.folder.root / "feed.xml").read_bytes()
+    assert_same_as_fresh(session, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("title: Second alpha", "title: Second alpha\ndate: 2020-01-01"),  # a date: sitemap, feed, sort order
+        ("title: Second alpha", "title: Second alpha\nslug: renamed"),  # an address
+        ("title: Second alpha", "title: Second alpha\nlicence: CC-BY-4.0"),  # the licence: files and pages
+        ("title: Second alpha", "title: Second alpha\ndraft: true"),  # leaves the site
+    ],
+)
+def test_sidecar_changes_beyond_text_go_through_every_phase(session, site, tmp_path, old, new):
+    result = rebuild(session, edit(site / "content/alpha/a2.md", old, new))
+    assert not result.text_only and result.image_phase
+    assert_same_as_fresh(session, tmp_path)
+
+
+def test_page_title_change_goes_through_every_phase(session, site, tmp_path):
+    result = rebuild(session, edit(site / "content/contact.md", "title: Contact", "title: Get in touch"))
+    assert not result.text_only  # titles are in menus, page order and feeds: not text a re-read changes
+    assert_same_as_fresh(session, tmp_path)
+
+
+def test_embedded_captions_make_a_caption_edit_reprocess_that_photo(site, tmp_path):
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text() + "\n[metadata]\nembed_captions = true\n")
+    folder = PreviewFolder.create(site / ".sitegen-cache")
+    session = BuildSession(site, folder, overrides=OVERRIDES, preview_origin=ORIGIN)
+    try:
+        session.rebuild()
+        result = rebuild(session, edit(site / "content/alpha/a2.md", "A blue square", "A violet square"))
+        assert not result.text_only and result.images_processed == 1  # the alt text is inside its files
+        assert_same_as_fresh(session, tmp_path)
+    finally:
+        folder.remove()
+
+
+def test_a_text_edit_that_breaks_a_template_keeps_the_last_site_and_reads_everything_next(site, tmp_path):
+    """A template error during a text-only rebuild may leave the model half changed: the next save reads it all."""
+    theme_page = Path(__file__).resolve().parents[1] / "themes/default/templates/page.html"
+    override = site / "templates/page.html"
+    override.parent.mkdir()
+    override.write_text(
+        theme_page.read_text().replace(
+            "{% block page_body %}",
+            '{% block page_body %}{% if "boom" in page.body_html %}{{ missing.attribute }}{% endif %}',
+            1,
+        )
+    )
+    assert override.read_text() != theme_page.read_text()
+    folder = PreviewFolder.create(site / ".sitegen-cache")
+    session = BuildSession(site, folder, overrides=OVERRIDES, preview_origin=ORIGIN)
+    try:
+        session.rebuild()
+        about = site / "content/about.md"
+        with pytest.raises(SitegenError):
+            rebuild(session, edit(about, "About me.", "About me, boom."))
+        assert b"boom" not in (folder.root / "about/index.html").read_bytes()
+        result = rebuild(session, edit(about, "About me, boom.", "About me, calmly."))
+        assert not result.text_only and result.read_content
+        assert b"About me, calmly." in (folder.root / "about/index.html").read_bytes()
+        assert_same_as_fresh(session, tmp_path)
+    finally:
+        folder.remove()
 
 
 def test_new_photo_processes_only_that_photo(session, site, tmp_path):
@@ -210,6 +325,38 @@ def test_template_change_does_no_image_work_and_renders_pages_using_it(session, 
     photo_pages = {k for k in html_pages(session) if k.count("/") >= 2 and not k.endswith("deep/index.html")}
     assert set(result.pages_rendered) == photo_pages
     assert_same_as_fresh(session, tmp_path)
+
+
+def test_template_change_brings_the_open_pages_up_to_date_first(session, site, tmp_path):
+    footer = site / "templates/partials/footer.html"
+    footer.parent.mkdir(parents=True)
+    theme_footer = Path(__file__).resolve().parents[1] / "themes/default/templates/partials/footer.html"
+    footer.write_text(theme_footer.read_text() + "<p>New footer line</p>\n")
+    seen: list[list[str]] = []
+
+    def early(applied) -> None:
+        seen.append(list(applied.written))
+        # Written before the rest of the site is rendered: another page still shows the old footer.
+        assert b"New footer line" in (session.folder.root / "about/index.html").read_bytes()
+        assert b"New footer line" not in (session.folder.root / "contact/index.html").read_bytes()
+
+    result = session.rebuild([footer.resolve()], None, ["about/index.html", "alpha/a2/index.html"], early)
+    assert [sorted(s) for s in seen] == [["about/index.html", "alpha/a2/index.html"]]
+    # The whole pass found them done: not rendered again, not written again; every other page was.
+    assert "about/index.html" not in result.pages_rendered + result.applied.written
+    assert "contact/index.html" in result.applied.written
+    assert len(result.applied.written) + 2 == len(html_pages(session))
+    assert_same_as_fresh(session, tmp_path)
+
+
+def test_content_changes_render_no_page_ahead_of_the_others(session, site, tmp_path):
+    called: list[object] = []
+    about = edit(site / "content/about.md", "About me.", "About me, again.")
+    session.rebuild([about], None, ["contact/index.html"], called.append)
+    new = site / "content/alpha/notes.md"
+    new.write_text("---\ntitle: Notes\n---\nA new page.\n")
+    session.rebuild([new.resolve()], None, ["contact/index.html"], called.append)
+    assert called == []  # the model itself changed: rendering a page ahead of reading it would show the old one
 
 
 def test_stylesheet_change_renames_the_hashed_asset(site, tmp_path):

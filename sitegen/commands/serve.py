@@ -27,7 +27,7 @@ from markupsafe import escape
 
 from ..config import CONFIG_NAME, load_project
 from ..errors import Problem, Reporter, SitegenError, report_lines
-from ..output.preview import PreviewFolder
+from ..output.preview import Applied, PreviewFolder
 from ..pipeline.session import BuildSession, Interrupted, Rebuild
 from ..protect.headers import protection_headers
 from ..protect.refusal import refusal_for
@@ -284,7 +284,8 @@ class Preview:
         reporter = Reporter(root=self.root)
         try:
             try:
-                result = self.session.rebuild(paths, reporter)
+                first = self._open_pages() if paths else []
+                result = self.session.rebuild(paths, reporter, first, self._early)
             except (Interrupted, KeyboardInterrupt):
                 return
             except SitegenError as exc:
@@ -304,6 +305,37 @@ class Preview:
                 self._succeeded(result, paths)
         finally:
             self.queue.done()
+
+    def _open_pages(self) -> list[str]:
+        """Site paths of the pages open in a browser right now (each page's script says which it is)."""
+        base, found = self._current_base_path(), []
+        for url_path in self.live.open_pages:
+            if url_path.startswith(base):
+                rel = url_path[len(base) :]
+                found.append(rel + "index.html" if rel == "" or rel.endswith("/") else rel)
+        return found
+
+    def _early(self, applied: Applied) -> None:
+        """The open pages are up to date before the rest (a template change): they reload now.
+
+        Their requests go ahead while the rebuild goes on, and so do those for every file that is not
+        a page and exists already (stylesheets, scripts, photos: a template change leaves them as
+        they are; an asset a template newly asks for is not there yet and waits for the rebuild).
+        """
+        assert self.session is not None and self.folder is not None
+        base, on_disk = self._current_base_path(), self.folder.on_disk
+        pages = {base + key.removesuffix("index.html") for key in applied.written if key.endswith(".html")}
+        if not pages:
+            return
+
+        def ready(url_path: str) -> bool:
+            if url_path in pages:
+                return True
+            key = url_path[len(base) :] if url_path.startswith(base) else None
+            return key is not None and not key.endswith((".html", "/")) and key in on_disk
+
+        self.queue.allow(ready)
+        self.live.reload(self.session.number + 1, sorted(pages), False)
 
     def _report(self, problems: Iterable[Problem]) -> None:
         """Print the problems not printed after the last rebuild, grouped by kind as `sitegen build` does."""

@@ -211,6 +211,24 @@ class PreviewFolder:
         self.on_disk = now
         return applied
 
+    def update(self, staged: StagedOutput) -> Applied:
+        """Write the files ``staged`` holds whose bytes differ, and leave every other file as it is.
+
+        For a rebuild that knows which files it can have changed (``sitegen serve`` after a
+        save that changed one page's text): nothing is removed, nothing else compared.
+        """
+        applied = Applied()
+        try:
+            for key, (kind, payload) in staged.entries.items():
+                stamp, old = _stamp(kind, payload), self.on_disk.get(key)
+                if stamp is not old and stamp != old:
+                    self._put(key, kind, payload)
+                    applied.written.append(key)
+                    self.on_disk[key] = stamp
+        finally:
+            staged.discard()
+        return applied
+
     def _dest(self, key: str) -> Path:
         dest = self.root.joinpath(*PurePosixPath(key).parts)
         # A file where a folder must go (or the reverse) after a rename in static/.

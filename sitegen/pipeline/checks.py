@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..content.model import Photo, Site
 from ..errors import NO_ALT, Reporter
 from ..images.jobs import ImageSet
 
 
-def check_alt_texts(site: Site, images: dict[Photo, ImageSet], reporter: Reporter) -> None:
-    """One warning per published photo without alt text: screen readers would only hear its title."""
-    for photo in site.all_photos():
+def check_alt_texts(
+    site: Site, images: dict[Photo, ImageSet], reporter: Reporter, photos: Iterable[Photo] | None = None
+) -> None:
+    """One warning per published photo without alt text: screen readers would only hear its title.
+    ``photos``: only these (``sitegen serve`` after a save of their sidecars); default: every one."""
+    for photo in site.all_photos() if photos is None else photos:
         if photo in images and not photo.has_alt:
             name = photo.sidecar.name if photo.sidecar else f"{photo.source.stem}.md"
             reporter.warning(

@@ -7,14 +7,19 @@ depended on) and hands it to them as an :class:`.phases.Incremental`, so that,
 given the files that changed, they redo:
 
 * the configuration, and then everything, only when ``sitegen.toml`` changed;
-* the content reader when anything under ``content/`` changed (cheap: parsed
+* only the saved files, when every change since the last good rebuild is the
+  text of a page or of a photo's sidecar the model knows (:mod:`.edits`: the
+  pages that show that text are asked again, nothing else is looked at);
+* else the content reader when anything under ``content/`` changed (parsed
   files are memoised on their text, photos' headers on size and time);
 * image processing only for photos whose job is new (a new or edited photo;
   a template, CSS or page change does no image work at all, a sidecar change
   only plans the jobs and finds them all done);
 * templates only for pages whose recorded dependencies answer differently
   now (see :mod:`sitegen.render.deps`; ``SITEGEN_FULL_RENDER=1`` renders
-  every page every time), and
+  every page every time); after a template change, the pages open in a
+  browser (``first``) are rendered and written before all the others, so
+  they reload while the rest of the site is still being rendered, and
 * the writes only for files whose bytes differ from the folder's.
 
 A failed rebuild changes nothing that was applied: the previous site stays
@@ -34,17 +39,19 @@ from typing import Any
 from ..config import CONFIG_NAME, Project
 from ..content.memo import ParseMemo
 from ..content.model import Site
-from ..errors import Reporter
+from ..errors import Problem, Reporter
 from ..images.batch import BatchResult, ImageCache, run_batch
 from ..images.jobs import ImageJob
 from ..images.probe import ProbeCache
 from ..output.preview import Applied, PreviewFolder
-from ..render.deps import PageMemo
+from ..render.deps import MemoRenderer, PageMemo
 from ..render.theme import Theme
+from .edits import TextPass, rebuild_text
 from .images import ImageResults, Progress
 from .phases import BuildFailed, Incremental, load, load_theme, produce
 
 FULL_RENDER = "SITEGEN_FULL_RENDER"
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".txt", ".j2", ".jinja")  # changes that make every page render
 
 
 class Interrupted(Exception):
@@ -57,7 +64,7 @@ class Rebuild:
 
     number: int
     full: bool
-    read_content: bool
+    read_content: bool  # the saved content files were read (all of them, unless ``text_only``)
     image_phase: bool  # whether image jobs were planned at all (not for template, CSS or page changes)
     images_processed: int
     pages_rendered: list[str]
@@ -67,6 +74,7 @@ class Rebuild:
     problems: list[Any] = field(default_factory=list)
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # of the rebuilding thread: steadier than wall time on a busy machine
+    text_only: bool = False  # only the saved files' text was re-read, only the pages showing it asked (.edits)
 
 
 def _under(path: Path, folder: Path) -> bool:
@@ -106,7 +114,9 @@ class BuildSession:
         self.site: Site | None = None
         self.images: ImageResults | None = None
         self.assets: dict[str, str] = {}
+        self.problems: list[Problem] = []  # what the last good rebuild reported
         self.pages = PageMemo()
+        self._text: TextPass | None = None  # kept between text-only rebuilds (.edits); the phases end it
         self._reset_caches()
         self._pending_config = True
         self._pending_content = True
@@ -221,8 +231,18 @@ class BuildSession:
             build_time=self.build_time,
         )
 
-    def rebuild(self, changed: Iterable[Path] | None = None, reporter: Reporter | None = None) -> Rebuild:
-        """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything"."""
+    def rebuild(
+        self,
+        changed: Iterable[Path] | None = None,
+        reporter: Reporter | None = None,
+        first: Iterable[str] = (),
+        early: Callable[[Applied], None] | None = None,
+    ) -> Rebuild:
+        """Bring the preview folder up to date with the site; ``changed=None`` means "assume everything".
+
+        ``first``: site paths of pages to bring up to date before the others when every page
+        must be asked again (a template change); ``early`` is told what that wrote.
+        """
         started, cpu = time.perf_counter(), time.thread_time()
         paths = list(changed) if changed is not None else None
         config, content = self.classify(paths) if paths is not None else (True, True)
@@ -233,6 +253,10 @@ class BuildSession:
         else:
             self._pending_paths.update(paths)
         full = self._pending_config
+        if not full:
+            quick = self._rebuild_text(started, cpu)
+            if quick is not None:
+                return quick
         if full:
             self._load()
         project, theme = self.project, self.theme
@@ -240,6 +264,9 @@ class BuildSession:
         reporter = reporter or Reporter(root=project.root)
 
         incremental = self._incremental(full)
+        self._text = None  # its renderer is no longer the memo's
+        if early is not None and incremental.last is not None and incremental.pages is not None:
+            self._render_first(set(first), early)
         staged = self.folder.staging()
         try:
             produced = produce(project, theme, lambda: staged, reporter, self.probes, None, incremental)
@@ -264,6 +291,7 @@ class BuildSession:
             self.build_time = produced.site.build_time
         self._pending_config = self._pending_content = False
         self._pending_paths = set()
+        self.problems = list(reporter.problems)
         self.number += 1
         return Rebuild(
             number=self.number,
@@ -278,6 +306,66 @@ class BuildSession:
             problems=list(reporter.problems),
             seconds=time.perf_counter() - started,
             cpu_seconds=time.thread_time() - cpu,
+        )
+
+    def _render_first(self, first: set[str], early: Callable[[Applied], None]) -> None:
+        """The ``first`` pages of an unchanged model rendered and written, before the whole pass.
+
+        Only after template changes: the pass that follows finds them rendered already (their
+        recorded questions answer as just recorded) and leaves their files as they are. Should
+        it fail on another page, these keep what they show now; the error is shown over them.
+        """
+        paths = self._pending_paths
+        if not first or not paths or any(p.suffix.lower() not in _TEMPLATE_SUFFIXES for p in paths):
+            return
+        assert self.site is not None and self.images is not None and self.theme is not None
+        reporter = Reporter(root=self.site_dir)  # what it says, the whole pass says again
+        renderer = MemoRenderer(self.site, self.images.images, self.theme, reporter, memo=self.pages)
+        staged = self.folder.staging()
+        for job in renderer.jobs():
+            if job.site_path in first:
+                staged.write_text(job.site_path, renderer.text(job), origin=str(job.source or job.template))
+        with self.exclusive():
+            applied = self.folder.update(staged)
+        early(applied)
+
+    def _rebuild_text(self, started: float, cpu: float) -> Rebuild | None:
+        """The rebuild of a save that changed only text (:mod:`.edits`); None when it needs the phases."""
+        paths = self._pending_paths
+        site, images, project, theme = self.site, self.images, self.project, self.theme
+        if self.full_render or not paths or site is None or images is None or project is None or theme is None:
+            return None
+        assert self.probes is not None and self.image_cache is not None
+        try:
+            if self._text is None or not self._text.fits(project, theme, site, images):
+                self._text = TextPass(project, theme, site, images, self.pages)
+            done = rebuild_text(
+                self._text, self.probes, self.image_cache.root, self.folder, self.exclusive, paths, self.problems
+            )
+        except BaseException:
+            # The model may hold part of the new text: the next rebuild reads everything again.
+            self._pending_paths = None
+            raise
+        if done is None:
+            return None
+        self._pending_content = False
+        self._pending_paths = set()
+        self.problems = done.problems
+        self.number += 1
+        return Rebuild(
+            number=self.number,
+            full=False,
+            read_content=True,
+            image_phase=False,
+            images_processed=0,
+            pages_rendered=done.rendered,
+            pages_reused=done.reused,
+            applied=done.applied,
+            renamed_assets={},
+            problems=done.problems,
+            seconds=time.perf_counter() - started,
+            cpu_seconds=time.thread_time() - cpu,
+            text_only=True,
         )
 
     # -- what to watch -------------------------------------------------------------------

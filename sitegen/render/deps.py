@@ -31,8 +31,8 @@ import jinja2.defaults
 import jinja2.filters
 
 from .fragments import Capture, Fragments
-from .recording import Evaluator, Key, Recorder
-from .signatures import sig
+from .recording import Evaluator, Key, Recorder, key_idents, model_objects
+from .signatures import Ident, sig
 from .site import Renderer
 
 
@@ -114,12 +114,65 @@ class PageMemo:
         self.rendered: list[str] = []
         self.reused: list[str] = []
         self._seen: set[str] = set()
+        # Which pages name which model object in their recorded questions (see :meth:`readers`).
+        self._readers: dict[Ident, set[str]] = {}
+        self._page_idents: dict[str, frozenset[Ident]] = {}
+        self._volatile: set[str] = set()
+        self._key_idents: dict[int, tuple[Key, tuple[Ident, ...]]] = {}  # id(interned key) -> (key, idents)
+        self._objects: tuple[Any, dict[Ident, Any]] | None = None  # (site, its objects by identity)
+        self._instrumented: tuple[jinja2.Environment, Callable[..., Any], dict[Any, Any]] | None = None
 
     def clear(self) -> None:
         self.records.clear()
         self.recorder.keys.clear()
         self.recorder.settled.clear()
         self.bytecode.store.clear()
+        self._readers.clear()
+        self._page_idents.clear()
+        self._volatile.clear()
+        self._key_idents.clear()
+        self._objects = None
+
+    # -- which pages read what ------------------------------------------------------------
+
+    def _idents(self, key: Key) -> tuple[Ident, ...]:
+        known = self._key_idents.get(id(key))
+        if known is None:
+            known = self._key_idents[id(key)] = (key, key_idents(key))  # the key kept: its id stays its own
+        return known[1]
+
+    def _index(self, site_path: str, record: PageRecord | None) -> None:
+        """Note which objects the page's questions name now (``record`` None: the page is gone)."""
+        idents: set[Ident] = set()
+        if record is not None:
+            for key in record.deps:
+                idents.update(self._idents(key))
+        before = self._page_idents.pop(site_path, frozenset())
+        if idents != before:
+            readers = self._readers
+            for ident in idents - before:
+                readers.setdefault(ident, set()).add(site_path)
+            for ident in before - idents:
+                readers.get(ident, set()).discard(site_path)
+        if record is not None:
+            self._page_idents[site_path] = frozenset(idents) if idents != before else before
+        if record is not None and record.volatile:
+            self._volatile.add(site_path)
+        else:
+            self._volatile.discard(site_path)
+
+    def _store(self, site_path: str, record: PageRecord) -> None:
+        self.records[site_path] = record
+        self._index(site_path, record)
+
+    def readers(self, idents: set[Ident]) -> set[str]:
+        """Every page whose last render asked something of one of these model objects (an attribute,
+        a method, a template function given it), and every volatile page: the only pages whose
+        recorded questions can answer differently after a change to those objects' text alone."""
+        found = set(self._volatile)
+        for ident in idents:
+            found |= self._readers.get(ident, set())
+        return found
 
     def attach(self, renderer: Renderer) -> None:
         """Instrument a new renderer's environment before it loads any template."""
@@ -160,10 +213,29 @@ class PageMemo:
         env.getitem = recorded_getitem  # type: ignore[method-assign]
         env.get_template = recorded_get_template  # type: ignore[method-assign]
         env.select_template = recorded_select_template  # type: ignore[method-assign]
-        self.evaluator = Evaluator(renderer.site, env, getattr_, functions)
         fragments = getattr(env, "fragments", None)
         if isinstance(fragments, Fragments):
             fragments.capture = RecordedFragment(recorder)
+        self._instrumented = (env, getattr_, functions)
+        self.begin(renderer)
+
+    def begin(self, renderer: Renderer) -> None:
+        """Start a pass with the renderer last attached (again, after a save that changed only text).
+
+        Every question is asked afresh; the texts of shared fragments are forgotten (the model's
+        objects may have changed in place, and a fragment's text is kept per object).
+        """
+        assert self._instrumented is not None and self._instrumented[0] is renderer.env, "attach() it first"
+        env, getattr_, functions = self._instrumented
+        # The objects by identity: the same while the model is (a save of one page's text changes it in place).
+        if self._objects is None or self._objects[0] is not renderer.site:
+            self._objects = (renderer.site, model_objects(renderer.site))
+        self.evaluator = Evaluator(renderer.site, env, getattr_, functions, self._objects[1])
+        fragments = getattr(env, "fragments", None)
+        if isinstance(fragments, Fragments):
+            for plan in fragments.plans.values():
+                if plan is not None:
+                    plan.entries.clear()
         globals_sig = sig({k: v for k, v in env.globals.items() if not callable(v)})
         # Usually equal to the last one: keep that object, so each page compares it by identity.
         if globals_sig != self.globals_sig:
@@ -194,15 +266,19 @@ class PageMemo:
         finally:
             volatile = self.recorder.volatile
             deps = self.recorder.stop()
-        self.records[site_path] = PageRecord(tpl.name or "", context_sig, self.globals_sig, deps, volatile, html)
+        self._store(site_path, PageRecord(tpl.name or "", context_sig, self.globals_sig, deps, volatile, html))
         self.rendered.append(site_path)
         return html
 
     def finish(self) -> None:
         """Forget pages the last complete pass did not produce (deleted photos, renamed pages)."""
-        self.records = {k: v for k, v in self.records.items() if k in self._seen}
+        for site_path in [k for k in self.records if k not in self._seen]:
+            del self.records[site_path]
+            self._index(site_path, None)
         if self.rendered:
             self.recorder.forget_keys_except(self.records.values())
+            alive = {id(key) for key in self.recorder.keys}  # by identity: no hashing of deep tuples
+            self._key_idents = {i: known for i, known in self._key_idents.items() if i in alive}
 
 
 class MemoRenderer(Renderer):

@@ -133,6 +133,39 @@ class Recorder:
         return recorded
 
 
+def model_objects(site: Site) -> dict[Ident, Any]:
+    """Every object of the model by its identity (:func:`.signatures.ident_of`)."""
+    objects: dict[Ident, Any] = {("site", ""): site}
+    for page in site.all_pages():
+        objects[ident_of(page)] = page  # type: ignore[index]
+    for gallery in site.all_galleries():
+        objects[("gallery", gallery.key)] = gallery
+        for photo in [*gallery.photos, *gallery.unlisted_photos]:
+            objects[("photo", photo.key)] = photo
+    return objects
+
+
+def _refs(described: Any, found: list[Ident]) -> None:
+    if isinstance(described, Ref):
+        found.append(described.ident)
+    elif isinstance(described, tuple):
+        for part in described:
+            _refs(part, found)
+
+
+def key_idents(key: Key) -> tuple[Ident, ...]:
+    """The model objects a recorded question names: whose attribute or method, and the arguments'."""
+    found: list[Ident] = []
+    kind = key[0]
+    if kind in ("attr", "call"):
+        found.append(key[1])
+        if kind == "call":
+            _refs(key[3], found)
+    elif kind in ("global", "filter"):
+        _refs(key[2], found)
+    return tuple(dict.fromkeys(found))
+
+
 class Evaluator:
     """Answers recorded questions again against the new model, each question once per rebuild."""
 
@@ -142,17 +175,12 @@ class Evaluator:
         env: jinja2.Environment,
         getattr_: Callable[[Any, str], Any],
         functions: dict[tuple[str, str], Callable[..., Any]],
+        objects: dict[Ident, Any] | None = None,
     ) -> None:
         self.env = env
         self.getattr = getattr_
         self.functions = functions  # ("global" | "filter", name) -> the new renderer's own callable
-        self.objects: dict[Ident, Any] = {("site", ""): site}
-        for page in site.all_pages():
-            self.objects[ident_of(page)] = page  # type: ignore[index]
-        for gallery in site.all_galleries():
-            self.objects[("gallery", gallery.key)] = gallery
-            for photo in [*gallery.photos, *gallery.unlisted_photos]:
-                self.objects[("photo", photo.key)] = photo
+        self.objects = objects if objects is not None else model_objects(site)
         self.answers: dict[int, Any] = {}  # id(interned key) -> answer
 
     def _value(self, described: Any) -> Any:

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .connections import Connections, DeadlineReader
 from .hosts import HostRule
@@ -171,7 +171,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         # Only preparing the answer waits for (and holds off) rebuilds; sending it does not, so a
         # client that stops reading stalls its own connection, never the preview.
-        with view.reading():
+        with view.reading(unquote(path)):
             reply = self._prepare(view)
         try:
             self._deliver(reply)
@@ -214,7 +214,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._finish_headers()
         if self.command == "HEAD":
             return
-        for chunk in self.server.view.live.stream():
+        query = parse_qs(urlsplit(self.path).query)
+        for chunk in self.server.view.live.stream(query.get("path", [None])[0]):
             self.wfile.write(chunk)
             self.wfile.flush()
 

@@ -57,7 +57,8 @@
 
   function connect() {
     if (source) return;
-    source = new EventSource(eventsUrl);
+    // The page says which it is, so the preview renders the open pages first after a template change.
+    source = new EventSource(path ? eventsUrl + "?path=" + encodeURIComponent(path) : eventsUrl);
     source.addEventListener("hello", function (e) {
       var data = JSON.parse(e.data);
       if (data.error) showError(data.error);

@@ -55,6 +55,7 @@ class LiveReload:
         self._error: str | None = None
         self._closed = False
         self.listeners = 0  # open pages (event streams) right now
+        self._open: dict[str, int] = {}  # URL path of each open page -> its event streams
 
     @property
     def build_id(self) -> str:
@@ -97,12 +98,20 @@ class LiveReload:
     def _news_since(self, seen: int) -> bool:
         return self._seq > seen or self._closed
 
-    def stream(self) -> Iterator[bytes]:
-        """The bytes of one page's event stream, until :meth:`close`."""
+    @property
+    def open_pages(self) -> list[str]:
+        """URL paths of the pages open right now (their script says which page it is in)."""
+        with self._cond:
+            return list(self._open)
+
+    def stream(self, page: str | None = None) -> Iterator[bytes]:
+        """The bytes of the event stream of one open ``page`` (URL path), until :meth:`close`."""
         with self._cond:
             last = self._seq
             hello = {"build": self.build_id, "error": self._error}
             self.listeners += 1
+            if page is not None:
+                self._open[page] = self._open.get(page, 0) + 1
         try:
             yield b"retry: 1000\n" + _event("hello", hello)
             while True:
@@ -116,6 +125,10 @@ class LiveReload:
         finally:
             with self._cond:
                 self.listeners -= 1
+                if page is not None:
+                    self._open[page] -= 1
+                    if not self._open[page]:
+                        del self._open[page]
 
     def close(self) -> None:
         with self._cond:

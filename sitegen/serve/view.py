@@ -21,7 +21,7 @@ class SiteView:
     root: Path
     base_path: Callable[[], str]
     headers: Callable[[str], list[tuple[str, str]]]  # protection headers for a site path
-    reading: Callable[[], AbstractContextManager[None]]  # waits while a rebuild runs
+    reading: Callable[[str], AbstractContextManager[None]]  # waits while a rebuild runs (but for this URL path)
     live: LiveReload
     placeholder: Callable[[], str | None]  # HTML to show when there is no good build yet
     log: Callable[[str], None] | None = None

@@ -3,11 +3,13 @@
 Editors save in several steps (write a temporary file, rename it, touch the
 original) and a camera import drops hundreds of files, so events are collected
 until the folders have been quiet for a moment (40 ms; 10 ms after a file was
-closed from writing, which is how most saves end) and then handed over as one
+closed from writing or renamed into place, which is how saves end) and then handed over as one
 set of paths; a stream that never pauses still builds every two seconds.
 From the first event on, requests wait until the rebuild that event causes
 has been applied: nobody is served a page that is about to change or a
-half-updated folder.
+half-updated folder. The exception are pages the rebuild has already
+brought up to date and said so (:meth:`ChangeQueue.allow`: the open pages,
+rendered first after a template change).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class ChangeQueue:
         self._busy = True  # the first build is due from the start
         self._readers = 0
         self._closed = False
+        self._ready: Callable[[str], bool] | None = None  # URL paths up to date although a rebuild runs
 
     def add(self, paths: Iterable[Path], settled: bool = False) -> None:
         """``settled``: the event was a file closed after writing, the usual last step of a save."""
@@ -91,6 +94,7 @@ class ChangeQueue:
             self._last = now
             self._settled = settled
             self._busy = True
+            self._ready = None  # a new change: no page is known to be up to date any more
             self._cond.notify_all()
 
     def take(self) -> set[Path] | None:
@@ -115,17 +119,28 @@ class ChangeQueue:
         with self._cond:
             if not self._paths:
                 self._busy = False
+                self._ready = None
                 self._cond.notify_all()
+
+    def allow(self, ready: Callable[[str], bool]) -> None:
+        """Requests for the URL paths ``ready`` accepts are up to date already: they go ahead while
+        the rebuild goes on (until it is done, or the next change)."""
+        with self._cond:
+            if self._paths:
+                return  # changed again meanwhile: they may be out of date once more
+            self._ready = ready
+            self._cond.notify_all()
 
     @property
     def busy(self) -> bool:
         return self._busy
 
     @contextmanager
-    def reading(self, timeout: float = 30.0) -> Iterator[None]:
-        """Serve a request once no rebuild is due (or after ``timeout``: then the last good site)."""
+    def reading(self, url_path: str | None = None, timeout: float = 30.0) -> Iterator[None]:
+        """Serve a request once no rebuild is due or its page is up to date (or after ``timeout``: then
+        the last good site)."""
         with self._cond:
-            self._cond.wait_for(lambda: not self._busy or self._closed, timeout)
+            self._cond.wait_for(lambda: not self._busy or self._closed or self._up_to_date(url_path), timeout)
             self._readers += 1
         try:
             yield
@@ -133,6 +148,9 @@ class ChangeQueue:
             with self._cond:
                 self._readers -= 1
                 self._cond.notify_all()
+
+    def _up_to_date(self, url_path: str | None) -> bool:
+        return url_path is not None and self._ready is not None and self._ready(url_path)
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -161,7 +179,9 @@ class _Handler(FileSystemEventHandler):
             paths.add(Path(str(dest)))
         relevant = {p for p in paths if not is_noise(p)}
         if relevant:
-            self.report(relevant, isinstance(event, FileClosedEvent))
+            # A file closed after writing, or a temporary renamed over the file: the last step of a save.
+            finished = isinstance(event, FileClosedEvent) or (isinstance(event, FileMovedEvent) and bool(dest))
+            self.report(relevant, finished)
 
 
 class Watcher:
