@@ -34,7 +34,8 @@ from .reader import _Reader
 # The fields a re-read may change in place; any other difference needs the whole read.
 PAGE_TEXT = frozenset({"body_html", "description", "extra"})
 PHOTO_TEXT = frozenset({"caption_html"})
-PHOTO_MATTER_TEXT = frozenset({"title", "alt", "caption", "keywords", "extra"})
+# Not keywords: with [keywords] on, they decide which keyword pages exist and which photos they list.
+PHOTO_MATTER_TEXT = frozenset({"title", "alt", "caption", "extra"})
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ def _text_only(old: Page | Photo, new: Page | Photo) -> bool:
     if isinstance(old, Page) and isinstance(new, Page):
         return _same_except(old, new, PAGE_TEXT)
     if isinstance(old, Photo) and isinstance(new, Photo):
-        ignored = PHOTO_TEXT | {"matter", "prev", "next"}  # neighbours: the re-read photo is not linked
+        # Neighbours and the stand-in title ("Harbour, photo 3") come from the gallery's order, which a
+        # re-read photo has no part in: the model's photo keeps its own.
+        ignored = PHOTO_TEXT | {"matter", "prev", "next", "untitled"}
         return _same_except(old, new, ignored) and _same_except(old.matter, new.matter, PHOTO_MATTER_TEXT)
     return False
 
