@@ -20,6 +20,7 @@ sentence from it and ``render/`` installs :func:`Strings.get` as ``t()``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import string
 import tomllib
@@ -135,11 +136,30 @@ class Strings:
 
     def get(self, key: str, /, **values: Any) -> str:
         """The text for ``key`` with its fields filled in; ``count`` picks a plural form."""
+        entry = self.text(key, values.get("count", 0))
+        return entry.format_map(values) if values else entry
+
+    def text(self, key: str, count: float = 0) -> str:
+        """The text for ``key`` before its fields are filled in (the plural form for ``count``)."""
         entry = self.entries[key]  # an unknown key is a theme bug: KeyError names it
         if isinstance(entry, dict):
-            count = values.get("count", 0)
             entry = entry.get(plural_category(self.language, count)) or entry["other"]
-        return entry.format_map(values) if values else entry
+        return entry
+
+    def has(self, key: str) -> bool:
+        return key in self.entries
+
+    def group(self, prefix: str) -> dict[str, str]:
+        """The plain strings under ``prefix`` ("viewer.") by their short names: what a script reads."""
+        return {k[len(prefix) :]: v for k, v in self.entries.items() if k.startswith(prefix) and isinstance(v, str)}
+
+    def months(self) -> list[str]:
+        return self.get("date.months").split()
+
+    def long_date(self, d: dt.date) -> str:
+        """ "4 December 2026", "4. Dezember 2026", "2026年12月4日": the table's pattern, month names and day."""
+        day = self.get("date.day", count=d.day)
+        return self.get("date.long", day=day, month=self.months()[d.month - 1], year=d.year)
 
     def __call__(self, key: str, /, **values: Any) -> str:
         return self.get(key, **values)

@@ -34,6 +34,9 @@ from .checks import (
     _placeholders,
 )
 
+# The default line; a site that keeps it gets it in its language on its pages (render: footer.copyright).
+DEFAULT_COPYRIGHT = "© {year} {author}. All rights reserved."
+
 
 @dataclass(frozen=True)
 class SiteSection:
@@ -60,7 +63,7 @@ class SiteSection:
     )
     description: str = option("", "One or two sentences for search results, the feed and social cards.")
     copyright: str = option(
-        "© {year} {author}. All rights reserved.",
+        DEFAULT_COPYRIGHT,
         "Copyright line for page footers and image metadata. Placeholders: {year} (the photo's year, or this "
         "year for pages) and {author}.",
         check=_placeholders({"year", "author"}),
