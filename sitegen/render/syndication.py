@@ -12,7 +12,7 @@ from ..content.model import Gallery, Photo, Site
 from ..images.jobs import ImageSet
 from ..urls import Urls
 from . import feeds
-from .context import copyright_line
+from .context import copyright_line, site_strings
 from .site import RenderedPage
 
 
@@ -44,6 +44,7 @@ def sitemap_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[s
 
 def feed_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str]) -> str:
     config = site.project.config
+    strings = site_strings(config)
     galleries = sorted(site.all_galleries(), key=lambda g: g.date or dt.datetime.min, reverse=True)
     feed_entries = []
     for gallery in galleries:
@@ -58,7 +59,7 @@ def feed_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str]
                 title=gallery.title,
                 link=abs_url(gallery.path),
                 updated=gallery.date or _last_modified(gallery) or site.build_time.replace(tzinfo=None),
-                summary=gallery.description or f"{gallery.photo_count} photographs",
+                summary=gallery.description or strings.get("feed.photos", count=gallery.photo_count),
                 content_html=html,
             )
         )
