@@ -92,6 +92,12 @@ def table(language: str) -> dict[str, Entry]:
         return flatten(tomllib.load(f))
 
 
+def has_table(language: str) -> bool:
+    """Whether a table ships for the tag or its primary language ("de-AT" -> de.toml)."""
+    tag = language.lower()
+    return primary(tag) == FALLBACK or bool(table(primary(tag)) or table(tag))
+
+
 def shipped_languages() -> list[str]:
     return sorted(p.stem for p in TABLES.glob("*.toml"))
 
@@ -181,4 +187,13 @@ def _strings(language: str, overrides: tuple[tuple[str, Any], ...]) -> Strings:
     return Strings(language, merged)
 
 
-__all__ = ["FALLBACK", "Strings", "check_overrides", "flatten", "plural_category", "shipped_languages", "table"]
+__all__ = [
+    "FALLBACK",
+    "Strings",
+    "check_overrides",
+    "flatten",
+    "has_table",
+    "plural_category",
+    "shipped_languages",
+    "table",
+]
