@@ -102,6 +102,13 @@ def shipped_languages() -> list[str]:
     return sorted(p.stem for p in TABLES.glob("*.toml"))
 
 
+def missing(language: str) -> list[str]:
+    """The keys of en.toml a shipped table lacks (the English text shows there): what a translator
+    adds after new strings land in en.toml. ``scripts/missing_strings.py`` prints them per language."""
+    own = table(language)
+    return [key for key in table(FALLBACK) if key not in own]
+
+
 def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -193,6 +200,7 @@ __all__ = [
     "check_overrides",
     "flatten",
     "has_table",
+    "missing",
     "plural_category",
     "shipped_languages",
     "table",
