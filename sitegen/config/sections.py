@@ -53,7 +53,12 @@ class SiteSection:
         'a path such as "/portfolio/" only sets the sub-path.',
         check=_check_base_url,
     )
-    language: str = option("en", "Language of the site's text (the <html lang> attribute).", check=_check_language)
+    language: str = option(
+        "en",
+        "Language of the site (a BCP 47 tag): the theme's words, dates and the <html lang> attribute. Tables ship "
+        'for en, de, fr, es and ja; "de-AT" uses de; another language gets English words and a warning.',
+        check=_check_language,
+    )
     strings: dict[str, Any] = option(
         {},
         "Your own words ([site.strings]) for single strings of the theme and generated pages, by key (the keys of "
