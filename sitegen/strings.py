@@ -128,6 +128,8 @@ def check_overrides(overrides: Mapping[str, Any]) -> str | None:
             return f'"{key}" must be a string'
         else:
             texts = [value]
+        if key == "date.months" and isinstance(value, str) and len(value.split()) != 12:
+            return '"date.months" must name the twelve months, separated by spaces'
         allowed = fields(expected["other"] if isinstance(expected, dict) else expected)
         for text in texts:
             extra = fields(text) - allowed

@@ -17,7 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.strings import FALLBACK, Strings, fields, missing, plural_category, shipped_languages, table
+from sitegen.strings import (
+    FALLBACK,
+    Strings,
+    check_overrides,
+    fields,
+    missing,
+    plural_category,
+    shipped_languages,
+    table,
+)
 
 from .example_languages import example_in
 
@@ -65,6 +74,16 @@ def test_each_translation_keeps_the_english_fields_and_its_languages_plural_form
         else:
             assert isinstance(want, str), f"{language}.toml: {key} is a plural in en.toml"
             assert fields(entry) == want_fields, f"{language}.toml: {key} has fields {fields(entry)}, not {want_fields}"
+
+
+@pytest.mark.parametrize("language", shipped_languages())
+def test_every_table_names_twelve_months(language: str) -> None:
+    assert len(Strings.for_site(language).months()) == 12
+
+
+def test_an_override_of_the_months_must_name_twelve() -> None:
+    assert "twelve months" in (check_overrides({"date.months": "Jan Feb"}) or "")
+    assert check_overrides({"date.months": " ".join(f"M{i}" for i in range(1, 13))}) is None
 
 
 @pytest.mark.parametrize(

@@ -292,7 +292,6 @@ class TemplateAPI:
                 _LICENSING_PURITY[name](value)
         env.globals.update(licensing)
         strings = site_strings(self.config)
-        env.globals["strings"] = strings
         env.globals["t"] = _translator(strings)
         env.globals["licence_words"] = _licence_words(strings, self.config)
         env.globals["viewer_strings"] = strings.group("viewer.")
