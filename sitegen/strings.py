@@ -20,6 +20,7 @@ sentence from it and ``render/`` installs :func:`Strings.get` as ``t()``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import string
 import tomllib
@@ -91,8 +92,21 @@ def table(language: str) -> dict[str, Entry]:
         return flatten(tomllib.load(f))
 
 
+def has_table(language: str) -> bool:
+    """Whether a table ships for the tag or its primary language ("de-AT" -> de.toml)."""
+    tag = language.lower()
+    return primary(tag) == FALLBACK or bool(table(primary(tag)) or table(tag))
+
+
 def shipped_languages() -> list[str]:
     return sorted(p.stem for p in TABLES.glob("*.toml"))
+
+
+def missing(language: str) -> list[str]:
+    """The keys of en.toml a shipped table lacks (the English text shows there): what a translator
+    adds after new strings land in en.toml. ``scripts/missing_strings.py`` prints them per language."""
+    own = table(language)
+    return [key for key in table(FALLBACK) if key not in own]
 
 
 def fields(text: str) -> set[str]:
@@ -114,6 +128,8 @@ def check_overrides(overrides: Mapping[str, Any]) -> str | None:
             return f'"{key}" must be a string'
         else:
             texts = [value]
+        if key == "date.months" and isinstance(value, str) and len(value.split()) != 12:
+            return '"date.months" must name the twelve months, separated by spaces'
         allowed = fields(expected["other"] if isinstance(expected, dict) else expected)
         for text in texts:
             extra = fields(text) - allowed
@@ -135,11 +151,30 @@ class Strings:
 
     def get(self, key: str, /, **values: Any) -> str:
         """The text for ``key`` with its fields filled in; ``count`` picks a plural form."""
+        entry = self.text(key, values.get("count", 0))
+        return entry.format_map(values) if values else entry
+
+    def text(self, key: str, count: float = 0) -> str:
+        """The text for ``key`` before its fields are filled in (the plural form for ``count``)."""
         entry = self.entries[key]  # an unknown key is a theme bug: KeyError names it
         if isinstance(entry, dict):
-            count = values.get("count", 0)
             entry = entry.get(plural_category(self.language, count)) or entry["other"]
-        return entry.format_map(values) if values else entry
+        return entry
+
+    def has(self, key: str) -> bool:
+        return key in self.entries
+
+    def group(self, prefix: str) -> dict[str, str]:
+        """The plain strings under ``prefix`` ("viewer.") by their short names: what a script reads."""
+        return {k[len(prefix) :]: v for k, v in self.entries.items() if k.startswith(prefix) and isinstance(v, str)}
+
+    def months(self) -> list[str]:
+        return self.get("date.months").split()
+
+    def long_date(self, d: dt.date) -> str:
+        """ "4 December 2026", "4. Dezember 2026", "2026年12月4日": the table's pattern, month names and day."""
+        day = self.get("date.day", count=d.day)
+        return self.get("date.long", day=day, month=self.months()[d.month - 1], year=d.year)
 
     def __call__(self, key: str, /, **values: Any) -> str:
         return self.get(key, **values)
@@ -161,4 +196,14 @@ def _strings(language: str, overrides: tuple[tuple[str, Any], ...]) -> Strings:
     return Strings(language, merged)
 
 
-__all__ = ["FALLBACK", "Strings", "check_overrides", "flatten", "plural_category", "shipped_languages", "table"]
+__all__ = [
+    "FALLBACK",
+    "Strings",
+    "check_overrides",
+    "flatten",
+    "has_table",
+    "missing",
+    "plural_category",
+    "shipped_languages",
+    "table",
+]

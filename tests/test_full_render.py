@@ -70,7 +70,7 @@ def changes(site: Path, content: Path) -> list[tuple[str, Callable[[], list[Path
         ("a photo's title", one(content / "water/walruses.md", "title: Walruses", "title: Walruses at rest")),
         ("a sidecar caption", one(content / "water/jetty-and-sea.md", "at 85 mm", "at 85 mm (a prime lens)")),
         ("a gallery in the menu", one(content / "water/index.md", "title: Water", "title: Sea and shore")),
-        ("a template", one(site / "templates/partials/footer.html", "Licensing</a>", "Licences</a>")),
+        ("a template", one(site / "templates/partials/footer.html", "under CC0.", "under CC0 (or public domain).")),
         (
             "the menu",
             one(

@@ -221,6 +221,8 @@ class Htaccess:
             if not words or words[0].lower() != "header":
                 continue
             if any(kind == "if" for kind, _ in stack):
+                if "content-type" in (w.lower() for w in words[1:4]):
+                    continue  # the type of the refusal's sentence (sitegen's <If>): not a signal audited here
                 why = "inside <If>/<ElseIf>/<Else>: it depends on the request, which a folder does not have"
                 self._note(number, line, f"{why}; not counted")
                 continue
@@ -240,7 +242,7 @@ class Htaccess:
             return "glob", words[1]
         if kind in ("if", "elseif", "else"):
             # Only its Header lines matter here (each is named, see _read); sitegen's own <If> holds the
-            # refusal's ErrorDocument, which sends no header.
+            # refusal's ErrorDocument and the Content-Type of that sentence, which is no signal.
             return "if", None
         self._note(number, line, "a section this audit does not evaluate: its headers are not counted")
         return "skip", None

@@ -35,6 +35,9 @@ from .checks import (
 )
 from .clients import check_logins
 
+# The default line; a site that keeps it gets it in its language on its pages (render: footer.copyright).
+DEFAULT_COPYRIGHT = "© {year} {author}. All rights reserved."
+
 
 @dataclass(frozen=True)
 class SiteSection:
@@ -51,7 +54,12 @@ class SiteSection:
         'a path such as "/portfolio/" only sets the sub-path.',
         check=_check_base_url,
     )
-    language: str = option("en", "Language of the site's text (the <html lang> attribute).", check=_check_language)
+    language: str = option(
+        "en",
+        "Language of the site (a BCP 47 tag): the theme's words, dates and the <html lang> attribute. Tables ship "
+        'for en, de, fr, es and ja; "de-AT" uses de; another language gets English words and a warning.',
+        check=_check_language,
+    )
     strings: dict[str, Any] = option(
         {},
         "Your own words ([site.strings]) for single strings of the theme and generated pages, by key (the keys of "
@@ -61,7 +69,7 @@ class SiteSection:
     )
     description: str = option("", "One or two sentences for search results, the feed and social cards.")
     copyright: str = option(
-        "© {year} {author}. All rights reserved.",
+        DEFAULT_COPYRIGHT,
         "Copyright line for page footers and image metadata. Placeholders: {year} (the photo's year, or this "
         "year for pages) and {author}.",
         check=_placeholders({"year", "author"}),

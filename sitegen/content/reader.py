@@ -193,7 +193,9 @@ class _Reader:
                 path,
                 fm.line_of_key(path, "slug"),
             )
-        page = self._page(path, LICENSING_PATH, matter, body, "Licensing", Kind.LICENSING, "licensing.html")
+        site = self.project.config.site
+        title = Strings.for_site(site.language, site.strings).get("licensing.title")  # the default, in its language
+        page = self._page(path, LICENSING_PATH, matter, body, title, Kind.LICENSING, "licensing.html")
         page.source = path if path in self.readable else None
         page.draft = False
         return page

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from ..content.model import Photo, Site
 from ..errors import NO_ALT, Reporter
 from ..images.jobs import ImageSet
+from ..strings import has_table, shipped_languages
 
 
 def check_alt_texts(
@@ -25,4 +26,17 @@ def check_alt_texts(
             )
 
 
-__all__ = ["check_alt_texts"]
+def check_language(site: Site, reporter: Reporter) -> None:
+    """One warning when no strings table ships for ``[site] language``: the pages fall back to English,
+    with the right ``lang`` attribute still, and the photographer should know why their site is in English."""
+    project = site.project
+    language = project.config.site.language
+    if not has_table(language):
+        reporter.warning(
+            f'[site] language = "{language}": no strings table ships for it, so the theme\'s words are in English '
+            f"(shipped: {', '.join(shipped_languages())}; translate single strings in [site.strings])",
+            project.config_file,
+        )
+
+
+__all__ = ["check_alt_texts", "check_language"]

@@ -39,7 +39,7 @@ from ..render.site import Renderer
 from ..render.syndication import feed_files
 from ..render.theme import Theme
 from ..urls import base_path
-from .checks import check_alt_texts
+from .checks import check_alt_texts, check_language
 from .images import ImageResults, Progress, Runner, process_images
 from .publish import Rendered, publish
 from .report import BuildFailed
@@ -209,6 +209,7 @@ def produce(
         (site, results), image_phase = last, False
     renderer = templates(site, results, theme, reporter, incremental.pages if incremental else None)
     check_alt_texts(site, results.images, reporter)
+    check_language(site, reporter)
     rendered = render(renderer, site, results, reporter)
     try:
         writer = open_writer()

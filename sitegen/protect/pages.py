@@ -15,6 +15,7 @@ from ..content.model import Photo, Site
 from ..rights.addresses import HOW_TO_LICENSE_ANCHOR, LICENSE_XML_PATH, LICENSING_PATH, TDM_POLICY_PATH
 from ..rights.licences import Licence
 from ..rights.presets import NOAI
+from ..strings import Strings
 from ..urls import Urls
 from . import honeypot, rsl
 from .headers import protection_headers
@@ -69,37 +70,34 @@ class LicenceUsage:
 
 def signal_list(signals: Signals, urls: Urls, site: Site) -> list[Signal]:
     config = site.project.config
+    t = Strings.for_site(config.site.language, config.site.strings)
     out: list[Signal] = []
     if signals.robots_txt and signals.ai_agents:
         out.append(
             Signal(
                 "robots.txt",
                 urls.url("robots.txt"),
-                f"refuses {len(signals.ai_agents)} AI crawlers (GPTBot, ClaudeBot, CCBot, Google-Extended, "
-                "Applebot-Extended and more) and admits search engines",
+                t("signal.robots_txt", count=len(signals.ai_agents)),
                 (f"Content-Signal: {signals.content_signal}", f"Content-Usage: {signals.content_usage}"),
             )
         )
     if signals.ai_txt:
-        out.append(Signal("ai.txt", urls.url("ai.txt"), "no file may be used for AI training (Spawning's format)"))
+        out.append(Signal("ai.txt", urls.url("ai.txt"), t("signal.ai_txt")))
     if signals.tdmrep:
         out.append(
             Signal(
                 "TDMRep",
                 urls.url(".well-known/tdmrep.json"),
-                "text and data mining rights are reserved for every address of the site (W3C TDM Reservation "
-                "Protocol); the policy is " + urls.url(TDM_POLICY_PATH),
+                t("signal.tdmrep", policy=urls.url(TDM_POLICY_PATH)),
             )
         )
     if rsl.enabled(config):
         preset = signals.preset
         out.append(
             Signal(
-                "RSL licence file",
+                t("signal.rsl_name"),
                 urls.url(LICENSE_XML_PATH),
-                f"the same terms for licensing software (Really Simple Licensing 1.0): permitted "
-                f"{', '.join(preset.rsl_permits)}; prohibited {', '.join(preset.rsl_prohibits)}; pointed to by "
-                "robots.txt, every page and every image",
+                t("signal.rsl", permits=", ".join(preset.rsl_permits), prohibits=", ".join(preset.rsl_prohibits)),
             )
         )
     tags = []
@@ -110,32 +108,31 @@ def signal_list(signals: Signals, urls: Urls, site: Site) -> list[Signal]:
     if signals.tdmrep:
         tags += ['<meta name="tdm-reservation" content="1">', '<meta name="tdm-policy" content="…">']
     if tags:
-        out.append(Signal("HTML meta tags", None, "in every page", tuple(tags)))
+        out.append(Signal(t("signal.meta_name"), None, t("signal.meta"), tuple(tags)))
     headers = protection_headers(urls, config)
     if signals.header_files and headers:
         out.append(
             Signal(
-                "HTTP headers",
+                t("signal.headers_name"),
                 None,
-                "on every page and image, where the host applies the site's _headers or .htaccess file",
+                t("signal.headers"),
                 tuple(f"{name}: {value if name != 'tdm-policy' else '…'}" for name, value in headers),
             )
         )
     if embeds_rights(config):
         out.append(
             Signal(
-                "Image files",
+                t("signal.images_name"),
                 None,
-                "every published image names its creator, copyright and this page in its embedded metadata "
-                "(EXIF and XMP), with the IPTC data-mining statement (plus:DataMining)",
+                t("signal.images"),
             )
         )
     if config.licensing.json_ld:
         out.append(
             Signal(
-                "schema.org data",
+                t("signal.schema_name"),
                 None,
-                "every photo page names the photo's licence, creator and where to license it (ImageObject)",
+                t("signal.schema"),
             )
         )
     return out

@@ -26,6 +26,7 @@ from ..config import Config
 from ..rights import crawlers
 from ..rights.addresses import LICENSE_XML_PATH, LICENSING_PATH, TDM_POLICY_PATH, licensing_url
 from ..rights.presets import PRESETS
+from ..strings import Strings
 from ..urls import Urls
 
 # Readable by every agent, refused ones included, so a refused crawler can still learn why and how to license.
@@ -155,11 +156,13 @@ def _normalised(url_path: str) -> str:
     return clean + "/" if url_path.endswith("/") and clean != "/" else clean
 
 
-def message(urls: Urls) -> str:
-    return (
-        "This site does not serve AI crawlers and AI agents; its terms and how to license its photos are at "
-        f"{licensing_url(urls)}\n"
-    )
+def message(urls: Urls, strings: Strings | None = None) -> str:
+    """The 403's plain-text sentence in the site's language (refusal.message), with the licensing page's URL.
+
+    Every host sends it as UTF-8 text (hostfiles.py says so to each server), so it may hold any letter.
+    """
+    strings = strings or Strings.for_site("en")
+    return strings.get("refusal.message", url=licensing_url(urls)) + "\n"
 
 
 def refusal_for(config: Config, urls: Urls) -> Refusal:
@@ -171,5 +174,5 @@ def refusal_for(config: Config, urls: Urls) -> Refusal:
         tokens=tuple(tokens),
         open_files=tuple(urls.url(f) for f in OPEN_FILES),
         open_folders=tuple(urls.url(f) for f in OPEN_FOLDERS),
-        message=message(urls),
+        message=message(urls, Strings.for_site(config.site.language, config.site.strings)),
     )

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from ..config import Config
+from ..config.sections import DEFAULT_COPYRIGHT
 from ..content.keywords import Keyword
 from ..content.model import Gallery, Page, Photo, Site
 from ..errors import Reporter
 from ..images.jobs import ImageSet
 from ..protect.pages import template_globals
+from ..rights.licences import ALL_RIGHTS_RESERVED, CUSTOM, Licence
 from ..sitefiles import SiteFiles
 from ..strings import Strings
 from ..urls import Urls
@@ -63,20 +66,63 @@ _LICENSING_PURITY: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]]
 }
 
 
+def site_strings(config: Config) -> Strings:
+    return Strings.for_site(config.site.language, config.site.strings)
+
+
 def copyright_line(site: Site, year: int | None = None, author: str | None = None) -> str:
-    """The ``[site] copyright`` line: for a photo's year, or for this build's."""
-    config = site.project.config.site
-    return config.copyright.format(year=year or site.build_time.year, author=author or config.rights_holder)
+    """The ``[site] copyright`` line: for a photo's year, or for this build's. A site that keeps
+    the default line gets it in its language (footer.copyright); its own line is its own words."""
+    config = site.project.config
+    pattern = config.site.copyright
+    if pattern == DEFAULT_COPYRIGHT:
+        pattern = site_strings(config).text("footer.copyright")
+    return pattern.format(year=year or site.build_time.year, author=author or config.site.rights_holder)
 
 
 def _translator(strings: Strings) -> Callable[..., str]:
-    """``t("key", **fields)`` in templates: pure, its answer depends on the config alone."""
+    """``t("key", **fields)`` in templates: pure, its answer depends on the config alone.
+
+    A field given as HTML (a link made by the template, Markup) makes the answer HTML: the
+    sentence and the other fields are escaped around it, so a translation can put the link
+    anywhere in its sentence without a word of the sentence being HTML.
+    """
 
     @pure
     def t(key: str, /, **values: Any) -> str:
+        if any(hasattr(v, "__html__") for v in values.values()):
+            return Markup(escape(strings.text(key, values.get("count", 0)))).format(**values)
         return strings.get(key, **values)
 
     return t
+
+
+def _licence_words(strings: Strings, config: Config) -> Callable[[Licence], LicenceWords]:
+    """A licence's name, short name and summary in the site's language (the photographer's own
+    words for a custom licence; the official English name where no table has the licence)."""
+
+    @pure
+    def licence_words(licence: Licence) -> LicenceWords:
+        def word(part: str, default: str) -> str:
+            key = f"licence.{licence.id}.{part}"
+            return strings.get(key) if strings.has(key) else default
+
+        if licence.id == CUSTOM:
+            own = config.licensing.custom_name
+            name = own or word("name", licence.name)
+            summary = config.licensing.custom_text or strings.get(f"licence.{ALL_RIGHTS_RESERVED}.summary")
+            return LicenceWords(name, name, summary)
+        name = word("name", licence.name)
+        return LicenceWords(name, word("short", licence.short), word("summary", licence.summary))
+
+    return licence_words
+
+
+@dataclass(frozen=True)
+class LicenceWords:
+    name: str
+    short: str
+    summary: str
 
 
 @pure
@@ -84,9 +130,12 @@ def isodate(d: dt.datetime | None) -> str:
     return d.date().isoformat() if d else ""
 
 
-@pure
-def longdate(d: dt.datetime | None) -> str:
-    return f"{d:%-d %B %Y}" if d else ""
+def _longdate(strings: Strings) -> Callable[[dt.datetime | None], str]:
+    @pure
+    def longdate(d: dt.datetime | None) -> str:
+        return strings.long_date(d) if d else ""
+
+    return longdate
 
 
 class TemplateAPI:
@@ -243,9 +292,12 @@ class TemplateAPI:
             if name in _LICENSING_PURITY:
                 _LICENSING_PURITY[name](value)
         env.globals.update(licensing)
-        env.globals["t"] = _translator(Strings.for_site(self.config.site.language, self.config.site.strings))
+        strings = site_strings(self.config)
+        env.globals["t"] = _translator(strings)
+        env.globals["licence_words"] = _licence_words(strings, self.config)
+        env.globals["viewer_strings"] = strings.group("viewer.")
         env.filters["isodate"] = isodate
-        env.filters["longdate"] = longdate
+        env.filters["longdate"] = _longdate(strings)
 
     def proofing(self, obj: Any) -> Gallery | None:
         """The gallery whose favourites a page lets visitors mark (partials/proofing.html): an unlisted
@@ -280,4 +332,4 @@ class TemplateAPI:
         return card
 
 
-__all__ = ["NavItem", "RenderCaches", "TemplateAPI", "copyright_line"]
+__all__ = ["NavItem", "RenderCaches", "TemplateAPI", "copyright_line", "site_strings"]

@@ -13,7 +13,7 @@ from ..content.model import Gallery, Photo, Site
 from ..images.jobs import ImageSet
 from ..urls import Urls
 from . import feeds
-from .context import copyright_line
+from .context import copyright_line, site_strings
 from .site import RenderedPage
 
 
@@ -52,6 +52,7 @@ def sitemap_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[s
 
 def feed_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str]) -> str:
     config = site.project.config
+    strings = site_strings(config)
     galleries = sorted(site.listed_galleries(), key=lambda g: g.date or dt.datetime.min, reverse=True)
     feed_entries = []
     for gallery in galleries:
@@ -66,7 +67,7 @@ def feed_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str]
                 title=gallery.title,
                 link=abs_url(gallery.path),
                 updated=gallery.date or _last_modified(gallery) or site.build_time.replace(tzinfo=None),
-                summary=gallery.description or f"{gallery.photo_count} photographs",
+                summary=gallery.description or strings.get("feed.photos", count=gallery.photo_count),
                 content_html=html,
             )
         )

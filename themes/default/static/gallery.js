@@ -30,6 +30,10 @@
   const INFO_CLASSES = new Set(["offers", "offer-buy", "offer-print", "offer-price", "offer-note"]);
   // Elements the info panel rebuilds from a photo page; any other element becomes its text.
   const INFO_TAGS = /^(P|EM|STRONG|B|I|A|DL|DT|DD|DIV|SPAN|TIME|BR|UL|OL|LI|CODE|SMALL|ABBR)$/;
+  // The viewer's words in the site's language: the page carries them once, as JSON (scripts.html,
+  // the strings table's viewer.* keys). Inserted as text or into attributes, never parsed as HTML.
+  const words = document.getElementById("sitegen-viewer-strings");
+  const T = words ? JSON.parse(words.textContent) : {};
 
   function icon(name) {
     return '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">' + ICONS[name] + "</svg>";
@@ -44,8 +48,15 @@
     return target instanceof Element && target.closest("input, textarea, select, [contenteditable]");
   }
 
+  /* Text for an attribute or for innerHTML: the strings table is the site's, but a quote or "<" in
+     a translation must stay text. */
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
+  }
+
   /* A toolbar button: its label is what a screen reader says; its key is announced and in its tooltip. */
   function button(name, label, key) {
+    label = esc(label);
     const keys = key ? ' aria-keyshortcuts="' + key + '" title="' + label + " (" + key + ')"' : ' title="' + label + '"';
     return '<button type="button" class="lb-button lb-' + name + '" aria-label="' + label + '"' + keys + ">" + icon(name) + "</button>";
   }
@@ -159,14 +170,14 @@
     build() {
       const dialog = document.createElement("dialog");
       dialog.className = "lightbox";
-      dialog.setAttribute("aria-label", "Photo viewer");
+      dialog.setAttribute("aria-label", T.dialog);
       dialog.innerHTML =
-        '<button type="button" class="lb-button lb-close" aria-label="Close">' + icon("close") + "</button>" +
-        '<button type="button" class="lb-button lb-prev" aria-label="Previous photo">' + icon("prev") + "</button>" +
-        '<button type="button" class="lb-button lb-next" aria-label="Next photo">' + icon("next") + "</button>" +
+        '<button type="button" class="lb-button lb-close" aria-label="' + esc(T.close) + '">' + icon("close") + "</button>" +
+        '<button type="button" class="lb-button lb-prev" aria-label="' + esc(T.previous) + '">' + icon("prev") + "</button>" +
+        '<button type="button" class="lb-button lb-next" aria-label="' + esc(T.next) + '">' + icon("next") + "</button>" +
         '<div class="lb-stage"></div>' +
         '<div class="lb-bar"><p class="lb-title" aria-live="polite"></p>' +
-        '<span class="lb-count"></span><a class="lb-link" href="">Details</a></div>';
+        '<span class="lb-count"></span><a class="lb-link" href="">' + esc(T.details) + "</a></div>";
       this.dialog = dialog;
       this.stage = dialog.querySelector(".lb-stage");
       this.title = dialog.querySelector(".lb-title");
@@ -381,25 +392,29 @@
       frame.insertAdjacentHTML(
         "beforeend",
         '<div class="lb-tools">' +
-          button("help", "Keyboard shortcuts", "?") +
-          button("info", "Photo details", "i") +
-          button("share", "Share", "") +
-          button("play", "Play slideshow", "s") +
-          button("full", "Full screen", "f") +
+          button("help", T.help, "?") +
+          button("info", T.info, "i") +
+          button("share", T.share, "") +
+          button("play", T.play, "s") +
+          button("full", T.full, "f") +
           "</div>" +
-          '<aside class="lb-panel" id="lb-panel" aria-label="About this photo" hidden></aside>' +
+          '<aside class="lb-panel" id="lb-panel" aria-label="' + esc(T.panel) + '" hidden></aside>' +
           '<div class="lb-note"><p class="lb-status" role="status" aria-live="polite"></p>' +
-          '<input class="lb-url" type="url" readonly hidden aria-label="Address of this photo"></div>' +
-          '<dialog class="lb-keys" aria-labelledby="lb-keys-title"><h2 id="lb-keys-title">Keyboard shortcuts</h2><dl>' +
-          "<div><dt><kbd>←</kbd> <kbd>→</kbd></dt><dd>Previous, next photo (pan when zoomed)</dd></div>" +
-          "<div><dt><kbd>Home</kbd> <kbd>End</kbd></dt><dd>First, last photo</dd></div>" +
-          "<div><dt><kbd>+</kbd> <kbd>-</kbd> <kbd>0</kbd></dt><dd>Zoom in, out, fit</dd></div>" +
-          "<div><dt><kbd>f</kbd></dt><dd>Full screen</dd></div>" +
-          "<div><dt><kbd>s</kbd></dt><dd>Start or pause the slideshow</dd></div>" +
-          "<div><dt><kbd>i</kbd></dt><dd>Show or hide the photo's details</dd></div>" +
-          "<div><dt><kbd>?</kbd></dt><dd>This list</dd></div>" +
-          "<div><dt><kbd>Esc</kbd></dt><dd>Close</dd></div>" +
-          '</dl><button type="button" class="lb-keys-close">Close</button></dialog>',
+          '<input class="lb-url" type="url" readonly hidden aria-label="' + esc(T.address) + '"></div>' +
+          '<dialog class="lb-keys" aria-labelledby="lb-keys-title"><h2 id="lb-keys-title">' + esc(T.help) + "</h2><dl>" +
+          [
+            ["←</kbd> <kbd>→", T.keys_arrows],
+            [esc(T.key_home) + "</kbd> <kbd>" + esc(T.key_end), T.keys_ends],
+            ["+</kbd> <kbd>-</kbd> <kbd>0", T.keys_zoom],
+            ["f", T.full],
+            ["s", T.keys_slideshow],
+            ["i", T.keys_info],
+            ["?", T.keys_help],
+            [esc(T.key_esc), T.close],
+          ]
+            .map(([keys, what]) => "<div><dt><kbd>" + keys + "</kbd></dt><dd>" + esc(what) + "</dd></div>")
+            .join("") +
+          '</dl><button type="button" class="lb-keys-close">' + esc(T.close) + "</button></dialog>",
       );
       const find = (selector) => frame.querySelector(selector);
       this.fullButton = find(".lb-full");
@@ -480,7 +495,7 @@
 
     onFullscreenChange() {
       const full = document.fullscreenElement === this.frame;
-      relabel(this.fullButton, full ? "Exit full screen" : "Full screen", full ? "unfull" : "full");
+      relabel(this.fullButton, full ? T.exit_full : T.full, full ? "unfull" : "full");
       this.updateSizes(); // the stage changed size
     }
 
@@ -491,14 +506,14 @@
       }
       if (this.index === this.links.length - 1) this.show(0, "replace"); // from the end: start over
       this.playing = true;
-      relabel(this.playButton, "Pause slideshow", "pause");
+      relabel(this.playButton, T.pause, "pause");
       this.schedule();
     }
 
     stopSlideshow() {
       this.playing = false;
       clearTimeout(this.timer);
-      relabel(this.playButton, "Play slideshow", "play");
+      relabel(this.playButton, T.play, "play");
     }
 
     /* The next turn of the slideshow, if it runs and can be seen. */
@@ -549,7 +564,7 @@
         if (this.info.childElementCount === 1) {
           const page = document.createElement("a"); // not fetched (offline?): the page has it all
           page.href = link.href;
-          page.textContent = "Details on the photo's page";
+          page.textContent = T.page_link;
           this.info.append(page);
         }
         this.info.removeAttribute("aria-busy");
@@ -581,7 +596,7 @@
       const copied = navigator.clipboard ? navigator.clipboard.writeText(link.href) : Promise.reject();
       copied.then(
         () => {
-          this.status.textContent = "Link copied";
+          this.status.textContent = T.copied;
           clearTimeout(this.noteTimer);
           this.noteTimer = setTimeout(() => (this.status.textContent = ""), 4000); // seen and said: done
         },
@@ -590,7 +605,7 @@
           this.urlField.hidden = false;
           this.urlField.focus();
           this.urlField.select();
-          this.status.textContent = "Copy the selected link";
+          this.status.textContent = T.copy_selected;
         },
       );
     }
