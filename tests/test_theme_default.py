@@ -373,3 +373,19 @@ def test_example_site_accents_have_sufficient_contrast():
     config = parse_config((REPO / "example-site/sitegen.toml").read_text("utf-8"))
     assert contrast(config.theme_options.accent, "#ffffff") >= 4.5
     assert contrast(config.theme_options.accent_dark, "#111111") >= 4.5
+
+
+def test_a_client_gallery_loads_the_viewer_and_proofing_within_their_budget(site_dir, write, run_build):
+    """Proofing (favourites for a client) loads only on unlisted galleries' pages, on top of the viewer:
+    what such a page downloads stays well under PhotoSwipe 5.4.4 alone (20,875 bytes gzipped), which
+    has no proofing at all."""
+    gallery_site(site_dir, write, count=2)
+    write("content/g/index.md", "---\ntitle: Proofs\nunlisted: true\n---\n")
+    _, reporter = run_build()
+    assert not reporter.errors
+    published = site_dir / "public/theme"
+    for path in ("g", "g/p00"):
+        names = re.findall(r'src="/theme/([^"]+\.js)"', page(site_dir, path))
+        assert any(name.startswith("proofing.") for name in names), names
+        zipped = sum(len(gzip.compress((published / name).read_bytes(), 9)) for name in names)
+        assert zipped < 17_000, f"a client gallery's page loads {zipped} bytes of JavaScript gzipped"
