@@ -26,15 +26,18 @@ def feed_files(site: Site, images: dict[Photo, ImageSet], urls: Urls) -> dict[st
     def abs_url(site_path: str) -> str:
         return origin + urls.url(site_path)
 
+    times = GalleryTimes()  # both ask every gallery's date
     return {
-        "sitemap.xml": RenderedPage(sitemap_text(site, images, abs_url), "sitemap"),
-        "feed.xml": RenderedPage(feed_text(site, images, abs_url), "feed"),
+        "sitemap.xml": RenderedPage(sitemap_text(site, images, abs_url, times), "sitemap"),
+        "feed.xml": RenderedPage(feed_text(site, images, abs_url, times), "feed"),
     }
 
 
-def sitemap_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str]) -> str:
+def sitemap_text(
+    site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str], times: GalleryTimes | None = None
+) -> str:
     """Listed pages only: an unlisted gallery's URL is for those it was given to (``site.listed_galleries``)."""
-    times = GalleryTimes()
+    times = times or GalleryTimes()
     entries = [feeds.SitemapEntry(abs_url(""), _newest(site, times))]
     entries += [feeds.SitemapEntry(abs_url(p.path), p.date) for p in site.pages if not p.unlisted]
     for gallery in site.listed_galleries():
@@ -51,10 +54,12 @@ def sitemap_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[s
     return feeds.sitemap(entries)
 
 
-def feed_text(site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str]) -> str:
+def feed_text(
+    site: Site, images: dict[Photo, ImageSet], abs_url: Callable[[str], str], times: GalleryTimes | None = None
+) -> str:
     config = site.project.config
     strings = site_strings(config)
-    times = GalleryTimes()
+    times = times or GalleryTimes()
     galleries = sorted(site.listed_galleries(), key=lambda g: times.date(g) or dt.datetime.min, reverse=True)
     feed_entries = []
     for gallery in galleries:
