@@ -117,3 +117,12 @@ def test_only_json_exact_values_are_stored():
     assert yamlstore.json_exact({"a": [1, 2.5, True, None, "x", {"b": []}]})
     for value in ({1: "int key"}, [dt.date(2020, 1, 1)], {"a": float("nan")}, {"a": b"bytes"}, {"a": {1}}, ("t",)):
         assert not yamlstore.json_exact(value)
+
+
+def test_no_store_when_the_code_it_is_keyed_on_cannot_be_read(tmp_path, monkeypatch):
+    """An installation without its source files cannot tell which code wrote a store: none is used."""
+    monkeypatch.setitem(yamlstore._VERSION, "code", None)
+    for _ in range(2):
+        doc, hits = build_read(tmp_path, SIDECAR)
+        assert hits == 0 and doc == fm.parse(SIDECAR)
+    assert not (tmp_path / STORE_NAME).exists()

@@ -33,15 +33,19 @@ from . import frontmatter as fm
 STORE_NAME = "frontmatter-v1.json"
 
 
-def _source_digest(*files: str) -> str:
+def _source_digest(*files: str) -> str | None:
+    """None when the code cannot be read (an installation without source files): then no store is used."""
     h = hashlib.blake2b(digest_size=16)
-    for file in files:
-        h.update(Path(file).read_bytes())
+    try:
+        for file in files:
+            h.update(Path(file).read_bytes())
+    except OSError:
+        return None
     return h.hexdigest()
 
 
 # What the stored values depend on besides the text: a store written by other code is not read.
-_VERSION = {
+_VERSION: dict[str, Any] = {
     "format": 1,
     "sitegen": __version__,
     "pyyaml": yaml.__version__,
@@ -70,8 +74,8 @@ class YamlStore:
     """A YAML loader for :func:`frontmatter.parse` that answers from the last build's values."""
 
     def __init__(self, file: Path | None) -> None:
-        self.file = file
-        self._stored: dict[str, Any] = _read(file) if file is not None else {}
+        self.file = file if _VERSION["code"] is not None else None
+        self._stored: dict[str, Any] = _read(self.file) if self.file is not None else {}
         self._used: dict[str, Any] = {}
         self.hits = 0
 
