@@ -20,6 +20,7 @@ plain tree of bounded size.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,7 @@ def _shallow(raw: str) -> bool:
     return sum(raw.count(c) for c in _NESTING) < MAX_DEPTH
 
 
-def _load_yaml(raw: str) -> Any:
+def load_yaml_text(raw: str) -> Any:
     if _FAST_LOADER is not None and _shallow(raw):
         try:
             return yaml.load(raw, Loader=_FAST_LOADER)
@@ -166,8 +167,12 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse(text: str) -> Document:
-    """Split ``text`` into front matter and body; files without a leading ``---`` have no front matter."""
+def parse(text: str, load_yaml: Callable[[str], Any] | None = None) -> Document:
+    """Split ``text`` into front matter and body; files without a leading ``---`` have no front matter.
+
+    ``load_yaml`` stands in for the YAML loader (a store of earlier builds' values,
+    :class:`sitegen.content.yamlstore.YamlStore`); it raises what the loader raises.
+    """
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
         return Document({}, text, 1)
@@ -184,7 +189,7 @@ def parse(text: str) -> Document:
             1,
         )
     try:
-        meta = _load_yaml(raw) if raw.strip() else {}
+        meta = (load_yaml or load_yaml_text)(raw) if raw.strip() else {}
     except _TooBig as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark is not None else None
         raise FrontMatterError(f"front matter refused: {exc.problem}", line) from None

@@ -21,8 +21,9 @@ the cache folder, keyed by the base path and a digest of the Markdown, and only
 for the sitegen and python-markdown versions that wrote it: 20,000 captions
 convert in tens of seconds, and a ``--force`` build, or one after a template
 change, would convert them all again to the same HTML. It holds what the last
-build used, nothing older. (Parsed YAML is not kept on disk: values such as dates
-do not round-trip through JSON, and libyaml parses a sidecar quickly.)
+build used, nothing older. The front matter's values are kept the same way, those
+JSON gives back exactly (:mod:`sitegen.content.yamlstore`): a sidecar with a date in
+it is parsed again.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ..errors import environment_failure
 from ..untrusted import Untrusted
 from . import frontmatter as fm
 from .markup import EXTENSIONS, Markup
+from .yamlstore import STORE_NAME, YamlStore
 
 # What the stored HTML depends on besides its key: a store written by another version is not read.
 _STORE_VERSION = {"format": 1, "sitegen": __version__, "markdown": markdown.__version__, "extensions": EXTENSIONS}
@@ -80,6 +82,7 @@ class ParseMemo:
         self.misses = 0
         self._store: Path | None = None
         self._stored: dict[tuple[str, str], str] = {}  # (base path, digest of the Markdown) -> HTML
+        self._yaml: YamlStore | None = None  # the last build's front matter values
 
     @classmethod
     def stored(cls, cache_dir: Path) -> ParseMemo:
@@ -87,10 +90,13 @@ class ParseMemo:
         memo = cls()
         memo._store = cache_dir / "markup-v1.json"
         memo._stored = _read_store(memo._store)
+        memo._yaml = YamlStore(cache_dir / STORE_NAME)
         return memo
 
     def save(self) -> None:
         """Keep the HTML this read used (nothing else) for the next build; unchanged, nothing is written."""
+        if self._yaml is not None:
+            self._yaml.save()
         if self._store is None:
             return
         used = {(base, _digest(text)): self._html[(base, text)] for base, text in self._used_html}
@@ -109,7 +115,7 @@ class ParseMemo:
         doc = self._docs.get(text)
         if doc is None:
             self.misses += 1
-            doc = self._docs[text] = fm.parse(text)
+            doc = self._docs[text] = fm.parse(text, self._yaml.load if self._yaml is not None else None)
         else:
             self.hits += 1
         return doc

@@ -199,19 +199,21 @@ class ImageJob:
             return None
         return dataclasses.replace(w, font="file" if w.font else None, logo="file" if w.logo else None)
 
-    @property
-    def sizes(self) -> list[process.Size]:
+    @functools.cached_property
+    def sizes(self) -> tuple[process.Size, ...]:
+        """Planned once per job: the planner, the writer's file list and the image set all ask."""
         w, h = self.source_size
-        return process.plan_sizes(w, h, self.settings.widths, self.settings.max_size)
+        return tuple(process.plan_sizes(w, h, self.settings.widths, self.settings.max_size))
 
-    @property
-    def thumb_sizes(self) -> list[process.Size]:
-        return [s for s in self.sizes if s.width in self.clean_widths]
+    @functools.cached_property
+    def thumb_sizes(self) -> tuple[process.Size, ...]:
+        return tuple(s for s in self.sizes if s.width in self.clean_widths)
 
     def file_name(self, size: process.Size, fmt: str, role: str = "view") -> str:
         return f"{'thumb-' if role == 'thumb' else ''}{size.width}.{EXTENSIONS[fmt]}"
 
-    def _files(self) -> list[tuple[str, process.Size, str, str]]:
+    @functools.cached_property
+    def _files(self) -> tuple[tuple[str, process.Size, str, str], ...]:
         """(site path, size, format, role) of every published file.
 
         A thumbnail is "<stem>-<width>-thumb.<hash>": a view always has digits
@@ -224,10 +226,10 @@ class ImageJob:
             for s in sizes:
                 for fmt in self.settings.formats:
                     out.append((f"{self.output_stem}-{s.width}{infix}.{short}.{EXTENSIONS[fmt]}", s, fmt, role))
-        return out
+        return tuple(out)
 
     def image_set(self, meta: SetMeta) -> ImageSet:
-        files = self._files()
+        files = self._files
         views = tuple(Derivative(path, s.width, s.height, fmt) for path, s, fmt, role in files if role == "view")
         thumbs = tuple(Derivative(path, s.width, s.height, fmt) for path, s, fmt, role in files if role == "thumb")
         top = self.sizes[0]
@@ -238,4 +240,4 @@ class ImageJob:
     def cache_files(self, cache_root: Path) -> dict[str, Path]:
         """Published site path -> cached file, for the writer to link into the output."""
         folder = cache_root / self.key
-        return {path: folder / self.file_name(s, fmt, role) for path, s, fmt, role in self._files()}
+        return {path: folder / self.file_name(s, fmt, role) for path, s, fmt, role in self._files}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +225,7 @@ class Planner:
 
     # -- jobs ----------------------------------------------------------------------
 
-    def clean_widths(self, photo: Photo, spec: WatermarkSpec | None) -> tuple[int, ...]:
+    def clean_widths(self, photo: Photo, spec: WatermarkSpec | None, sizes: Sequence[process.Size]) -> tuple[int, ...]:
         """Widths of the unmarked grid/card thumbnails: none unless the photo is marked and
         ``thumbnails = "clean"``; then every derivative width below ``min_width``.
 
@@ -234,11 +235,11 @@ class Planner:
         settings = self.watermark_settings(photo)
         if spec is None or settings is None or settings.thumbnails != "clean":
             return ()
-        sizes = process.plan_sizes(photo.info.width, photo.info.height, self.settings.widths, self.settings.max_size)
         return tuple(s.width for s in sizes if s.width < settings.min_width)
 
     def job(self, photo: Photo) -> ImageJob:
         spec, hashes = self.watermark_spec(photo)
+        sizes = process.plan_sizes(photo.info.width, photo.info.height, self.settings.widths, self.settings.max_size)
         return ImageJob(
             source=str(photo.source),
             content_hash=photo.info.content_hash,
@@ -251,7 +252,7 @@ class Planner:
             description=self.description(photo),
             keep_camera=self.config.metadata.keep_camera_info,
             file_hashes=hashes,
-            clean_widths=self.clean_widths(photo, spec),
+            clean_widths=self.clean_widths(photo, spec, sizes),
             identify=self.config.protect.fingerprints,
             signing=self.signing_spec(photo),
         )
