@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import SitegenError
 from ..processes import pid_alive
-from .folder import claim
+from .folder import claim, plain_key
 
 PREFIX = "serve-"
 _TMP = ".sitegen-tmp-"
@@ -71,19 +71,6 @@ def _remove_marked(folder: Path) -> None:
     folder.rmdir()
 
 
-def _plain_key(site_path: str) -> bool:
-    """A relative, normalised POSIX path: what PurePosixPath(site_path).as_posix() returns unchanged."""
-    return (
-        bool(site_path)
-        and not site_path.startswith(("/", "./", "../"))
-        and not site_path.endswith(("/", "/.", "/.."))
-        and site_path not in (".", "..")
-        and "//" not in site_path
-        and "/./" not in site_path
-        and "/../" not in site_path
-    )
-
-
 class StagedOutput:
     """What one rebuild produces, site path by site path; what :class:`..folder.Output` writes too."""
 
@@ -93,7 +80,7 @@ class StagedOutput:
         self.written: dict[str, str] = {}  # site path -> what wrote it
 
     def _claim(self, site_path: str, origin: str) -> str:
-        if _plain_key(site_path) and site_path not in self.written:  # the common case, without pathlib (thousands)
+        if plain_key(site_path) and site_path not in self.written:  # the common case, without pathlib (thousands)
             self.written[site_path] = origin
             return site_path
         return claim(self.written, site_path, origin)
