@@ -103,6 +103,19 @@ def example_build(example_copy: Path) -> tuple[Path, BuildReport, Reporter]:
     return example_copy / "public", report, reporter
 
 
+@pytest.fixture(scope="session")
+def example_url(example_build: tuple[Path, BuildReport, Reporter]) -> Iterator[str]:
+    """The built example-site served on 127.0.0.1 for the whole session (one server for every browser test).
+
+    It also makes test-artifacts/browser/, where the browser tests leave their screenshots.
+    """
+    from .browser import serve
+
+    (REPO / "test-artifacts" / "browser").mkdir(parents=True, exist_ok=True)
+    with serve(example_build[0]) as base:
+        yield base
+
+
 @pytest.fixture
 def output_copy(example_build: tuple[Path, BuildReport, Reporter], tmp_path: Path) -> Path:
     """A copy of the built example-site that a test may break (the shared build stays intact)."""

@@ -7,24 +7,16 @@ fetches it from npm into a cache outside the repository).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .axe import violations
-from .browser import DESKTOP, PHONE, load_everything, new_context, serve
+from .browser import DESKTOP, PHONE, load_everything, new_context
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["/", "/water/", "/water/jetty-and-sea/", "/portraits/paper-lantern-portrait/", "/licensing/"]
-
-
-@pytest.fixture(scope="module")
-def example_url(example_build: tuple[Path, Any, Any]) -> Iterator[str]:
-    with serve(example_build[0]) as base:
-        yield base
 
 
 def _report(found: list[dict[str, Any]]) -> str:

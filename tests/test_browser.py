@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -44,16 +43,8 @@ PAGES = [
 # --- fixtures -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def site_url(example_build: tuple[Path, Any, Any]) -> Iterator[str]:
-    output, _, _ = example_build
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with serve(output) as base:
-        yield base
-
-
 @pytest.fixture
-def open_page(chromium: Any, site_url: str) -> Iterator[Callable[..., tuple[Any, Traffic]]]:
+def open_page(chromium: Any, example_url: str) -> Iterator[Callable[..., tuple[Any, Traffic]]]:
     """open_page("phone", "/water/", color_scheme="dark") -> (page, traffic) in a fresh context (empty cache)."""
     contexts = []
 
@@ -61,9 +52,9 @@ def open_page(chromium: Any, site_url: str) -> Iterator[Callable[..., tuple[Any,
         context = new_context(chromium, **VIEWPORTS[viewport], **options)
         contexts.append(context)
         page = context.new_page()
-        traffic = Traffic(base or site_url)
+        traffic = Traffic(base or example_url)
         traffic.attach(page)
-        page.goto((base or site_url) + path)
+        page.goto((base or example_url) + path)
         return page, traffic
 
     yield _open
@@ -265,7 +256,7 @@ def _focus_inside(page: Any) -> bool:
     return page.evaluate("document.querySelector('dialog.lightbox').contains(document.activeElement)")
 
 
-def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, site_url):
+def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, example_url):
     page, traffic = open_page("desktop", "/water/")
     lightbox_ready(page)
     hrefs = grid_hrefs(page)
@@ -273,7 +264,7 @@ def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, site_u
     page.locator("a.grid-link").first.click()
     dialog = page.locator("dialog.lightbox")
     expect(dialog).to_be_visible()
-    _expect_slide(page, "1 / 3", site_url + hrefs[0])  # the address bar shows the photo's own page
+    _expect_slide(page, "1 / 3", example_url + hrefs[0])  # the address bar shows the photo's own page
     page.wait_for_function("() => document.querySelector('.lb-slide.is-current img')?.naturalWidth > 0")
     current = page.evaluate(
         """() => { const i = document.querySelector('.lb-slide.is-current img');
@@ -292,12 +283,12 @@ def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, site_u
     page.screenshot(path=str(ARTIFACTS / "desktop-lightbox.png"))
 
     page.keyboard.press("ArrowRight")
-    _expect_slide(page, "2 / 3", site_url + hrefs[1])
+    _expect_slide(page, "2 / 3", example_url + hrefs[1])
     assert page.title().startswith(page.locator(".lb-title").inner_text())
     page.keyboard.press("ArrowLeft")
-    _expect_slide(page, "1 / 3", site_url + hrefs[0])
+    _expect_slide(page, "1 / 3", example_url + hrefs[0])
     page.keyboard.press("End")
-    _expect_slide(page, "3 / 3", site_url + hrefs[2])
+    _expect_slide(page, "3 / 3", example_url + hrefs[2])
     expect(page.locator(".lb-next")).to_be_hidden()
     page.keyboard.press("ArrowRight")  # at the end: stays
     assert _count(page) == "3 / 3"
@@ -308,39 +299,39 @@ def test_lightbox_opens_moves_with_keys_traps_focus_and_closes(open_page, site_u
 
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    page.wait_for_url(site_url + "/water/")
+    page.wait_for_url(example_url + "/water/")
     assert page.evaluate("document.activeElement.getAttribute('href')") == hrefs[2]  # focus back on the photo
     assert traffic.problems() == []
 
 
-def test_lightbox_history_back_forward_and_shared_url(open_page, site_url):
+def test_lightbox_history_back_forward_and_shared_url(open_page, example_url):
     page, traffic = open_page("desktop", "/water/")
     lightbox_ready(page)
     hrefs = grid_hrefs(page)
     page.locator("a.grid-link").nth(1).click()
-    assert page.url == site_url + hrefs[1]
+    assert page.url == example_url + hrefs[1]
     page.go_back()
-    page.wait_for_url(site_url + "/water/")
+    page.wait_for_url(example_url + "/water/")
     expect(page.locator("dialog.lightbox")).to_be_hidden()
     page.go_forward()
     expect(page.locator("dialog.lightbox")).to_be_visible()
-    _expect_slide(page, "2 / 3", site_url + hrefs[1])
+    _expect_slide(page, "2 / 3", example_url + hrefs[1])
     page.locator(".lb-close").click()
-    page.wait_for_url(site_url + "/water/")
+    page.wait_for_url(example_url + "/water/")
     page.wait_for_load_state("networkidle")
     assert traffic.problems() == []
     # The shared address is a real page with the photo on it.
-    page.goto(site_url + hrefs[1])
+    page.goto(example_url + hrefs[1])
     assert page.locator("figure.photo img").count() == 1
 
 
-def test_lightbox_swipes_on_touch(open_page, site_url):
+def test_lightbox_swipes_on_touch(open_page, example_url):
     page, traffic = open_page("phone", "/water/")
     lightbox_ready(page)
     hrefs = grid_hrefs(page)
     page.locator("a.grid-link").first.tap()
     expect(page.locator("dialog.lightbox")).to_be_visible()
-    _expect_slide(page, "1 / 3", site_url + hrefs[0])
+    _expect_slide(page, "1 / 3", example_url + hrefs[0])
     swipe = """([from, to]) => {
         const stage = document.querySelector('.lb-stage');
         const at = (type, x) => stage.dispatchEvent(new PointerEvent(type, {bubbles: true, pointerType: 'touch',
@@ -348,12 +339,12 @@ def test_lightbox_swipes_on_touch(open_page, site_url):
         at('pointerdown', from); at('pointermove', (from + to) / 2); at('pointermove', to); at('pointerup', to);
     }"""
     page.evaluate(swipe, [320, 80])  # finger to the left: next photo
-    _expect_slide(page, "2 / 3", site_url + hrefs[1])
+    _expect_slide(page, "2 / 3", example_url + hrefs[1])
     page.wait_for_function("() => document.querySelector('.lb-slide.is-current img')?.complete")
     page.wait_for_timeout(400)  # let the slide transition finish for the screenshot
     page.screenshot(path=str(ARTIFACTS / "phone-lightbox.png"))
     page.evaluate(swipe, [80, 320])  # to the right: back
-    _expect_slide(page, "1 / 3", site_url + hrefs[0])
+    _expect_slide(page, "1 / 3", example_url + hrefs[0])
     page.evaluate(swipe, [200, 190])  # a wobble is not a swipe
     assert _count(page) == "1 / 3"
     page.locator(".lb-close").tap()
@@ -394,15 +385,15 @@ def test_skip_link_and_visible_focus(open_page):
     assert focused[0] != "none" and float(focused[1].removesuffix("px")) >= 2
 
 
-def test_photo_page_arrow_keys_go_to_neighbours(open_page, site_url):
+def test_photo_page_arrow_keys_go_to_neighbours(open_page, example_url):
     page, _ = open_page("desktop", "/water/pier-at-dusk/")
     page.keyboard.press("ArrowRight")
-    page.wait_for_url(site_url + "/water/jetty-and-sea/")
+    page.wait_for_url(example_url + "/water/jetty-and-sea/")
     page.keyboard.press("ArrowLeft")
-    page.wait_for_url(site_url + "/water/pier-at-dusk/")
+    page.wait_for_url(example_url + "/water/pier-at-dusk/")
 
 
-def test_every_photo_is_reachable_without_javascript(chromium, site_url, example_build):
+def test_every_photo_is_reachable_without_javascript(chromium, example_url, example_build):
     output, _, _ = example_build
     photos = [page for page in html_files(output) if 'class="photo"' in page.read_text("utf-8")]
     # The unlisted client gallery's photos (issue 15) are published, but no link leads to them.
@@ -419,20 +410,20 @@ def test_every_photo_is_reachable_without_javascript(chromium, site_url, example
         if path in seen:
             continue
         seen.add(path)
-        page.goto(site_url + path)
+        page.goto(example_url + path)
         if page.locator("figure.photo").count():
             photo_pages.add(path)
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
-            parts = urlsplit(urljoin(site_url + path, href))
-            if parts.netloc == urlsplit(site_url).netloc and parts.path.endswith("/") and parts.path not in seen:
+            parts = urlsplit(urljoin(example_url + path, href))
+            if parts.netloc == urlsplit(example_url).netloc and parts.path.endswith("/") and parts.path not in seen:
                 queue.append(parts.path)
     assert photo_pages == expected
     # A click on a grid photo is a plain link to its page.
-    page.goto(site_url + "/water/")
+    page.goto(example_url + "/water/")
     shot(page, "phone-nojs-gallery")
     first = page.locator("a.grid-link").first.get_attribute("href")
     page.locator("a.grid-link").first.click()
-    page.wait_for_url(site_url + first)
+    page.wait_for_url(example_url + first)
     assert page.locator("dialog").count() == 0 and page.locator("figure.photo img").is_visible()
     context.close()
 

@@ -9,7 +9,6 @@ photo; a long URL in a title wraps on a phone; "← Previous" stays on one line.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,14 +33,6 @@ SCREENS = {
 }
 PHOTOS = ["/water/jetty-and-sea/", "/portraits/paper-lantern-portrait/", "/travel/cities/spice-market/"]
 LONG_URL = "https://archive.example.org/collections/harbour-photographs-1890-1910/item-000123456789"
-
-
-@pytest.fixture(scope="module")
-def example_url(example_build: tuple[Path, Any, Any]) -> Iterator[str]:
-    output, _, _ = example_build
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with serve(output) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,11 @@ first byte is parsed (``add_init_script``), so no shift can happen before it lis
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browser import TIMEOUT_MS, VIEWPORTS, new_context, serve
+from .browser import TIMEOUT_MS, VIEWPORTS, new_context
 from .conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -68,13 +67,6 @@ class HeldImages:
         for route in self.held:
             route.continue_()
         self.held.clear()
-
-
-@pytest.fixture(scope="module")
-def example_url(example_build: tuple[Path, Any, Any]) -> Iterator[str]:
-    output, _, _ = example_build
-    with serve(output) as base:
-        yield base
 
 
 @pytest.fixture

@@ -4,27 +4,19 @@ lightbox of a keyword page stepping through that keyword's photos only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from .axe import violations
-from .browser import DESKTOP, PHONE, load_everything, new_context, serve
+from .browser import DESKTOP, PHONE, load_everything, new_context
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 PAGES = {"keywords": "/keywords/", "keyword": "/keywords/sea/", "photo-keywords": "/water/pier-at-dusk/"}
-
-
-@pytest.fixture(scope="module")
-def example_url(example_build: tuple[Path, Any, Any]) -> Iterator[str]:
-    with serve(example_build[0]) as base:
-        yield base
 
 
 @pytest.mark.parametrize(("screen", "scheme"), [("desktop", "light"), ("phone", "dark")])

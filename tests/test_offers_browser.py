@@ -8,14 +8,13 @@ shop; "Dragon over Earth" (details/) shows the worded camera facts.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from . import axe
-from .browser import DESKTOP, PHONE, TIMEOUT_MS, Traffic, new_context, serve
+from .browser import DESKTOP, PHONE, TIMEOUT_MS, Traffic, new_context
 from .conftest import REPO
 
 expect.set_options(timeout=TIMEOUT_MS)
@@ -26,14 +25,6 @@ ARTIFACTS = REPO / "test-artifacts" / "browser"
 BUY = "https://shop.example.com/licences/dusk-layers"
 PRINT = "https://shop.example.com/prints/illustrations/"
 NARROW = PHONE | {"viewport": {"width": 360, "height": 780}}
-
-
-@pytest.fixture(scope="module")
-def site_url(example_build: tuple[Path, Any, Any]) -> Iterator[str]:
-    output, _, _ = example_build
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with serve(output) as base:
-        yield base
 
 
 @pytest.fixture
@@ -51,11 +42,11 @@ def context(chromium: Any) -> Iterator[Any]:
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_photo_page_shows_shop_links_price_and_camera_facts(context, site_url, viewport):
+def test_photo_page_shows_shop_links_price_and_camera_facts(context, example_url, viewport):
     page = context(**(DESKTOP if viewport == "desktop" else NARROW)).new_page()
-    traffic = Traffic(site_url)
+    traffic = Traffic(example_url)
     traffic.attach(page)
-    page.goto(site_url + "/illustrations/dusk-layers/")
+    page.goto(example_url + "/illustrations/dusk-layers/")
     buy = page.locator("a.offer-buy")
     expect(buy).to_have_text("Buy a licence, EUR 250")
     expect(buy).to_have_attribute("href", BUY)
@@ -66,7 +57,7 @@ def test_photo_page_shows_shop_links_price_and_camera_facts(context, site_url, v
     page.screenshot(path=str(ARTIFACTS / f"offers-{viewport}-photo-page.png"), full_page=True)
     assert axe.violations(page) == []
 
-    page.goto(site_url + "/details/spacex-dragon-over-earth/")
+    page.goto(example_url + "/details/spacex-dragon-over-earth/")
     meta = page.locator(".photo-meta")
     expect(meta).to_contain_text("Nikon D4")
     expect(meta).to_contain_text("70–200 mm f/2.8")
@@ -75,14 +66,14 @@ def test_photo_page_shows_shop_links_price_and_camera_facts(context, site_url, v
     page.screenshot(path=str(ARTIFACTS / f"camera-{viewport}-photo-page.png"), full_page=True)
     assert axe.violations(page) == []
 
-    page.goto(site_url + "/travel/cities/spice-market/")  # travel/index.md: camera: false
+    page.goto(example_url + "/travel/cities/spice-market/")  # travel/index.md: camera: false
     expect(page.locator("h1")).to_be_visible()
     assert page.locator(".photo-meta dt", has_text="Camera").count() == 0
     assert traffic.problems() == []
 
 
-def open_info(page: Any, site_url: str, gallery: str, n: int) -> Any:
-    page.goto(site_url + gallery)
+def open_info(page: Any, example_url: str, gallery: str, n: int) -> Any:
+    page.goto(example_url + gallery)
     page.wait_for_selector("dialog.lightbox", state="attached")
     page.locator("a.grid-link").nth(n).click()
     expect(page.locator("dialog.lightbox")).to_be_visible()
@@ -91,12 +82,12 @@ def open_info(page: Any, site_url: str, gallery: str, n: int) -> Any:
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_info_panel_carries_the_buy_and_print_links(context, site_url, viewport):
+def test_info_panel_carries_the_buy_and_print_links(context, example_url, viewport):
     page = context(**(DESKTOP if viewport == "desktop" else NARROW)).new_page()
-    traffic = Traffic(site_url)
+    traffic = Traffic(example_url)
     traffic.attach(page)
-    panel = open_info(page, site_url, "/illustrations/", 1)  # cold-morning, then dusk-layers (by name)
-    expect(page).to_have_url(site_url + "/illustrations/dusk-layers/")
+    panel = open_info(page, example_url, "/illustrations/", 1)  # cold-morning, then dusk-layers (by name)
+    expect(page).to_have_url(example_url + "/illustrations/dusk-layers/")
     buy = panel.locator("a.offer-buy")
     expect(buy).to_have_text("Buy a licence, EUR 250")
     expect(buy).to_have_attribute("href", BUY)
@@ -105,7 +96,7 @@ def test_info_panel_carries_the_buy_and_print_links(context, site_url, viewport)
     page.screenshot(path=str(ARTIFACTS / f"offers-{viewport}-lightbox-info.png"))
     assert axe.violations(page) == []
     page.keyboard.press("ArrowLeft")  # cold-morning: the gallery's print shop only
-    expect(page).to_have_url(site_url + "/illustrations/cold-morning/")
+    expect(page).to_have_url(example_url + "/illustrations/cold-morning/")
     expect(panel.locator("a.offer-print")).to_have_attribute("href", PRINT)
     expect(panel.locator("h2")).to_have_text("Cold morning")
     assert panel.locator("a.offer-buy").count() == 0
@@ -122,16 +113,16 @@ HOSTILE_PAGE = """<!doctype html><title>x</title><figure class="photo"><figcapti
 </figcaption></figure>"""
 
 
-def test_info_panel_never_makes_a_script_address_a_link(context, site_url):
+def test_info_panel_never_makes_a_script_address_a_link(context, example_url):
     # The panel copies the photo page's offers: whatever a page holds, only http(s) addresses become links.
     page = context(**DESKTOP).new_page()
-    traffic = Traffic(site_url)
+    traffic = Traffic(example_url)
     traffic.attach(page)
     page.route(
-        site_url + "/illustrations/cold-morning/",
+        example_url + "/illustrations/cold-morning/",
         lambda route: route.fulfill(body=HOSTILE_PAGE, content_type="text/html"),
     )
-    panel = open_info(page, site_url, "/illustrations/", 0)
+    panel = open_info(page, example_url, "/illustrations/", 0)
     expect(panel.locator("a", has_text="Lab")).to_have_attribute("href", "https://lab.example.com/p")
     for text in ("Buy", "Print", "Data"):
         assert panel.locator("a", has_text=text).first.get_attribute("href") is None

@@ -10,14 +10,13 @@ five seconds and no test hopes a timer fired: it runs the clock and waits on wha
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from . import axe
-from .browser import TIMEOUT_MS, VIEWPORTS, Traffic, new_context, serve
+from .browser import TIMEOUT_MS, VIEWPORTS, Traffic, new_context
 from .conftest import REPO
 
 expect.set_options(timeout=TIMEOUT_MS)
@@ -34,16 +33,8 @@ PHOTOS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site_url(example_build: tuple[Path, Any, Any]) -> Iterator[str]:
-    output, _, _ = example_build
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with serve(output) as base:
-        yield base
-
-
 @pytest.fixture
-def viewer(chromium: Any, site_url: str) -> Iterator[Callable[..., tuple[Any, Traffic]]]:
+def viewer(chromium: Any, example_url: str) -> Iterator[Callable[..., tuple[Any, Traffic]]]:
     """viewer("phone", clock=True, init="js", **context options) -> (page, traffic) on the gallery, script ready."""
     contexts = []
 
@@ -55,9 +46,9 @@ def viewer(chromium: Any, site_url: str) -> Iterator[Callable[..., tuple[Any, Tr
             page.add_init_script(init)
         if clock:
             page.clock.install()
-        traffic = Traffic(site_url)
+        traffic = Traffic(example_url)
         traffic.attach(page)
-        page.goto(site_url + GALLERY)
+        page.goto(example_url + GALLERY)
         # The deferred script built the viewer: a click before that is a plain link (by design).
         page.wait_for_selector("dialog.lightbox", state="attached")
         return page, traffic
@@ -74,10 +65,10 @@ def open_photo(page: Any, n: int, tap: bool = False) -> None:
     expect(page.locator(".lb-count")).to_have_text(f"{n + 1} / 3")
 
 
-def shown(page: Any, n: int, site_url: str) -> None:
+def shown(page: Any, n: int, example_url: str) -> None:
     """Wait (bounded) until photo ``n`` is the one shown, its page in the address bar."""
     expect(page.locator(".lb-count")).to_have_text(f"{n + 1} / 3")
-    expect(page).to_have_url(site_url + PHOTOS[n][0])
+    expect(page).to_have_url(example_url + PHOTOS[n][0])
 
 
 def focus_inside(page: Any, selector: str) -> bool:
@@ -135,7 +126,7 @@ def _freeze(page: Any) -> None:
     page.clock.pause_at(page.evaluate("Date.now()") + 3000)
 
 
-def test_slideshow_waits_for_the_next_file_and_stops_at_the_end(viewer, site_url):
+def test_slideshow_waits_for_the_next_file_and_stops_at_the_end(viewer, example_url):
     page, traffic = viewer("desktop", clock=True)
     interval = _interval_ms(page)
     assert interval == 5000  # example-site: slideshow_interval = 5
@@ -164,20 +155,20 @@ def test_slideshow_waits_for_the_next_file_and_stops_at_the_end(viewer, site_url
     holding[0] = False
     for route in held:
         route.continue_()
-    shown(page, 1, site_url)
+    shown(page, 1, example_url)
     assert page.evaluate(
         "(() => { const i = document.querySelector('.lb-slide.is-current img');"
         " return i.complete && i.naturalWidth > 0; })()"
     )
     page.clock.run_for(interval)
-    shown(page, 2, site_url)
+    shown(page, 2, example_url)
     page.clock.run_for(interval)  # the last photo's turn ends the slideshow
     expect(page.locator(".lb-play")).to_have_attribute("aria-label", "Play slideshow")
     page.clock.run_for(3 * interval)
     assert page.locator(".lb-count").inner_text() == "3 / 3"
     # Play on the last photo starts over from the first; the button does what the key does.
     page.locator(".lb-play").click()
-    shown(page, 0, site_url)
+    shown(page, 0, example_url)
     page.locator(".lb-play").click()
     expect(page.locator(".lb-play")).to_have_attribute("aria-label", "Play slideshow")
     page.clock.run_for(3 * interval)
@@ -192,7 +183,7 @@ HIDE = """(hidden) => {
 }"""
 
 
-def test_slideshow_pauses_while_the_tab_is_hidden(viewer, site_url):
+def test_slideshow_pauses_while_the_tab_is_hidden(viewer, example_url):
     # Headless Chromium keeps every tab visible, so the test says "hidden" the way a browser does:
     # document.hidden and a visibilitychange event.
     page, _ = viewer("desktop", clock=True)
@@ -208,10 +199,10 @@ def test_slideshow_pauses_while_the_tab_is_hidden(viewer, site_url):
     page.clock.run_for(interval - 1)
     assert page.locator(".lb-count").inner_text() == "1 / 3"
     page.clock.run_for(1)
-    shown(page, 1, site_url)
+    shown(page, 1, example_url)
 
 
-def test_slideshow_stops_when_reduced_motion_is_asked_for(viewer, site_url):
+def test_slideshow_stops_when_reduced_motion_is_asked_for(viewer, example_url):
     page, _ = viewer("desktop", clock=True)
     interval = _interval_ms(page)
     open_photo(page, 0)
@@ -224,7 +215,7 @@ def test_slideshow_stops_when_reduced_motion_is_asked_for(viewer, site_url):
     # Asked for by name with reduced motion on, it runs, cutting from photo to photo without sliding.
     page.locator(".lb-play").click()
     page.clock.run_for(interval)
-    shown(page, 1, site_url)
+    shown(page, 1, example_url)
     assert page.evaluate("getComputedStyle(document.querySelector('.lb-slide')).transitionDuration") == "0s"
 
 
@@ -232,7 +223,7 @@ def test_slideshow_stops_when_reduced_motion_is_asked_for(viewer, site_url):
 
 
 @pytest.mark.parametrize(("viewport", "scheme"), [("desktop", "light"), ("phone", "dark")])
-def test_info_panel_shows_the_photo_pages_facts_and_follows_the_photo(viewer, site_url, viewport, scheme):
+def test_info_panel_shows_the_photo_pages_facts_and_follows_the_photo(viewer, example_url, viewport, scheme):
     page, traffic = viewer(viewport, color_scheme=scheme)
     open_photo(page, 0, tap=viewport == "phone")
     panel = page.locator(".lb-panel")
@@ -250,7 +241,7 @@ def test_info_panel_shows_the_photo_pages_facts_and_follows_the_photo(viewer, si
         expect(panel).to_contain_text(author)
         expect(panel).to_contain_text(caption)
         licence = panel.locator("a", has_text="License this photo")
-        expect(licence).to_have_attribute("href", site_url + "/licensing/#license-a-photo")
+        expect(licence).to_have_attribute("href", example_url + "/licensing/#license-a-photo")
         expect(panel.locator("a[rel=license]")).to_have_attribute(
             "href", "https://creativecommons.org/publicdomain/zero/1.0/"
         )
@@ -258,7 +249,7 @@ def test_info_panel_shows_the_photo_pages_facts_and_follows_the_photo(viewer, si
             page.wait_for_function("document.querySelector('.lb-slide.is-current img').complete")
             page.screenshot(path=str(ARTIFACTS / f"{viewport}-{scheme}-lightbox-info.png"))
             page.keyboard.press("ArrowRight")
-            shown(page, 1, site_url)
+            shown(page, 1, example_url)
     expect(panel).to_contain_text("Canon EOS 6D")  # show_camera_info is on in example-site
     # On a wide screen the panel takes its room beside the photo, hiding none of it.
     if viewport == "desktop":
@@ -281,11 +272,11 @@ HOSTILE_PAGE = """<!doctype html><title>x</title><figure class="photo"><figcapti
 </figcaption></figure>"""
 
 
-def test_info_panel_inserts_the_pages_text_as_text(viewer, site_url):
+def test_info_panel_inserts_the_pages_text_as_text(viewer, example_url):
     # Captions and credits may come from a file's metadata. Whatever markup the photo page holds,
     # the panel rebuilds it as text and plain elements: no script, no handler, no javascript: link.
     page, traffic = viewer("desktop")
-    page.route(site_url + PHOTOS[0][0], lambda route: route.fulfill(body=HOSTILE_PAGE, content_type="text/html"))
+    page.route(example_url + PHOTOS[0][0], lambda route: route.fulfill(body=HOSTILE_PAGE, content_type="text/html"))
     open_photo(page, 0)
     page.keyboard.press("i")
     panel = page.locator(".lb-panel")
@@ -293,7 +284,7 @@ def test_info_panel_inserts_the_pages_text_as_text(viewer, site_url):
     expect(panel).to_contain_text("<b onmouseover=x>Eve</b>")  # the escaped credit stays text
     assert panel.locator("img, script, [onclick], [onerror], b").count() == 0
     assert panel.locator("a", has_text="a link").get_attribute("href") is None
-    assert panel.locator("a", has_text="about").get_attribute("href") == site_url + "/about/"
+    assert panel.locator("a", has_text="about").get_attribute("href") == example_url + "/about/"
     assert panel.locator("a", has_text="no address").get_attribute("href") is None
     assert page.evaluate("window.pwned") is None
     assert traffic.page_errors == [] and traffic.console_errors == []
@@ -304,20 +295,20 @@ def test_info_panel_inserts_the_pages_text_as_text(viewer, site_url):
 NO_SHARE = "Object.defineProperty(Navigator.prototype, 'share', {configurable: true, value: undefined});"
 
 
-def test_share_copies_the_photo_pages_address_and_says_so(viewer, site_url):
+def test_share_copies_the_photo_pages_address_and_says_so(viewer, example_url):
     page, traffic = viewer("desktop", init=NO_SHARE)
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=example_url)
     open_photo(page, 1)
     status = page.locator(".lb-status")
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
     page.locator(".lb-share").click()
     expect(status).to_have_text("Link copied")
     expect(status).to_be_visible()
-    assert page.evaluate("navigator.clipboard.readText()") == site_url + PHOTOS[1][0]
+    assert page.evaluate("navigator.clipboard.readText()") == example_url + PHOTOS[1][0]
     assert traffic.problems() == []
 
 
-def test_share_selects_the_address_when_the_clipboard_is_refused(viewer, site_url):
+def test_share_selects_the_address_when_the_clipboard_is_refused(viewer, example_url):
     refuse = NO_SHARE + (
         "Object.defineProperty(Clipboard.prototype, 'writeText', {configurable: true,"
         " value: () => Promise.reject(new DOMException('denied', 'NotAllowedError'))});"
@@ -327,7 +318,7 @@ def test_share_selects_the_address_when_the_clipboard_is_refused(viewer, site_ur
     page.locator(".lb-share").tap()
     field = page.locator(".lb-url")
     expect(field).to_be_visible()
-    expect(field).to_have_value(site_url + PHOTOS[2][0])
+    expect(field).to_have_value(example_url + PHOTOS[2][0])
     expect(field).to_be_focused()
     assert page.evaluate(
         "(() => { const f = document.activeElement;"
@@ -341,19 +332,19 @@ def test_share_selects_the_address_when_the_clipboard_is_refused(viewer, site_ur
     expect(field).to_be_hidden()  # the address was the previous photo's
 
 
-def test_share_uses_the_systems_share_sheet_when_there_is_one(viewer, site_url):
+def test_share_uses_the_systems_share_sheet_when_there_is_one(viewer, example_url):
     record = "Navigator.prototype.share = function (data) { window.shared = data; return Promise.resolve(); };"
     page, _ = viewer("phone", init=record)
     open_photo(page, 0, tap=True)
     page.locator(".lb-share").tap()
     page.wait_for_function("window.shared")
-    assert page.evaluate("window.shared") == {"title": PHOTOS[0][1], "url": site_url + PHOTOS[0][0]}
+    assert page.evaluate("window.shared") == {"title": PHOTOS[0][1], "url": example_url + PHOTOS[0][0]}
 
 
 # --- keyboard help, focus, touch targets ------------------------------------------------------
 
 
-def test_keyboard_help_opens_on_question_mark_and_keeps_the_focus(viewer, site_url):
+def test_keyboard_help_opens_on_question_mark_and_keeps_the_focus(viewer, example_url):
     page, _ = viewer("desktop")
     open_photo(page, 0)
     page.locator("button.lb-info").focus()
@@ -376,7 +367,7 @@ def test_keyboard_help_opens_on_question_mark_and_keeps_the_focus(viewer, site_u
     expect(help_dialog).to_be_visible()
     page.keyboard.press("?")
     expect(help_dialog).to_be_hidden()
-    shown(page, 0, site_url)
+    shown(page, 0, example_url)
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
@@ -417,34 +408,34 @@ def _touch_drag(page: Any, points: list[tuple[int, int]]) -> None:
     cdp.detach()
 
 
-def test_swipe_down_closes_and_returns_focus_to_the_tile(viewer, site_url):
+def test_swipe_down_closes_and_returns_focus_to_the_tile(viewer, example_url):
     page, traffic = viewer("phone")
     open_photo(page, 1, tap=True)
     _touch_drag(page, [(195, 400), (197, 415), (198, 430)])  # a short pull is not a close
     expect(page.locator("dialog.lightbox")).to_be_visible()
     _touch_drag(page, [(195, 350), (196, 420), (197, 500), (198, 580)])
     expect(page.locator("dialog.lightbox")).to_be_hidden()
-    page.wait_for_url(site_url + GALLERY)
+    page.wait_for_url(example_url + GALLERY)
     assert page.evaluate("document.activeElement.getAttribute('href')") == PHOTOS[1][0]
     # A finger to the left still changes the photo. (Opened with Enter: in headless Chromium a
     # tap sent soon after a CDP touch drag is sometimes dropped, after a sideways swipe too.)
     page.keyboard.press("Enter")
-    shown(page, 1, site_url)
+    shown(page, 1, example_url)
     _touch_drag(page, [(320, 400), (250, 402), (150, 404), (80, 405)])
-    shown(page, 2, site_url)
+    shown(page, 2, example_url)
     assert traffic.problems() == []
 
 
-def test_escape_closes_and_focuses_the_tile_of_the_photo_last_shown(viewer, site_url):
+def test_escape_closes_and_focuses_the_tile_of_the_photo_last_shown(viewer, example_url):
     page, _ = viewer("desktop")
     page.locator("a.grid-link").nth(2).focus()
     page.keyboard.press("Enter")
-    shown(page, 2, site_url)
+    shown(page, 2, example_url)
     page.keyboard.press("ArrowLeft")
-    shown(page, 1, site_url)
+    shown(page, 1, example_url)
     page.keyboard.press("Escape")
     expect(page.locator("dialog.lightbox")).to_be_hidden()
-    page.wait_for_url(site_url + GALLERY)
+    page.wait_for_url(example_url + GALLERY)
     # The tile of the photo last shown: where the visitor's eye is when the viewer goes.
     assert page.evaluate("document.activeElement.getAttribute('href')") == PHOTOS[1][0]
 
