@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,31 @@ def make_photo(
         kwargs["exif"] = exif
     image.save(path, fmt, **kwargs)
     return path
+
+
+def two_galleries(write: Callable[[str, str | bytes], Path], site_dir: Path, title: str, photos: int) -> Path:
+    """A site of two galleries ("sea", "hills") of ``photos`` small photos, each with a title, alt text and caption."""
+    write("sitegen.toml", f'[site]\ntitle = "{title}"\nbase_url = "https://example.com/"\n')
+    write("content/about.md", "---\ntitle: About\n---\nAbout.\n")
+    for gallery in ("sea", "hills"):
+        write(f"content/{gallery}/index.md", f"---\ntitle: {gallery.title()}\n---\n")
+        for n in range(photos):
+            make_photo(site_dir / f"content/{gallery}/p{n}.jpg", colour=(40 * n, 90, 160))
+            write(f"content/{gallery}/p{n}.md", f"---\ntitle: {gallery} {n}\nalt: Photo {n}\n---\nCaption {n}.\n")
+    return site_dir
+
+
+def run_python(script: str, *args: object) -> dict[str, Any]:
+    """``script`` run in a fresh interpreter on this checkout; what it printed last, as JSON.
+
+    For what must not run in the test process: forking render workers is refused in a process
+    with other threads (another test's server), and patched modules must not leak into other tests.
+    """
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", script, *map(str, args)], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 @pytest.fixture

@@ -10,10 +10,7 @@ leaves no worker or temporary folder behind.
 from __future__ import annotations
 
 import errno
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,21 +22,12 @@ from sitegen.output.preview import StagedOutput
 from sitegen.pipeline.phases import images, load, load_theme, read, render, templates
 from sitegen.pipeline.publish import publish
 
-from .conftest import make_photo
-
-REPO = Path(__file__).resolve().parent.parent
+from .conftest import run_python, two_galleries
 
 
 @pytest.fixture
 def small_site(site_dir: Path, write: Any) -> Path:
-    write("sitegen.toml", '[site]\ntitle = "Stream"\nbase_url = "https://example.com/"\n')
-    write("content/about.md", "---\ntitle: About\n---\nAbout.\n")
-    for gallery in ("sea", "hills"):
-        write(f"content/{gallery}/index.md", f"---\ntitle: {gallery.title()}\n---\n")
-        for n in range(6):
-            make_photo(site_dir / f"content/{gallery}/p{n}.jpg", colour=(40 * n, 90, 160))
-            write(f"content/{gallery}/p{n}.md", f"---\ntitle: {gallery} {n}\nalt: Photo {n}\n---\n")
-    return site_dir
+    return two_galleries(write, site_dir, "Stream", photos=6)
 
 
 class RecordingWriter(StagedOutput):
@@ -112,12 +100,7 @@ print(json.dumps(result))
 
 
 def build_in_fresh_process(site: Path, jobs: int, fail_at: int = 0) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    args = [sys.executable, "-c", BUILD, str(site), str(jobs), str(fail_at)]
-    out = subprocess.run(args, env=env, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    return run_python(BUILD, site, jobs, fail_at)
 
 
 def published(site: Path) -> dict[str, bytes]:

@@ -6,11 +6,7 @@ one process is the reference, byte for byte.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +14,7 @@ import pytest
 
 from sitegen.render import parallel
 
-from .conftest import make_photo
-
-REPO = Path(__file__).resolve().parent.parent
+from .conftest import run_python, two_galleries
 
 
 def html_files(output: Path) -> dict[str, bytes]:
@@ -29,14 +23,7 @@ def html_files(output: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def small_site(site_dir: Path, write: Any) -> Path:
-    write("sitegen.toml", '[site]\ntitle = "Parallel"\nbase_url = "https://example.com/"\n')
-    write("content/about.md", "---\ntitle: About\n---\nAbout.\n")
-    for gallery in ("sea", "hills"):
-        write(f"content/{gallery}/index.md", f"---\ntitle: {gallery.title()}\n---\n")
-        for n in range(5):
-            make_photo(site_dir / f"content/{gallery}/p{n}.jpg", colour=(40 * n, 90, 160))
-            write(f"content/{gallery}/p{n}.md", f"---\ntitle: {gallery} {n}\nalt: Photo {n}\n---\nCaption {n}.\n")
-    return site_dir
+    return two_galleries(write, site_dir, "Parallel", photos=5)
 
 
 # Forking is refused in a process with other threads (a test server of another test may run in
@@ -67,11 +54,7 @@ except SitegenError as exc:
 
 
 def build_in_fresh_process(site: Path, jobs: int) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    out = subprocess.run([sys.executable, "-c", BUILD, str(site), str(jobs)], env=env, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    return run_python(BUILD, site, jobs)
 
 
 def test_pages_rendered_by_workers_are_the_pages_of_one_process(small_site):
