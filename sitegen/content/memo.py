@@ -29,14 +29,12 @@ it is parsed again.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
-from typing import Any
 
 import markdown
 
 from .. import __version__
-from ..atomic import write_text_atomic
+from ..atomic import read_store, write_store
 from ..errors import environment_failure
 from ..untrusted import Untrusted
 from . import frontmatter as fm
@@ -53,14 +51,8 @@ def _digest(text: str) -> str:
 
 def _read_store(file: Path) -> dict[tuple[str, str], str]:
     """The stored HTML by (base path, digest of the Markdown); empty for a missing, old or damaged store."""
-    try:
-        data: Any = json.loads(file.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != _STORE_VERSION or not isinstance(data.get("html"), list):
-        return {}
     stored = {}
-    for entry in data["html"]:
+    for entry in read_store(file, _STORE_VERSION, "html", list) or []:
         if isinstance(entry, list) and len(entry) == 3 and all(isinstance(v, str) for v in entry):
             stored[(entry[0], entry[1])] = entry[2]
     return stored
@@ -104,7 +96,7 @@ class ParseMemo:
             return
         entries = [[base, digest, html] for (base, digest), html in sorted(used.items())]
         try:
-            write_text_atomic(self._store, json.dumps({"version": _STORE_VERSION, "html": entries}))
+            write_store(self._store, _STORE_VERSION, "html", entries)
         except OSError as exc:
             raise environment_failure(exc, doing="write", path=self._store) from None
         self._stored = used

@@ -18,7 +18,6 @@ one. It holds what the last build used, nothing older.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 import yaml
 
 from .. import __version__
-from ..atomic import write_text_atomic
+from ..atomic import read_store, write_store
 from ..errors import environment_failure
 from . import frontmatter as fm
 
@@ -96,7 +95,7 @@ class YamlStore:
         if self.file is None or self._used == self._stored:
             return
         try:
-            write_text_atomic(self.file, json.dumps({"version": _VERSION, "values": self._used}))
+            write_store(self.file, _VERSION, "values", self._used)
         except OSError as exc:
             raise environment_failure(exc, doing="write", path=self.file) from None
         self._stored = dict(self._used)
@@ -113,10 +112,5 @@ def _copy(value: Any) -> Any:
 
 def _read(file: Path) -> dict[str, Any]:
     """The stored values by digest; empty for a missing, old or damaged store."""
-    try:
-        data: Any = json.loads(file.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("values"), dict):
-        return {}
-    return {k: v for k, v in data["values"].items() if json_exact(v)}
+    values = read_store(file, _VERSION, "values", dict) or {}
+    return {k: v for k, v in values.items() if json_exact(v)}
